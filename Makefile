@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# chimney: TCP chimney offload target on a virtual netdevice.
+#
+#   make            build chimney.ko for Debian's stock 6.1 kernel
+#   make demo       set up (packages, kernels), boot the stock kernel, show a device
+#   make check      the whole test suite (KUnit, kselftests on both kernels,
+#                   static checks, in-tree build); ends with "N passed, N failed"
+#   make deps       install the Debian packages the project needs
+#   make module-debug  build chimney.ko and chimney_test.ko for the debug kernel
+#   make vm-shell CMD=...  run a command in the stock VM (KERNEL=debug for the other)
+#
+# Every build happens under build/ (a copy of chimney/ and include/ per
+# kernel), so the source tree stays clean and both kernels can coexist.
+
+BUILD		?= $(CURDIR)/build
+KERNEL		?= stock
+V		?= 0
+
+KVER		= $(shell scripts/kver.sh)
+STOCK_KDIR	= /lib/modules/$(KVER)/build
+DEBUG_KDIR	= $(shell scripts/debug-kernel.sh)
+
+SRCS		= $(wildcard chimney/*.c chimney/*.h chimney/Kbuild) \
+		  $(wildcard include/uapi/linux/*.h)
+
+# $(call kbuild,flavour,kdir,extra make args)
+define kbuild
+	mkdir -p $(BUILD)/$(1)
+	rsync -a chimney include $(BUILD)/$(1)/
+	$(MAKE) -C $(2) M=$(BUILD)/$(1)/chimney W=1 KCFLAGS=-Werror V=$(V) $(3) modules
+endef
+
+.PHONY: all module module-debug deps demo check vm-shell clean
+
+all: module
+
+module: deps
+	$(call kbuild,stock,$(STOCK_KDIR))
+
+module-debug: deps
+	$(call kbuild,debug,$(DEBUG_KDIR))
+
+deps:
+	@scripts/deps.sh
+
+demo: deps
+	@scripts/demo.sh
+
+check: deps
+	@scripts/check.sh
+
+vm-shell: deps
+	scripts/vm --kernel $(KERNEL) -- bash -c '$(CMD)'
+
+clean:
+	rm -rf $(BUILD)

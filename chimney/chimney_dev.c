@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chimney: the netdevice of an offload target.
+ *
+ * rtnl_link_ops, net_device_ops and ethtool_ops. Until the wire of the data
+ * path exists, every transmitted frame is counted and dropped, as on dummy.
+ */
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <kunit/visibility.h>
+
+#include "chimney.h"
+
+static int chimney_dev_init(struct net_device *dev)
+{
+	dev->lstats = netdev_alloc_pcpu_stats(struct pcpu_lstats);
+	if (!dev->lstats)
+		return -ENOMEM;
+	return 0;
+}
+
+static void chimney_dev_uninit(struct net_device *dev)
+{
+	free_percpu(dev->lstats);
+}
+
+static int chimney_dev_open(struct net_device *dev)
+{
+	netif_carrier_on(dev);
+	return 0;
+}
+
+static int chimney_dev_stop(struct net_device *dev)
+{
+	netif_carrier_off(dev);
+	return 0;
+}
+
+static netdev_tx_t chimney_dev_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	dev_lstats_add(dev, skb->len);
+	skb_tx_timestamp(skb);
+	dev_kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static void chimney_dev_get_stats64(struct net_device *dev,
+				    struct rtnl_link_stats64 *stats)
+{
+	dev_lstats_read(dev, &stats->tx_packets, &stats->tx_bytes);
+}
+
+static const struct net_device_ops chimney_netdev_ops = {
+	.ndo_init		= chimney_dev_init,
+	.ndo_uninit		= chimney_dev_uninit,
+	.ndo_open		= chimney_dev_open,
+	.ndo_stop		= chimney_dev_stop,
+	.ndo_start_xmit		= chimney_dev_xmit,
+	.ndo_get_stats64	= chimney_dev_get_stats64,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+static void chimney_get_drvinfo(struct net_device *dev,
+				struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, CHIMNEY_DRV_NAME, sizeof(info->driver));
+	strscpy(info->version, CHIMNEY_DRV_VERSION, sizeof(info->version));
+}
+
+static const struct ethtool_ops chimney_ethtool_ops = {
+	.get_drvinfo	= chimney_get_drvinfo,
+	.get_link	= ethtool_op_get_link,
+};
+
+/**
+ * chimney_dev_setup() - initialise a freshly allocated chimney netdevice
+ * @dev: the netdevice, with a &struct chimney_dev as its private area
+ *
+ * The rtnl_link_ops ->setup callback: an Ethernet device with a random MAC
+ * address that starts with its carrier off until it is opened.
+ */
+VISIBLE_IF_KUNIT void chimney_dev_setup(struct net_device *dev)
+{
+	struct chimney_dev *cdev = netdev_priv(dev);
+
+	ether_setup(dev);
+	dev->netdev_ops = &chimney_netdev_ops;
+	dev->ethtool_ops = &chimney_ethtool_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->features |= NETIF_F_LLTX;
+	dev->min_mtu = CHIMNEY_MIN_MTU;
+	dev->max_mtu = CHIMNEY_MAX_MTU;
+	eth_hw_addr_random(dev);
+	netif_carrier_off(dev);
+
+	cdev->netdev = dev;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_dev_setup);
+
+/**
+ * chimney_dev_validate() - check the attributes of a new chimney link
+ * @tb: the IFLA_* attributes of the request
+ * @data: the IFLA_INFO_DATA attributes (none are defined yet)
+ * @extack: where a rejection is explained
+ *
+ * Return: 0 if the link may be created, a negative errno otherwise.
+ */
+VISIBLE_IF_KUNIT int chimney_dev_validate(struct nlattr *tb[],
+					  struct nlattr *data[],
+					  struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS]) {
+		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "Address must be 6 bytes");
+			return -EINVAL;
+		}
+		if (!is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS]))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "Address must be a valid unicast address");
+			return -EADDRNOTAVAIL;
+		}
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_dev_validate);
+
+struct rtnl_link_ops chimney_link_ops __read_mostly = {
+	.kind		= CHIMNEY_DRV_NAME,
+	.priv_size	= sizeof(struct chimney_dev),
+	.setup		= chimney_dev_setup,
+	.validate	= chimney_dev_validate,
+};

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the chimney netdevice: setup, link validation, open and
+ * stop, and the transmit counters.
+ */
+#include <kunit/test.h>
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "chimney.h"
+
+struct chimney_dev_test_priv {
+	struct net_device *dev;
+};
+
+static int chimney_dev_test_init(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv;
+	struct net_device *dev;
+	int err;
+
+	priv = kunit_kzalloc(test, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+
+	dev = alloc_netdev(sizeof(struct chimney_dev), "chimt%d",
+			   NET_NAME_UNKNOWN, chimney_dev_setup);
+	if (!dev)
+		return -ENOMEM;
+	dev->rtnl_link_ops = &chimney_link_ops;
+
+	err = register_netdev(dev);
+	if (err) {
+		free_netdev(dev);
+		return err;
+	}
+	priv->dev = dev;
+	test->priv = priv;
+	return 0;
+}
+
+static void chimney_dev_test_exit(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+
+	/* needs_free_netdev: unregistering frees the device. */
+	unregister_netdev(priv->dev);
+}
+
+static void chimney_dev_test_setup(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+	struct net_device *dev = priv->dev;
+	struct chimney_dev *cdev = netdev_priv(dev);
+
+	KUNIT_EXPECT_PTR_EQ(test, cdev->netdev, dev);
+	KUNIT_EXPECT_EQ(test, dev->type, (unsigned short)ARPHRD_ETHER);
+	KUNIT_EXPECT_TRUE(test, is_valid_ether_addr(dev->dev_addr));
+	KUNIT_EXPECT_EQ(test, dev->mtu, (unsigned int)ETH_DATA_LEN);
+	KUNIT_EXPECT_EQ(test, dev->min_mtu, (unsigned int)CHIMNEY_MIN_MTU);
+	KUNIT_EXPECT_EQ(test, dev->max_mtu, (unsigned int)CHIMNEY_MAX_MTU);
+	KUNIT_EXPECT_FALSE(test, netif_carrier_ok(dev));
+	KUNIT_EXPECT_STREQ(test, dev->rtnl_link_ops->kind, "chimney");
+}
+
+static void chimney_dev_test_open_stop(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+	struct net_device *dev = priv->dev;
+	int err;
+
+	rtnl_lock();
+	err = dev_open(dev, NULL);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_TRUE(test, netif_running(dev));
+	KUNIT_EXPECT_TRUE(test, netif_carrier_ok(dev));
+
+	rtnl_lock();
+	dev_close(dev);
+	rtnl_unlock();
+	KUNIT_EXPECT_FALSE(test, netif_running(dev));
+	KUNIT_EXPECT_FALSE(test, netif_carrier_ok(dev));
+}
+
+static void chimney_dev_test_xmit_counts(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+	static const unsigned int lens[] = { 60, 1514, 100 };
+	struct net_device *dev = priv->dev;
+	struct rtnl_link_stats64 stats;
+	u64 bytes = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		struct sk_buff *skb = alloc_skb(lens[i], GFP_KERNEL);
+		netdev_tx_t ret;
+
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		skb_put_zero(skb, lens[i]);
+		skb->dev = dev;
+		ret = dev->netdev_ops->ndo_start_xmit(skb, dev);
+		KUNIT_EXPECT_EQ(test, ret, NETDEV_TX_OK);
+		bytes += lens[i];
+	}
+
+	dev_get_stats(dev, &stats);
+	KUNIT_EXPECT_EQ(test, stats.tx_packets, (u64)ARRAY_SIZE(lens));
+	KUNIT_EXPECT_EQ(test, stats.tx_bytes, bytes);
+	KUNIT_EXPECT_EQ(test, stats.rx_packets, 0ULL);
+}
+
+static void chimney_dev_test_drvinfo(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+	struct ethtool_drvinfo info = {};
+
+	priv->dev->ethtool_ops->get_drvinfo(priv->dev, &info);
+	KUNIT_EXPECT_STREQ(test, info.driver, "chimney");
+	KUNIT_EXPECT_STREQ(test, info.version, CHIMNEY_DRV_VERSION);
+}
+
+struct chimney_validate_case {
+	const char *desc;
+	int len;
+	u8 addr[ETH_ALEN];
+	int err;
+};
+
+static const struct chimney_validate_case chimney_validate_cases[] = {
+	{ "no address", -1, {}, 0 },
+	{ "unicast", ETH_ALEN, { 0x02, 0, 0, 0, 0, 1 }, 0 },
+	{ "multicast", ETH_ALEN, { 0x01, 0, 0, 0, 0, 1 }, -EADDRNOTAVAIL },
+	{ "zero", ETH_ALEN, {}, -EADDRNOTAVAIL },
+	{ "short", 4, { 0x02, 0, 0, 0 }, -EINVAL },
+};
+
+static void chimney_validate_desc(const struct chimney_validate_case *c,
+				  char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(chimney_validate, chimney_validate_cases,
+		  chimney_validate_desc);
+
+static void chimney_dev_test_validate(struct kunit *test)
+{
+	const struct chimney_validate_case *c = test->param_value;
+	struct nlattr *tb[IFLA_MAX + 1] = {};
+	struct netlink_ext_ack extack = {};
+	struct nlattr *nla;
+	int err;
+
+	if (c->len >= 0) {
+		nla = kunit_kzalloc(test, nla_total_size(ETH_ALEN), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, nla);
+		nla->nla_type = IFLA_ADDRESS;
+		nla->nla_len = nla_attr_size(c->len);
+		memcpy(nla_data(nla), c->addr, c->len);
+		tb[IFLA_ADDRESS] = nla;
+	}
+
+	err = chimney_dev_validate(tb, NULL, &extack);
+	KUNIT_EXPECT_EQ(test, err, c->err);
+	if (c->err)
+		KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+	else
+		KUNIT_EXPECT_NULL(test, extack._msg);
+}
+
+static struct kunit_case chimney_dev_test_cases[] = {
+	KUNIT_CASE(chimney_dev_test_setup),
+	KUNIT_CASE(chimney_dev_test_open_stop),
+	KUNIT_CASE(chimney_dev_test_xmit_counts),
+	KUNIT_CASE(chimney_dev_test_drvinfo),
+	KUNIT_CASE_PARAM(chimney_dev_test_validate, chimney_validate_gen_params),
+	{}
+};
+
+static struct kunit_suite chimney_dev_test_suite = {
+	.name = "chimney_dev",
+	.init = chimney_dev_test_init,
+	.exit = chimney_dev_test_exit,
+	.test_cases = chimney_dev_test_cases,
+};
+
+kunit_test_suite(chimney_dev_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the chimney offload target");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build (once) the chimney debug kernel from Debian's linux-source-6.1 and
+# print the directory that holds it: bzImage, and the O= build tree that
+# out-of-tree modules are built against. The build is cached outside the
+# work tree, keyed by the config fragment, this script and the source
+# package version, so a second run only prints the path.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+frag=$here/debug-kernel.config
+cache=${CHIMNEY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/chimney}
+tarball=/usr/src/linux-source-6.1.tar.xz
+
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) || {
+	echo "debug-kernel: linux-source-6.1 is not installed (run scripts/deps.sh)" >&2
+	exit 1
+}
+key=$( { cat "$frag" "$0"; echo "$srcver"; } | sha256sum | cut -c1-16)
+src=$cache/linux-source-$srcver
+out=$cache/debug-$key
+
+if [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
+
+mkdir -p "$cache"
+log=$cache/debug-$key.log
+exec 3>&1 1>"$log" 2>&1
+trap 'echo "debug-kernel: build failed, see $log" >&3; tail -20 "$log" >&3' ERR
+
+if [ ! -f "$src/.unpacked" ]; then
+	echo "debug-kernel: unpacking $tarball" >&3
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -C "$src.tmp" --strip-components=1 -xf "$tarball"
+	touch "$src.tmp/.unpacked"
+	mv "$src.tmp" "$src"
+fi
+
+echo "debug-kernel: building $out (a few minutes on 2 cores)" >&3
+# Built in place (a kernel O= tree holds absolute paths); .done marks it whole.
+rm -rf "$out"
+mkdir -p "$out"
+make -C "$src" O="$out" KCONFIG_ALLCONFIG="$frag" allnoconfig
+make -C "$src" O="$out" olddefconfig
+
+# Every option of the fragment must have survived dependency resolution.
+bad=0
+while IFS= read -r line; do
+	case "$line" in CONFIG_*) ;; *) continue ;; esac
+	if ! grep -qxF "$line" "$out/.config"; then
+		echo "debug-kernel: $line did not survive olddefconfig" >&3
+		bad=1
+	fi
+done <"$frag"
+[ $bad -eq 0 ] || exit 1
+
+make -C "$src" O="$out" -j"$(nproc)" all
+touch "$out/.done"
+echo "debug-kernel: built in ${SECONDS}s" >&3
+echo "$out" >&3

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install everything chimney needs from Debian's archive. Idempotent: when
+# every package is already present it prints one line and touches nothing.
+set -euo pipefail
+
+PKGS=(
+	# the target kernel: stock image + headers, and the source for the debug kernel
+	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	# kernel build dependencies
+	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod
+	xz-utils rsync python3 perl
+	# the VM
+	qemu-system-x86 busybox-static
+	# static checks
+	sparse
+	# what runs inside the guest and the userspace tool
+	iproute2 ethtool libmnl-dev pkg-config
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#PKGS[@]} packages present"
+	exit 0
+fi
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"

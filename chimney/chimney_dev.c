@@ -135,3 +135,4 @@ struct rtnl_link_ops chimney_link_ops __read_mostly = {
 	.setup		= chimney_dev_setup,
 	.validate	= chimney_dev_validate,
 };
+EXPORT_SYMBOL_IF_KUNIT(chimney_link_ops);

@@ -5,6 +5,7 @@
  */
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
+#include <linux/if_arp.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>

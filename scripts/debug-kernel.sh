@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
+#   scripts/debug-kernel.sh        print the debug kernel's build directory
+#   scripts/debug-kernel.sh --src  print the unpacked linux-source-6.1 tree
+#
 # Build (once) the chimney debug kernel from Debian's linux-source-6.1 and
 # print the directory that holds it: bzImage, and the O= build tree that
 # out-of-tree modules are built against. The build is cached outside the
-# work tree, keyed by the config fragment, this script and the source
-# package version, so a second run only prints the path.
+# work tree, keyed by the config fragment, the source package version and
+# RECIPE (bump it when the build steps below change), so a second run only
+# prints the path.
 set -euo pipefail
+
+RECIPE=1
 
 here=$(cd "$(dirname "$0")" && pwd)
 frag=$here/debug-kernel.config
@@ -17,28 +23,35 @@ srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) || {
 	echo "debug-kernel: linux-source-6.1 is not installed (run scripts/deps.sh)" >&2
 	exit 1
 }
-key=$( { cat "$frag" "$0"; echo "$srcver"; } | sha256sum | cut -c1-16)
+key=$( { cat "$frag"; echo "$srcver recipe $RECIPE"; } | sha256sum | cut -c1-16)
 src=$cache/linux-source-$srcver
 out=$cache/debug-$key
 
-if [ -f "$out/.done" ]; then
-	echo "$out"
-	exit 0
-fi
-
 mkdir -p "$cache"
-log=$cache/debug-$key.log
-exec 3>&1 1>"$log" 2>&1
-trap 'echo "debug-kernel: build failed, see $log" >&3; tail -20 "$log" >&3' ERR
-
+# One unpack or build at a time; a second caller waits and reuses it.
+exec 9>"$cache/.lock"
+flock 9
 if [ ! -f "$src/.unpacked" ]; then
-	echo "debug-kernel: unpacking $tarball" >&3
+	echo "debug-kernel: unpacking $tarball" >&2
 	rm -rf "$src" "$src.tmp"
 	mkdir -p "$src.tmp"
 	tar -C "$src.tmp" --strip-components=1 -xf "$tarball"
 	touch "$src.tmp/.unpacked"
 	mv "$src.tmp" "$src"
 fi
+if [ "${1:-}" = --src ]; then
+	echo "$src"
+	exit 0
+fi
+
+if [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
+
+log=$cache/debug-$key.log
+exec 3>&1 1>"$log" 2>&1
+trap 'echo "debug-kernel: build failed, see $log" >&3; tail -20 "$log" >&3' ERR
 
 echo "debug-kernel: building $out (a few minutes on 2 cores)" >&3
 # Built in place (a kernel O= tree holds absolute paths); .done marks it whole.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install everything chimney needs from Debian's archive. Idempotent: when
-# every package is already present it prints one line and touches nothing.
+# every package is already present it prints nothing and touches nothing.
 set -euo pipefail
 
 PKGS=(
@@ -25,10 +25,7 @@ for p in "${PKGS[@]}"; do
 	[ "$st" = installed ] || missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-	echo "deps: all ${#PKGS[@]} packages present"
-	exit 0
-fi
+[ ${#missing[@]} -gt 0 ] || exit 0
 
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

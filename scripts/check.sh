@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: build everything, run the static checks, the in-tree build,
+# the KUnit suites (debug kernel) and the kselftests (stock and debug
+# kernels). Every step writes result lines to build/check/*.results and its
+# log to build/check/*.log. Ends with one line "N passed, N failed" that
+# totals all suites, and exits non-zero on any failure or kernel splat.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+export CHIMNEY_BUILD=${CHIMNEY_BUILD:-$top/build}
+dir=$CHIMNEY_BUILD/check
+cd "$top"
+rm -rf "$dir"
+mkdir -p "$dir"
+start=$SECONDS
+
+# step NAME DESCRIPTION CMD...: one result line for CMD's success.
+step()
+{
+	local name=$1 desc=$2 t0=$SECONDS status
+	shift 2
+	if "$@" >"$dir/$name.log" 2>&1; then status=PASS; else status=FAIL; fi
+	echo "$status $desc" >"$dir/$name.results"
+	printf 'check: %s %s (%ds)\n' "$status" "$desc" $((SECONDS - t0))
+	[ $status = PASS ] || tail -25 "$dir/$name.log" | sed 's/^/check:   /'
+}
+
+# suite NAME DESCRIPTION CMD... RESULTS-FILE-IS-LAST-ARG: CMD writes its own results.
+suite()
+{
+	local name=$1 desc=$2 t0=$SECONDS
+	shift 2
+	"$@" "$dir/$name.results" >"$dir/$name.log" 2>&1
+	[ -s "$dir/$name.results" ] || echo "FAIL $desc: no results" >"$dir/$name.results"
+	printf 'check: %s: %d passed, %d failed (%ds)\n' "$desc" \
+		"$(grep -c '^PASS' "$dir/$name.results")" \
+		"$(grep -c '^FAIL' "$dir/$name.results")" $((SECONDS - t0))
+	grep '^FAIL' "$dir/$name.results" | sed 's/^/check:   /'
+}
+
+step build-stock "build: chimney.ko for the stock kernel (W=1, -Werror)" make -s module
+step debug-kernel "build: debug kernel (cached)" "$here/debug-kernel.sh"
+step build-debug "build: chimney.ko, chimney_test.ko for the debug kernel (W=1, -Werror)" \
+	make -s module-debug
+step checkpatch "checkpatch --strict" "$here/static-checks.sh" checkpatch
+step sparse-stock "sparse (C=2) against the stock kernel" \
+	"$here/static-checks.sh" sparse "/lib/modules/$("$here/kver.sh")/build"
+step sparse-debug "sparse (C=2) against the debug kernel" \
+	"$here/static-checks.sh" sparse "$("$here/debug-kernel.sh")"
+step intree "in-tree build (drivers/net/chimney, olddefconfig)" "$here/intree-build.sh"
+suite vm "vm runner self-test (stock kernel)" "$here/vm-selftest.sh"
+suite kunit "kunit (debug kernel)" "$here/kunit.sh"
+suite kselftest-stock "kselftest (stock kernel)" "$here/kselftest.sh" stock
+suite kselftest-debug "kselftest (debug kernel)" "$here/kselftest.sh" debug
+
+echo "check: logs in $dir, $((SECONDS - start))s in all"
+python3 "$here/results.py" total "$dir"/*.results

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+#   scripts/kunit.sh RESULTS
+#
+# Run chimney's KUnit suites in the debug kernel: load chimney.ko and
+# chimney_test.ko (the suites run at load), unload both, and parse the
+# kernel log with the kernel's own "kunit.py parse". Writes one result line
+# per test case to RESULTS, plus one for a clean kernel log.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+build=${CHIMNEY_BUILD:-$top/build}
+results=$1
+src=$("$here/debug-kernel.sh" --src) || exit 1
+out=$build/vm/kunit
+mod=$build/debug/chimney
+
+cd "$top"
+"$here/vm" --kernel debug --quiet --out "$out" -- bash -c "
+	insmod $mod/chimney.ko || exit 1
+	insmod $mod/chimney_test.ko || exit 1
+	cat /sys/kernel/debug/kunit/*/results >\$CHIMNEY_VM_OUT/kunit-debugfs.txt
+	rmmod chimney_test && rmmod chimney"
+vmrc=$?
+
+: >"$results"
+if [ -f "$out/dmesg.txt" ]; then
+	(cd "$src" && PYTHONDONTWRITEBYTECODE=1 python3 tools/testing/kunit/kunit.py \
+		parse --json="$out/kunit.json" <"$out/dmesg.txt") | tee "$out/kunit.txt"
+	python3 "$here/results.py" kunit "$out/kunit.json" >>"$results"
+else
+	echo "FAIL kunit: the VM produced no kernel log" >>"$results"
+fi
+if [ $vmrc -eq 0 ] && [ ! -s "$out/splats.txt" ]; then
+	echo "PASS kunit: debug kernel log clean, modules load and unload" >>"$results"
+else
+	echo "FAIL kunit: debug kernel log clean, modules load and unload (VM exit $vmrc, see $out)" >>"$results"
+fi
+! grep -q '^FAIL' "$results"

@@ -2,7 +2,7 @@
 #
 # chimney: TCP chimney offload target on a virtual netdevice.
 #
-#   make            build chimney.ko for Debian's stock 6.1 kernel
+#   make            build chimney.ko for Debian's stock 6.1 kernel, and chimneyctl
 #   make demo       set up (packages, kernels), boot the stock kernel, show a device
 #   make check      the whole test suite (KUnit, kselftests on both kernels,
 #                   static checks, in-tree build); ends with "N passed, N failed"
@@ -31,9 +31,18 @@ define kbuild
 	$(MAKE) -C $(2) M=$(BUILD)/$(1)/chimney W=1 KCFLAGS=-Werror V=$(V) $(3) modules
 endef
 
-.PHONY: all module module-debug deps demo check vm-shell clean
+TOOL		= $(BUILD)/tools/chimneyctl
+TOOL_CFLAGS	= -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi
 
-all: module
+.PHONY: all module module-debug tool deps demo check vm-shell clean
+
+all: module tool
+
+tool: deps $(TOOL)
+
+$(TOOL): tools/chimneyctl.c include/uapi/linux/chimney.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< $$(pkg-config --cflags --libs libmnl)
 
 module: deps
 	$(call kbuild,stock,$(STOCK_KDIR))

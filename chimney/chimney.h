@@ -3,31 +3,383 @@
  * chimney: a TCP chimney offload target on a virtual netdevice.
  *
  * Internal header shared by the files of the module. One netdevice is one
- * offload target ("adapter" in NDIS terms).
+ * offload target ("adapter" in NDIS terms). It keeps the offloaded state in
+ * a tree of neighbor -> path -> TCP connection objects, indexed by handle in
+ * an xarray that readers walk under RCU; every change of the tree happens
+ * under the device's lock, from a netlink request or from the work item
+ * that plays the virtual hardware.
  */
 #ifndef _CHIMNEY_H
 #define _CHIMNEY_H
 
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/genetlink.h>
 #include <net/rtnetlink.h>
 #include <uapi/linux/chimney.h>
 
 #define CHIMNEY_DRV_NAME	CHIMNEY_LINK_KIND
-#define CHIMNEY_DRV_VERSION	"0.1"
+#define CHIMNEY_DRV_VERSION	"0.2"
 
 /* Ethernet payload limits of the virtual wire. */
 #define CHIMNEY_MIN_MTU		ETH_MIN_MTU
 #define CHIMNEY_MAX_MTU		ETH_MAX_MTU
 
+/* Default TcpConnectionOffloadCapacity, and the largest one accepted. */
+#define CHIMNEY_DEFAULT_CAPACITY	1048576
+#define CHIMNEY_MAX_CAPACITY		(16 * 1048576)
+/* Largest PathMtu and InitialRcvWnd the virtual hardware supports. */
+#define CHIMNEY_MAX_PATH_MTU		9216
+#define CHIMNEY_MAX_RCV_WND		BIT(30)
+/* Largest number of blocks in one state request. */
+#define CHIMNEY_MAX_BLOCKS		1024
+
+enum chimney_layer {
+	CHIMNEY_LAYER_NEIGH,
+	CHIMNEY_LAYER_PATH,
+	CHIMNEY_LAYER_TCP,
+	CHIMNEY_LAYERS,
+};
+
+/* Bit numbers of the UAPI's chimney_obj_state_flags, and internal bits. */
+#define CHIMNEY_OBJ_INVALID_BIT		0
+#define CHIMNEY_OBJ_CORRUPT_BIT		1
+#define CHIMNEY_OBJ_FAILED_BIT		2
+#define CHIMNEY_OBJ_RETRIEVE_BIT	3
+#define CHIMNEY_OBJ_ABORTED_BIT		4
+#define CHIMNEY_OBJ_UAPI_FLAGS		0x1f
+#define CHIMNEY_OBJ_SEEN_BIT		30	/* marks during one request */
+#define CHIMNEY_OBJ_DEAD_BIT		31	/* unpublished */
+
+/**
+ * struct chimney_obj - what every offloaded object has
+ * @flags: &enum chimney_obj_state_flags bits and CHIMNEY_OBJ_DEAD_BIT
+ * @type: &enum chimney_offload_state_type of the object
+ * @layer: &enum chimney_layer
+ * @id: index in &chimney_dev.objs, the low half of the handle
+ * @gen: generation, unique across devices, the high half of the handle
+ * @host_handle: the host's NdisOffloadHandle
+ * @parent: the object one layer down (NULL for a neighbor); protected by
+ *	&chimney_dev.lock, readable under RCU
+ * @children: the objects one layer up; protected by &chimney_dev.lock
+ * @sibling: entry in the parent's @children
+ * @rcu: frees the object after readers are done
+ */
+struct chimney_obj {
+	unsigned long flags;
+	u8 type;
+	u8 layer;
+	u32 id;
+	u32 gen;
+	u64 host_handle;
+	struct chimney_obj __rcu *parent;
+	struct list_head children;
+	struct list_head sibling;
+	struct rcu_head rcu;
+};
+
+struct chimney_neigh_state {
+	u8 dl_source_address[ETH_ALEN];
+	u8 dl_destination_address[ETH_ALEN];
+	u16 vlan_id;
+	u32 host_reachability_delta;
+	u32 nic_reachability_delta;
+};
+
+struct chimney_path_state {
+	struct in6_addr source_address;
+	struct in6_addr destination_address;
+	u32 path_mtu;
+};
+
+struct chimney_tcp_const {
+	u16 flags;
+	u16 remote_port;
+	u16 local_port;
+	u8 snd_wind_scale;
+	u8 rcv_wind_scale;
+	u16 remote_mss;
+	u32 hash_value;
+};
+
+struct chimney_tcp_cached {
+	u16 flags;
+	u8 ka_probe_count;
+	u8 ttl_or_hop_limit;
+	u8 tos_or_traffic_class;
+	u8 user_priority;
+	u32 initial_rcv_wnd;
+	u32 rcv_indication_size;
+	u32 ka_timeout;
+	u32 ka_interval;
+	u32 max_rt;
+	u32 flow_label;
+};
+
+struct chimney_tcp_delegated {
+	u8 state;
+	u8 dup_ack_count;
+	u8 snd_wnd_probe_count;
+	u8 keepalive_probe_count;
+	u8 retransmit_count;
+	u16 srtt;
+	u16 rtt_var;
+	u32 rcv_nxt;
+	u32 rcv_wnd;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_max;
+	u32 snd_wnd;
+	u32 max_snd_wnd;
+	u32 send_wl1;
+	u32 cwnd;
+	u32 ss_thresh;
+	u32 ts_recent;
+	u32 ts_recent_age;
+	u32 ts_time;
+	u32 total_rt;
+	u32 keepalive_timeout_delta;
+	u32 retransmit_timeout_delta;
+	u32 dwnd;
+};
+
+struct chimney_tcp_state {
+	struct chimney_tcp_const c;
+	struct chimney_tcp_cached ca;
+	struct chimney_tcp_delegated d;
+};
+
+struct chimney_neigh {
+	struct chimney_obj obj;
+	struct chimney_neigh_state st;
+};
+
+struct chimney_path {
+	struct chimney_obj obj;
+	struct chimney_path_state st;
+};
+
+/**
+ * struct chimney_io - an outstanding TCP send or receive request
+ * @list: entry in &chimney_conn.sends or .recvs
+ * @io_id: the host's id of the request
+ * @len: bytes to send, or size of the receive buffer
+ */
+struct chimney_io {
+	struct list_head list;
+	u64 io_id;
+	u32 len;
+};
+
+/**
+ * struct chimney_conn - an offloaded TCP connection
+ * @obj: the object
+ * @st: its constant, cached and delegated state
+ * @sends: outstanding send requests, in posting order
+ * @recvs: outstanding receive requests, in posting order
+ *
+ * @sends and @recvs are protected by &chimney_dev.lock.
+ */
+struct chimney_conn {
+	struct chimney_obj obj;
+	struct chimney_tcp_state st;
+	struct list_head sends;
+	struct list_head recvs;
+};
+
+/* Roles of a block in a request tree (section 2.2 of the specification). */
+enum chimney_role {
+	CHIMNEY_ROLE_PLACEHOLDER,
+	CHIMNEY_ROLE_REF,
+	CHIMNEY_ROLE_NEW,
+};
+
+#define CHIMNEY_BLOCK_NO_PARENT	U16_MAX
+
+/**
+ * struct chimney_block - one parsed block of a state request
+ * @layer: &enum chimney_layer
+ * @role: &enum chimney_role
+ * @type: the block's &enum chimney_offload_state_type
+ * @done: the virtual hardware has processed it
+ * @parent: index of the block one layer down, or CHIMNEY_BLOCK_NO_PARENT
+ * @status: the NDIS status the target writes
+ * @handle: the referenced object, or the one offloaded
+ * @host_handle: the host's handle of the object
+ * @has: which state classes came with it (bit 0 const, 1 cached, 2 delegated)
+ * @obj: the object, while the virtual hardware processes the request
+ * @st: the state given, or returned
+ *
+ * Blocks are stored in traversal order: a block, then its dependents,
+ * then its next sibling.
+ */
+struct chimney_block {
+	u8 layer;
+	u8 role;
+	u8 type;
+	bool done;
+	u16 parent;
+	u32 status;
+	u64 handle;
+	u64 host_handle;
+	u8 has;
+	struct chimney_obj *obj;
+	union {
+		struct chimney_neigh_state neigh;
+		struct chimney_path_state path;
+		struct chimney_tcp_state tcp;
+	} st;
+};
+
+#define CHIMNEY_HAS_CONST	BIT(0)
+#define CHIMNEY_HAS_CACHED	BIT(1)
+#define CHIMNEY_HAS_DELEGATED	BIT(2)
+
+/**
+ * struct chimney_req - a state request waiting for the virtual hardware
+ * @list: entry in &chimney_dev.reqs
+ * @cmd: the request's &enum chimney_cmd
+ * @req_id: the host's id of the request
+ * @due: jiffies at which the virtual hardware processes it
+ * @nblocks: number of entries in @blocks
+ * @blocks: the tree, in traversal order
+ */
+struct chimney_req {
+	struct list_head list;
+	u8 cmd;
+	u64 req_id;
+	unsigned long due;
+	unsigned int nblocks;
+	struct chimney_block blocks[];
+};
+
+/**
+ * struct chimney_params - NDIS_TCP_CONNECTION_OFFLOAD_PARAMETERS
+ */
+struct chimney_params {
+	u32 encapsulation;
+	u32 ticks_per_second;
+	u8 tcp_ack_frequency;
+	u8 tcp_delayed_ack_ticks;
+	u8 tcp_maximum_retransmissions;
+	u8 tcp_doubt_reachability_retransmissions;
+	u8 tcp_duplicate_ack_threshold;
+	u32 tcp_sws_prevention_ticks;
+	u32 tcp_push_ticks;
+	u32 nce_stale_ticks;
+	u32 congestion_algorithm;
+};
+
+/**
+ * struct chimney_stats - per-device counters, protected by &chimney_dev.lock
+ */
+struct chimney_stats {
+	u64 initiates;
+	u64 updates;
+	u64 invalidates;
+	u64 queries;
+	u64 terminates;
+	u64 events;
+	u64 notify_lost;
+};
+
 /**
  * struct chimney_dev - per-netdevice private data of one offload target
  * @netdev: the netdevice this target is attached to
+ * @id: device number, the name of its debugfs directory
+ * @lock: protects the object tree (@objs, the objects' links, @count),
+ *	@params, @capacity, @stats, @seq, @dead and every outstanding I/O
+ * @objs: handle index -> &struct chimney_obj; readers use RCU
+ * @count: objects per &enum chimney_layer
+ * @capacity: TcpConnectionOffloadCapacity
+ * @params: the offload parameters set by the host
+ * @stats: counters
+ * @seq: sequence number of the next notification
+ * @dead: the device is going away; no request is accepted any more
+ * @req_lock: protects @reqs
+ * @reqs: state requests waiting for the virtual hardware, in arrival order
+ * @work: the virtual hardware, processing @reqs
+ * @latency_ms: how long the virtual hardware takes for a request
+ * @corrupt: the whole device's hardware state is corrupt
+ * @fail_next: fail the next N new-offload blocks with RESOURCES
+ * @debugfs: the device's debugfs directory
  */
 struct chimney_dev {
 	struct net_device *netdev;
+	int id;
+	struct mutex lock; /* protects the tree and the device's state, see above */
+	struct xarray objs;
+	u32 count[CHIMNEY_LAYERS];
+	u32 capacity;
+	struct chimney_params params;
+	struct chimney_stats stats;
+	u64 seq;
+	bool dead;
+	spinlock_t req_lock; /* protects reqs */
+	struct list_head reqs;
+	struct delayed_work work;
+	u32 latency_ms;
+	bool corrupt;
+	u32 fail_next;
+	struct dentry *debugfs;
 };
 
 extern struct rtnl_link_ops chimney_link_ops;
+extern struct genl_family chimney_genl_family;
+
+static inline u64 chimney_obj_handle(const struct chimney_obj *obj)
+{
+	return (u64)obj->gen << 32 | obj->id;
+}
+
+/* chimney_dev.c */
+struct chimney_dev *chimney_dev_from_netdev(struct net_device *dev);
+
+/* chimney_state.c */
+int chimney_state_init(struct chimney_dev *cdev);
+void chimney_state_destroy(struct chimney_dev *cdev);
+struct chimney_obj *chimney_obj_lookup(struct chimney_dev *cdev, u64 handle);
+struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
+				       struct chimney_obj *parent,
+				       const struct chimney_block *b);
+void chimney_obj_unpublish(struct chimney_dev *cdev, struct chimney_obj *obj);
+void chimney_obj_free(struct chimney_obj *obj);
+void chimney_obj_relink(struct chimney_dev *cdev, struct chimney_obj *obj,
+			struct chimney_obj *parent);
+struct chimney_obj *chimney_obj_parent(const struct chimney_obj *obj);
+bool chimney_obj_corrupt(struct chimney_dev *cdev,
+			 const struct chimney_obj *obj);
+void chimney_obj_get_state(const struct chimney_obj *obj,
+			   struct chimney_block *b);
+int chimney_layer_of_type(u8 type);
+
+/* chimney_offload.c */
+void chimney_offload_init(struct chimney_dev *cdev);
+void chimney_offload_destroy(struct chimney_dev *cdev);
+void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req);
+int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
+			    u8 cmd, u64 io_id, u32 len);
+
+/* chimney_netlink.c */
+int chimney_netlink_init(void);
+void chimney_netlink_exit(void);
+void chimney_notify_complete(struct chimney_dev *cdev,
+			     const struct chimney_req *req);
+void chimney_notify_tcp_event(struct chimney_dev *cdev,
+			      const struct chimney_obj *conn, u32 type,
+			      u32 info);
+void chimney_notify_io(struct chimney_dev *cdev, const struct chimney_obj *conn,
+		       u8 cmd, u64 io_id, u32 status, u32 bytes);
+
+/* chimney_debugfs.c */
+int chimney_debugfs_init(void);
+void chimney_debugfs_exit(void);
+void chimney_debugfs_dev_init(struct chimney_dev *cdev);
+void chimney_debugfs_dev_exit(struct chimney_dev *cdev);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 void chimney_dev_setup(struct net_device *dev);

@@ -2,26 +2,83 @@
 /*
  * chimney: the netdevice of an offload target.
  *
- * rtnl_link_ops, net_device_ops and ethtool_ops. Until the wire of the data
- * path exists, every transmitted frame is counted and dropped, as on dummy.
+ * rtnl_link_ops, net_device_ops and ethtool_ops, and the life of the
+ * offload target that each device is. Until the wire of the data path
+ * exists, every transmitted frame is counted and dropped, as on dummy.
  */
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
+#include <linux/idr.h>
 #include <linux/netdevice.h>
 #include <kunit/visibility.h>
 
 #include "chimney.h"
 
+/* Device numbers: the names of the devices' debugfs directories. */
+static DEFINE_IDA(chimney_ida);
+
+static void chimney_params_default(struct chimney_params *p)
+{
+	/* NDIS_ENCAPSULATION_IEEE_802_3 */
+	p->encapsulation = 0x2;
+	p->ticks_per_second = 1000;
+	p->tcp_ack_frequency = 2;
+	p->tcp_delayed_ack_ticks = 200;
+	p->tcp_maximum_retransmissions = 5;
+	p->tcp_doubt_reachability_retransmissions = 3;
+	p->tcp_sws_prevention_ticks = 1000;
+	p->tcp_duplicate_ack_threshold = 3;
+	p->tcp_push_ticks = 500;
+	p->nce_stale_ticks = 30000;
+}
+
 static int chimney_dev_init(struct net_device *dev)
 {
+	struct chimney_dev *cdev = netdev_priv(dev);
+	int err;
+
 	dev->lstats = netdev_alloc_pcpu_stats(struct pcpu_lstats);
 	if (!dev->lstats)
 		return -ENOMEM;
+	cdev->id = ida_alloc(&chimney_ida, GFP_KERNEL);
+	if (cdev->id < 0) {
+		err = cdev->id;
+		goto err_free_stats;
+	}
+	mutex_init(&cdev->lock);
+	err = chimney_state_init(cdev);
+	if (err)
+		goto err_free_id;
+	chimney_offload_init(cdev);
+	cdev->capacity = CHIMNEY_DEFAULT_CAPACITY;
+	chimney_params_default(&cdev->params);
+	chimney_debugfs_dev_init(cdev);
 	return 0;
+
+err_free_id:
+	ida_free(&chimney_ida, cdev->id);
+err_free_stats:
+	free_percpu(dev->lstats);
+	return err;
 }
 
+/*
+ * The device goes away (ip link del, its netns, the module): refuse new
+ * requests, complete every queued one and every outstanding I/O, then free
+ * the tree.
+ */
 static void chimney_dev_uninit(struct net_device *dev)
 {
+	struct chimney_dev *cdev = netdev_priv(dev);
+
+	mutex_lock(&cdev->lock);
+	cdev->dead = true;
+	mutex_unlock(&cdev->lock);
+	chimney_offload_destroy(cdev);
+	chimney_state_destroy(cdev);
+	chimney_debugfs_dev_exit(cdev);
+	mutex_destroy(&cdev->lock);
+	ida_free(&chimney_ida, cdev->id);
 	free_percpu(dev->lstats);
 }
 
@@ -67,6 +124,8 @@ static void chimney_get_drvinfo(struct net_device *dev,
 {
 	strscpy(info->driver, CHIMNEY_DRV_NAME, sizeof(info->driver));
 	strscpy(info->version, CHIMNEY_DRV_VERSION, sizeof(info->version));
+	snprintf(info->bus_info, sizeof(info->bus_info), "chimney%d",
+		 ((struct chimney_dev *)netdev_priv(dev))->id);
 }
 
 static const struct ethtool_ops chimney_ethtool_ops = {

@@ -190,6 +190,8 @@ static struct kunit_suite chimney_dev_test_suite = {
 
 kunit_test_suite(chimney_dev_test_suite);
 
+/* One module for every suite (chimney_state_test.c and the others). */
+
 MODULE_DESCRIPTION("KUnit tests for the chimney offload target");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

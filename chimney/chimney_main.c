@@ -2,8 +2,9 @@
 /*
  * chimney: module init and exit.
  *
- * Devices are created with "ip link add NAME type chimney"; unloading the
- * module removes every chimney device in every network namespace.
+ * Devices are created with "ip link add NAME type chimney" and driven
+ * through the "chimney" generic netlink family; unloading the module
+ * removes every chimney device in every network namespace.
  */
 #include <linux/module.h>
 
@@ -11,12 +12,32 @@
 
 static int __init chimney_init(void)
 {
-	return rtnl_link_register(&chimney_link_ops);
+	int err;
+
+	err = chimney_debugfs_init();
+	if (err)
+		return err;
+	err = chimney_netlink_init();
+	if (err)
+		goto err_debugfs_exit;
+	/* Devices last: they send notifications through the family. */
+	err = rtnl_link_register(&chimney_link_ops);
+	if (err)
+		goto err_netlink_exit;
+	return 0;
+
+err_netlink_exit:
+	chimney_netlink_exit();
+err_debugfs_exit:
+	chimney_debugfs_exit();
+	return err;
 }
 
 static void __exit chimney_exit(void)
 {
 	rtnl_link_unregister(&chimney_link_ops);
+	chimney_netlink_exit();
+	chimney_debugfs_exit();
 }
 
 module_init(chimney_init);

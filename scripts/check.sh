@@ -42,6 +42,7 @@ suite()
 }
 
 step build-stock "build: chimney.ko for the stock kernel (W=1, -Werror)" make -s module
+step tool "build: chimneyctl (-Wall -Wextra -Werror)" make -s tool
 step debug-kernel "build: debug kernel (cached)" "$here/debug-kernel.sh"
 step build-debug "build: chimney.ko, chimney_test.ko for the debug kernel (W=1, -Werror)" \
 	make -s module-debug

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make demo: on a fresh machine, install what is needed, build chimney.ko
-# for Debian's stock 6.1 kernel, boot that kernel in QEMU and show the
-# module at work (scripts/demo-guest.sh). Only the demo's own output is
-# shown; the guest's console log is in build/vm/demo/console.log.
+# for Debian's stock 6.1 kernel and chimneyctl, boot that kernel in QEMU and
+# run the corrupt-hardware invalidate sequence (scripts/demo-guest.sh). Only
+# the demo's own output is shown; the guest's console log is in
+# build/vm/demo/console.log.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,8 +14,8 @@ build=${CHIMNEY_BUILD:-$top/build}
 cd "$top"
 
 "$here/deps.sh"
-echo "demo: building chimney.ko for $("$here/kver.sh")"
-make -s module
+echo "demo: building chimney.ko for $("$here/kver.sh") and chimneyctl"
+make -s module tool
 echo "demo: booting the stock kernel under QEMU (TCG, about half a minute)"
 
 out=$build/vm/demo

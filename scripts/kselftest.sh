@@ -26,7 +26,7 @@ cp -r "$top/selftests/chimney" "$ksft/chimney"
 make -s -C "$ksft/chimney" KSFT="$ksft" all || exit 1
 
 cd "$top"
-CHIMNEY_KO=$build/$kernel/chimney/chimney.ko \
+CHIMNEY_KO=$build/$kernel/chimney/chimney.ko CHIMNEYCTL=$build/tools/chimneyctl \
 	"$here/vm" --kernel "$kernel" --quiet --out "$out" -- \
 	make -s -C "$ksft/chimney" KSFT="$ksft" run_tests
 vmrc=$?

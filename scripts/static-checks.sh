@@ -16,7 +16,7 @@ case "${1:-}" in
 checkpatch)
 	src=$("$here/debug-kernel.sh" --src)
 	mapfile -t files < <(git ls-files -co --exclude-standard \
-		'chimney/*.[ch]' 'chimney/Kbuild' 'include/*.h' 'Kconfig' 'tools/*.[ch]')
+		'chimney/*.[ch]' 'chimney/Kbuild' 'include/*.h' 'Kconfig')
 	bad=0
 	for f in "${files[@]}"; do
 		if ! "$src/scripts/checkpatch.pl" --strict --no-tree --quiet \

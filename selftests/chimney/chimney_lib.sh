@@ -104,3 +104,161 @@ netns_create()
 	ip -n "$ns" link set lo up
 	echo "$ns"
 }
+
+# ---- chimneyctl and its monitor ----
+
+chimney_require_ctl()
+{
+	# Beside build/ksft/ when run by make check, else in the source tree.
+	if [ -z "${CHIMNEYCTL:-}" ]; then
+		CHIMNEYCTL=$CHIMNEY_LIB_DIR/../../tools/chimneyctl
+		[ -x "$CHIMNEYCTL" ] || CHIMNEYCTL=$CHIMNEY_LIB_DIR/../../build/tools/chimneyctl
+	fi
+	export CHIMNEYCTL
+	if [ ! -x "$CHIMNEYCTL" ]; then
+		echo "SKIP: chimneyctl not found at $CHIMNEYCTL"
+		exit $ksft_skip
+	fi
+}
+
+ctl()
+{
+	"$CHIMNEYCTL" "$@"
+}
+
+# field NAME TEXT: every value that follows the word NAME, space-separated.
+field()
+{
+	local name=$1 prev= w vals=()
+
+	for w in $2; do
+		[ "$prev" = "$name" ] && vals+=("$w")
+		prev=$w
+	done
+	echo "${vals[*]}"
+}
+
+statuses()
+{
+	field status "$1"
+}
+
+# The number of the device's debugfs directory.
+chimney_dev_id()
+{
+	field id "$(ctl dev show "$1")"
+}
+
+obj_count()
+{
+	local out
+
+	out=$(ctl obj show "$1")
+	out=${out##*$'\n'}
+	echo "${out%% objects}"
+}
+
+# obj_handle DEV TYPE: handles of the objects of TYPE, in handle order.
+obj_handle()
+{
+	local line hs=()
+
+	while read -r line; do
+		[[ $line =~ ^handle\ (0x[0-9a-f]+)\ type\ $2 ]] && hs+=("${BASH_REMATCH[1]}")
+	done <<<"$(ctl obj show "$1" type "$2")"
+	echo "${hs[*]}"
+}
+
+MONLOG=/tmp/chimney-monitor.$$
+MONMARK=0
+
+mon_start()
+{
+	"$CHIMNEYCTL" monitor >"$MONLOG" 2>&1 &
+	MONPID=$!
+	wait_until 10 grep -q monitoring "$MONLOG"
+}
+
+mon_lines()
+{
+	mapfile -t MONL <"$MONLOG"
+}
+
+# Remember where the log is: mon_since and friends look after it.
+mon_mark()
+{
+	mon_lines
+	MONMARK=${#MONL[@]}
+}
+
+mon_since()
+{
+	mon_lines
+	printf '%s\n' "${MONL[@]:$MONMARK}"
+}
+
+# mon_wait N PATTERN: until N lines after the mark match PATTERN.
+mon_wait()
+{
+	local end=$((SECONDS + 10)) n
+
+	while :; do
+		n=0
+		while read -r line; do
+			[[ $line == *$2* ]] && n=$((n + 1))
+		done <<<"$(mon_since)"
+		[ $n -ge "$1" ] && return 0
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+
+# The notifications after the mark, one word each:
+# TYPE, event:CONN:EVENT[:REASON] or TYPE:IO:STATUS.
+mon_sequence()
+{
+	local line seq=() t
+
+	while read -r line; do
+		[[ $line == type\ * ]] || continue
+		t=$(field type "$line")
+		case "$t" in
+		tcp-event)
+			t="event:$(field conn "$line"):$(field event "$line")"
+			[[ $line == *reason* ]] && t+=":$(field reason "$line")"
+			;;
+		send-complete|receive-complete)
+			t+=":$(field io "$line"):$(field status "$line")"
+			;;
+		esac
+		seq+=("$t")
+	done <<<"$(mon_since)"
+	echo "${seq[*]}"
+}
+
+mon_types()
+{
+	local line seq=()
+
+	while read -r line; do
+		[[ $line == type\ * ]] && seq+=("$(field type "$line")")
+	done <<<"$(mon_since)"
+	echo "${seq[*]}"
+}
+
+# Every notification of the log has the previous one's sequence number + 1.
+mon_seq_contiguous()
+{
+	local line s prev=
+
+	mon_lines
+	for line in "${MONL[@]}"; do
+		[[ $line == type\ * ]] || continue
+		s=$(field seq "$line")
+		if [ -n "$prev" ] && [ "$s" != $((prev + 1)) ]; then
+			echo "# sequence gap: $prev then $s"
+			return 1
+		fi
+		prev=$s
+	done
+}

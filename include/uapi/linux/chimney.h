@@ -2,10 +2,21 @@
 /*
  * chimney: user-space API of the TCP chimney offload target.
  *
- * Shared by the kernel module (chimney/) and its user-space tools. The
- * generic netlink family that carries offload requests, completions and
- * events is named CHIMNEY_GENL_NAME; its commands and attributes are added
- * here together with the control plane.
+ * Shared by the kernel module (chimney/) and its user-space tools. Names
+ * follow the NDIS 6 TCP chimney offload specification, upper-cased: the
+ * NDIS status NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS is
+ * CHIMNEY_NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS here, the TCP_UPLOAD_REASON
+ * HardwareFailure is CHIMNEY_UPLOAD_HARDWARE_FAILURE, the state field
+ * SndUna is CHIMNEY_TCP_DELEGATED_A_SND_UNA.
+ *
+ * The generic netlink family CHIMNEY_GENL_NAME carries the state
+ * manipulation requests (initiate, update, invalidate, query, terminate)
+ * and the TCP I/O requests of the host stack. Every request is validated
+ * and acknowledged at once; the target completes it later with a
+ * notification on the CHIMNEY_MCGRP_COMPLETIONS group that carries the
+ * request id the host chose. Events go to CHIMNEY_MCGRP_EVENTS. Every
+ * notification of a device carries that device's next sequence number
+ * (CHIMNEY_A_SEQ), so a listener can tell when it missed one.
  */
 #ifndef _UAPI_LINUX_CHIMNEY_H
 #define _UAPI_LINUX_CHIMNEY_H
@@ -13,8 +24,613 @@
 /* rtnl link kind: "ip link add NAME type chimney". */
 #define CHIMNEY_LINK_KIND	"chimney"
 
-/* Generic netlink family name and version. */
-#define CHIMNEY_GENL_NAME	"chimney"
-#define CHIMNEY_GENL_VERSION	1
+/* Generic netlink family name, version and multicast groups. */
+#define CHIMNEY_GENL_NAME		"chimney"
+#define CHIMNEY_GENL_VERSION		1
+#define CHIMNEY_MCGRP_COMPLETIONS	"completions"
+#define CHIMNEY_MCGRP_EVENTS		"events"
+
+/*
+ * NDIS_STATUS values a target writes into blocks, I/O completions and
+ * adapter status indications (the values of the WDK headers).
+ * CHIMNEY_NDIS_STATUS_OFFLOAD_PATH_MTU has no header value and is
+ * chimney's own.
+ */
+#define CHIMNEY_NDIS_STATUS_SUCCESS				0x00000000U
+#define CHIMNEY_NDIS_STATUS_PENDING				0x00000103U
+#define CHIMNEY_NDIS_STATUS_FAILURE				0xC0000001U
+#define CHIMNEY_NDIS_STATUS_RESOURCES				0xC000009AU
+#define CHIMNEY_NDIS_STATUS_INVALID_STATE			0xC0000184U
+#define CHIMNEY_NDIS_STATUS_REQUEST_ABORTED			0xC001000CU
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE			0x40020001U
+#define CHIMNEY_NDIS_STATUS_UPLOAD_ALL				0x40020002U
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_RESUME			0x40020003U
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS		0x40020004U
+#define CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS			0xC0231001U
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_ENTRIES			0xC0231004U
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_PATH_ENTRIES		0xC0231005U
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_NEIGHBOR_ENTRIES		0xC0231006U
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_IP_ADDRESS_ENTRIES		0xC0231007U
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_HW_ADDRESS_ENTRIES		0xC0231008U
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_VLAN_ENTRIES		0xC0231009U
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_XMIT_BUFFER		0xC023100AU
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_RCV_BUFFER		0xC023100BU
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_RCV_WINDOW		0xC023100CU
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_VLAN_MISMATCH		0xC023100DU
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_DATA_NOT_ACCEPTED		0xC023100EU
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_DATA_PARTIALLY_ACCEPTED	0xC0231010U
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_CONNECTION_REJECTED		0xC0231012U
+#define CHIMNEY_NDIS_STATUS_OFFLOAD_PATH_MTU			0xC02310F0U
+
+/**
+ * enum chimney_offload_state_type - OFFLOAD_STATE_TYPE
+ * @CHIMNEY_NEIGHBOR_OFFLOAD_CONST_STATE: NeighborOffloadConstState
+ * @CHIMNEY_NEIGHBOR_OFFLOAD_CACHED_STATE: NeighborOffloadCachedState
+ * @CHIMNEY_NEIGHBOR_OFFLOAD_DELEGATED_STATE: NeighborOffloadDelegatedState
+ * @CHIMNEY_NEIGHBOR_OFFLOAD_STATE: NeighborOffloadState (all three classes)
+ * @CHIMNEY_IP4_OFFLOAD_CONST_STATE: Ip4OffloadConstState
+ * @CHIMNEY_IP4_OFFLOAD_CACHED_STATE: Ip4OffloadCachedState
+ * @CHIMNEY_IP4_OFFLOAD_DELEGATED_STATE: Ip4OffloadDelegatedState
+ * @CHIMNEY_IP4_OFFLOAD_STATE: Ip4OffloadState (an IPv4 path)
+ * @CHIMNEY_IP6_OFFLOAD_CONST_STATE: Ip6OffloadConstState
+ * @CHIMNEY_IP6_OFFLOAD_CACHED_STATE: Ip6OffloadCachedState
+ * @CHIMNEY_IP6_OFFLOAD_DELEGATED_STATE: Ip6OffloadDelegatedState
+ * @CHIMNEY_IP6_OFFLOAD_STATE: Ip6OffloadState (an IPv6 path)
+ * @CHIMNEY_TCP_OFFLOAD_CONST_STATE: TcpOffloadConstState
+ * @CHIMNEY_TCP_OFFLOAD_CACHED_STATE: TcpOffloadCachedState
+ * @CHIMNEY_TCP_OFFLOAD_DELEGATED_STATE: TcpOffloadDelegatedState
+ * @CHIMNEY_TCP_OFFLOAD_RESOURCE_STATE: TcpOffloadResourceState (unused)
+ * @CHIMNEY_TCP_OFFLOAD_STATE: TcpOffloadState (a TCP connection)
+ *
+ * The type of a block (%CHIMNEY_BLOCK_A_TYPE) and of an object. chimney
+ * offloads objects of the four all-classes types only.
+ */
+enum chimney_offload_state_type {
+	CHIMNEY_NEIGHBOR_OFFLOAD_CONST_STATE = 1,
+	CHIMNEY_NEIGHBOR_OFFLOAD_CACHED_STATE,
+	CHIMNEY_NEIGHBOR_OFFLOAD_DELEGATED_STATE,
+	CHIMNEY_NEIGHBOR_OFFLOAD_STATE,
+	CHIMNEY_IP4_OFFLOAD_CONST_STATE,
+	CHIMNEY_IP4_OFFLOAD_CACHED_STATE,
+	CHIMNEY_IP4_OFFLOAD_DELEGATED_STATE,
+	CHIMNEY_IP4_OFFLOAD_STATE,
+	CHIMNEY_IP6_OFFLOAD_CONST_STATE,
+	CHIMNEY_IP6_OFFLOAD_CACHED_STATE,
+	CHIMNEY_IP6_OFFLOAD_DELEGATED_STATE,
+	CHIMNEY_IP6_OFFLOAD_STATE,
+	CHIMNEY_TCP_OFFLOAD_CONST_STATE,
+	CHIMNEY_TCP_OFFLOAD_CACHED_STATE,
+	CHIMNEY_TCP_OFFLOAD_DELEGATED_STATE,
+	CHIMNEY_TCP_OFFLOAD_RESOURCE_STATE,
+	CHIMNEY_TCP_OFFLOAD_STATE,
+};
+
+/**
+ * enum chimney_tcp_connection_state - TCP_OFFLOAD_CONNECTION_STATE
+ * @CHIMNEY_TCP_CONNECTION_CLOSED: TcpConnectionClosed
+ * @CHIMNEY_TCP_CONNECTION_LISTEN: TcpConnectionListen
+ * @CHIMNEY_TCP_CONNECTION_SYN_SENT: TcpConnectionSynSent
+ * @CHIMNEY_TCP_CONNECTION_SYN_RCVD: TcpConnectionSynRcvd
+ * @CHIMNEY_TCP_CONNECTION_ESTABLISHED: TcpConnectionEstablished
+ * @CHIMNEY_TCP_CONNECTION_FIN_WAIT1: TcpConnectionFinWait1
+ * @CHIMNEY_TCP_CONNECTION_FIN_WAIT2: TcpConnectionFinWait2
+ * @CHIMNEY_TCP_CONNECTION_CLOSE_WAIT: TcpConnectionCloseWait
+ * @CHIMNEY_TCP_CONNECTION_CLOSING: TcpConnectionClosing
+ * @CHIMNEY_TCP_CONNECTION_LAST_ACK: TcpConnectionLastAck
+ * @CHIMNEY_TCP_CONNECTION_TIME_WAIT: TcpConnectionTimeWait
+ * @CHIMNEY_TCP_CONNECTION_MAX_STATE: TcpConnectionMaxState (sentinel)
+ */
+enum chimney_tcp_connection_state {
+	CHIMNEY_TCP_CONNECTION_CLOSED,
+	CHIMNEY_TCP_CONNECTION_LISTEN,
+	CHIMNEY_TCP_CONNECTION_SYN_SENT,
+	CHIMNEY_TCP_CONNECTION_SYN_RCVD,
+	CHIMNEY_TCP_CONNECTION_ESTABLISHED,
+	CHIMNEY_TCP_CONNECTION_FIN_WAIT1,
+	CHIMNEY_TCP_CONNECTION_FIN_WAIT2,
+	CHIMNEY_TCP_CONNECTION_CLOSE_WAIT,
+	CHIMNEY_TCP_CONNECTION_CLOSING,
+	CHIMNEY_TCP_CONNECTION_LAST_ACK,
+	CHIMNEY_TCP_CONNECTION_TIME_WAIT,
+	CHIMNEY_TCP_CONNECTION_MAX_STATE,
+};
+
+/**
+ * enum chimney_tcp_event_type - TCP_OFFLOAD_EVENT_TYPE
+ * @CHIMNEY_TCP_INDICATE_SEND_BACKLOG_CHANGE: TcpIndicateSendBacklogChange;
+ *	%CHIMNEY_A_EVENT_INFO is the preferred outstanding send bytes
+ * @CHIMNEY_TCP_INDICATE_DISCONNECT: TcpIndicateDisconnect (peer FIN)
+ * @CHIMNEY_TCP_INDICATE_RETRIEVE: TcpIndicateRetrieve; %CHIMNEY_A_EVENT_INFO
+ *	is an &enum chimney_tcp_upload_reason
+ * @CHIMNEY_TCP_INDICATE_ABORT: TcpIndicateAbort
+ */
+enum chimney_tcp_event_type {
+	CHIMNEY_TCP_INDICATE_SEND_BACKLOG_CHANGE = 1,
+	CHIMNEY_TCP_INDICATE_DISCONNECT,
+	CHIMNEY_TCP_INDICATE_RETRIEVE,
+	CHIMNEY_TCP_INDICATE_ABORT,
+};
+
+/**
+ * enum chimney_tcp_upload_reason - TCP_UPLOAD_REASON
+ * @CHIMNEY_UPLOAD_LOW_ACTIVITY: LowActivity (optional)
+ * @CHIMNEY_UPLOAD_HIGH_DROP_RATE: HighDropRate (optional)
+ * @CHIMNEY_UPLOAD_SMALL_IO: SmallIO (optional)
+ * @CHIMNEY_UPLOAD_NO_BUFFER_PREPOSTING: NoBufferPreposting (optional)
+ * @CHIMNEY_UPLOAD_RECEIVED_URGENT_DATA: ReceivedUrgentData (mandatory)
+ * @CHIMNEY_UPLOAD_HIGH_FRAGMENTATION: HighFragmentation (optional)
+ * @CHIMNEY_UPLOAD_HIGH_OUT_OF_ORDER_PACKETS: HighOutOfOrderPackets (optional)
+ * @CHIMNEY_UPLOAD_TIMEOUT_EXPIRATION: TimeoutExpiration (mandatory)
+ * @CHIMNEY_UPLOAD_INVALID_STATE: InvalidState (mandatory)
+ * @CHIMNEY_UPLOAD_UPLOAD_REQUESTED: UploadRequested (mandatory)
+ * @CHIMNEY_UPLOAD_HARDWARE_FAILURE: HardwareFailure (mandatory)
+ * @CHIMNEY_UPLOAD_MAX_UPLOAD_REASON: MaxUploadReason (sentinel)
+ */
+enum chimney_tcp_upload_reason {
+	CHIMNEY_UPLOAD_LOW_ACTIVITY = 1,
+	CHIMNEY_UPLOAD_HIGH_DROP_RATE,
+	CHIMNEY_UPLOAD_SMALL_IO,
+	CHIMNEY_UPLOAD_NO_BUFFER_PREPOSTING,
+	CHIMNEY_UPLOAD_RECEIVED_URGENT_DATA,
+	CHIMNEY_UPLOAD_HIGH_FRAGMENTATION,
+	CHIMNEY_UPLOAD_HIGH_OUT_OF_ORDER_PACKETS,
+	CHIMNEY_UPLOAD_TIMEOUT_EXPIRATION,
+	CHIMNEY_UPLOAD_INVALID_STATE,
+	CHIMNEY_UPLOAD_UPLOAD_REQUESTED,
+	CHIMNEY_UPLOAD_HARDWARE_FAILURE,
+	CHIMNEY_UPLOAD_MAX_UPLOAD_REASON,
+};
+
+/**
+ * enum chimney_cmd - generic netlink commands
+ * @CHIMNEY_CMD_UNSPEC: unused
+ * @CHIMNEY_CMD_DEV_GET: get one device (%CHIMNEY_A_IFINDEX) or dump all of
+ *	the caller's netns: capabilities, parameters, counters
+ * @CHIMNEY_CMD_DEV_SET: set the offload parameters (%CHIMNEY_A_PARAMS)
+ * @CHIMNEY_CMD_INITIATE: MiniportInitiateOffload: %CHIMNEY_A_REQ_ID and a
+ *	tree of blocks in %CHIMNEY_A_BLOCKS
+ * @CHIMNEY_CMD_UPDATE: MiniportUpdateOffload (cached state, relinking)
+ * @CHIMNEY_CMD_INVALIDATE: MiniportInvalidateOffload (blocks only)
+ * @CHIMNEY_CMD_QUERY: MiniportQueryOffload (returns the state)
+ * @CHIMNEY_CMD_TERMINATE: MiniportTerminateOffload (returns delegated state)
+ * @CHIMNEY_CMD_OBJ_GET: get one object (%CHIMNEY_A_HANDLE) or dump the
+ *	objects of a device, filtered by %CHIMNEY_A_OBJ_TYPE and
+ *	%CHIMNEY_A_PARENT
+ * @CHIMNEY_CMD_SEND: MiniportTcpOffloadSend: post a send request
+ *	(%CHIMNEY_A_IO) on connection %CHIMNEY_A_HANDLE
+ * @CHIMNEY_CMD_RECEIVE: MiniportTcpOffloadReceive: post a receive request
+ * @CHIMNEY_CMD_INITIATE_COMPLETE: notification, NdisMInitiateOffloadComplete
+ * @CHIMNEY_CMD_UPDATE_COMPLETE: notification, NdisMUpdateOffloadComplete
+ * @CHIMNEY_CMD_INVALIDATE_COMPLETE: notification, NdisMInvalidateOffloadComplete
+ * @CHIMNEY_CMD_QUERY_COMPLETE: notification, NdisMQueryOffloadStateComplete
+ * @CHIMNEY_CMD_TERMINATE_COMPLETE: notification, NdisMTerminateOffloadComplete
+ * @CHIMNEY_CMD_SEND_COMPLETE: notification, NdisTcpOffloadSendComplete
+ * @CHIMNEY_CMD_RECEIVE_COMPLETE: notification, NdisTcpOffloadReceiveComplete
+ * @CHIMNEY_CMD_TCP_EVENT: notification, NdisTcpOffloadEventHandler
+ * @CHIMNEY_CMD_NEIGHBOR_EVENT: notification, NdisMOffloadEventIndicate
+ * @CHIMNEY_CMD_STATUS_INDICATE: notification, NdisMIndicateStatusEx
+ *	(%CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE, _UPLOAD_ALL, _OFFLOAD_RESUME)
+ * @CHIMNEY_CMD_NOTIFY_LOST: notification: a notification of this device
+ *	could not be built; %CHIMNEY_A_SEQ is the number it would have had
+ */
+enum chimney_cmd {
+	CHIMNEY_CMD_UNSPEC,
+	CHIMNEY_CMD_DEV_GET,
+	CHIMNEY_CMD_DEV_SET,
+	CHIMNEY_CMD_INITIATE,
+	CHIMNEY_CMD_UPDATE,
+	CHIMNEY_CMD_INVALIDATE,
+	CHIMNEY_CMD_QUERY,
+	CHIMNEY_CMD_TERMINATE,
+	CHIMNEY_CMD_OBJ_GET,
+	CHIMNEY_CMD_SEND,
+	CHIMNEY_CMD_RECEIVE,
+	CHIMNEY_CMD_INITIATE_COMPLETE,
+	CHIMNEY_CMD_UPDATE_COMPLETE,
+	CHIMNEY_CMD_INVALIDATE_COMPLETE,
+	CHIMNEY_CMD_QUERY_COMPLETE,
+	CHIMNEY_CMD_TERMINATE_COMPLETE,
+	CHIMNEY_CMD_SEND_COMPLETE,
+	CHIMNEY_CMD_RECEIVE_COMPLETE,
+	CHIMNEY_CMD_TCP_EVENT,
+	CHIMNEY_CMD_NEIGHBOR_EVENT,
+	CHIMNEY_CMD_STATUS_INDICATE,
+	CHIMNEY_CMD_NOTIFY_LOST,
+
+	__CHIMNEY_CMD_MAX,
+	CHIMNEY_CMD_MAX = __CHIMNEY_CMD_MAX - 1
+};
+
+/**
+ * enum chimney_attr - top-level attributes
+ * @CHIMNEY_A_UNSPEC: unused
+ * @CHIMNEY_A_PAD: padding for 64-bit attributes
+ * @CHIMNEY_A_IFINDEX: u32, the device (one offload target)
+ * @CHIMNEY_A_IFNAME: string, the device's name (replies only)
+ * @CHIMNEY_A_REQ_ID: u64, chosen by the host for a state operation and
+ *	echoed in its completion
+ * @CHIMNEY_A_SEQ: u64, per-device notification sequence number
+ * @CHIMNEY_A_BLOCKS: nested array of neighbor-layer blocks (the offload
+ *	state tree; see &enum chimney_block_attr)
+ * @CHIMNEY_A_HANDLE: u64, a target handle: object or connection
+ * @CHIMNEY_A_HOST_HANDLE: u64, the host's handle of that object
+ *	(NdisOffloadHandle), echoed in events and I/O completions
+ * @CHIMNEY_A_OBJ_TYPE: u8, &enum chimney_offload_state_type (object dump
+ *	filter, object replies)
+ * @CHIMNEY_A_PARENT: u64, handle of the parent object (dump filter,
+ *	object replies)
+ * @CHIMNEY_A_OBJ: nest, one object in a reply, as a block
+ * @CHIMNEY_A_EVENT_TYPE: u32, &enum chimney_tcp_event_type
+ * @CHIMNEY_A_EVENT_INFO: u32, EventSpecificInformation
+ * @CHIMNEY_A_STATUS: u32, an NDIS status (I/O completion, status
+ *	indication)
+ * @CHIMNEY_A_CAPS: nest, &enum chimney_caps_attr (device replies)
+ * @CHIMNEY_A_PARAMS: nest, &enum chimney_param_attr
+ * @CHIMNEY_A_STATS: nest, &enum chimney_stats_attr (device replies)
+ * @CHIMNEY_A_IO_ID: u64, chosen by the host for an I/O request and echoed
+ *	in its completion
+ * @CHIMNEY_A_IO_LEN: u32, bytes of a send request or of a receive buffer
+ * @CHIMNEY_A_IO_BYTES: u32, bytes transferred (I/O completions)
+ * @CHIMNEY_A_OBJ_STATE: u32, &enum chimney_obj_state_flags of an object
+ * @CHIMNEY_A_PENDING: u32, requests waiting for the virtual hardware
+ *	(device replies)
+ * @CHIMNEY_A_DEV_ID: u32, the device's number: its debugfs directory is
+ *	chimney/<number> (device replies)
+ * @__CHIMNEY_A_MAX: number of attributes
+ * @CHIMNEY_A_MAX: highest attribute number
+ */
+enum chimney_attr {
+	CHIMNEY_A_UNSPEC,
+	CHIMNEY_A_PAD,
+	CHIMNEY_A_IFINDEX,
+	CHIMNEY_A_IFNAME,
+	CHIMNEY_A_REQ_ID,
+	CHIMNEY_A_SEQ,
+	CHIMNEY_A_BLOCKS,
+	CHIMNEY_A_HANDLE,
+	CHIMNEY_A_HOST_HANDLE,
+	CHIMNEY_A_OBJ_TYPE,
+	CHIMNEY_A_PARENT,
+	CHIMNEY_A_OBJ,
+	CHIMNEY_A_EVENT_TYPE,
+	CHIMNEY_A_EVENT_INFO,
+	CHIMNEY_A_STATUS,
+	CHIMNEY_A_CAPS,
+	CHIMNEY_A_PARAMS,
+	CHIMNEY_A_STATS,
+	CHIMNEY_A_IO_ID,
+	CHIMNEY_A_IO_LEN,
+	CHIMNEY_A_IO_BYTES,
+	CHIMNEY_A_OBJ_STATE,
+	CHIMNEY_A_PENDING,
+	CHIMNEY_A_DEV_ID,
+
+	__CHIMNEY_A_MAX,
+	CHIMNEY_A_MAX = __CHIMNEY_A_MAX - 1
+};
+
+/**
+ * enum chimney_obj_state_flags - state of an offloaded object
+ * @CHIMNEY_OBJ_INVALID: invalidated; nothing is transmitted through it
+ * @CHIMNEY_OBJ_CORRUPT: its hardware state is corrupt
+ * @CHIMNEY_OBJ_FAILED: a request failed on corrupt hardware; the host was
+ *	told (Retrieve, Abort) and its next terminate succeeds
+ * @CHIMNEY_OBJ_RETRIEVE: TcpIndicateRetrieve was indicated (mandatory
+ *	reason): new I/O completes with UPLOAD_IN_PROGRESS
+ * @CHIMNEY_OBJ_ABORTED: TcpIndicateAbort was indicated
+ */
+enum chimney_obj_state_flags {
+	CHIMNEY_OBJ_INVALID	= 1 << 0,
+	CHIMNEY_OBJ_CORRUPT	= 1 << 1,
+	CHIMNEY_OBJ_FAILED	= 1 << 2,
+	CHIMNEY_OBJ_RETRIEVE	= 1 << 3,
+	CHIMNEY_OBJ_ABORTED	= 1 << 4,
+};
+
+/**
+ * enum chimney_block_attr - one block of an offload state tree
+ *	(NDIS_MINIPORT_OFFLOAD_BLOCK_LIST)
+ * @CHIMNEY_BLOCK_A_UNSPEC: unused
+ * @CHIMNEY_BLOCK_A_PAD: padding for 64-bit attributes
+ * @CHIMNEY_BLOCK_A_TYPE: u8, Header.Type (&enum chimney_offload_state_type)
+ * @CHIMNEY_BLOCK_A_NEW: flag: a new offload (*MiniportOffloadContext is
+ *	NULL); the state to offload follows in the CONST, CACHED and
+ *	DELEGATED nests
+ * @CHIMNEY_BLOCK_A_HANDLE: u64, *MiniportOffloadContext: the object this
+ *	block references (a linker, in an initiate tree). A block with
+ *	neither NEW nor HANDLE is a placeholder. In an initiate completion,
+ *	the handle the target gave a new object.
+ * @CHIMNEY_BLOCK_A_HOST_HANDLE: u64, NdisOffloadHandle of a new object
+ * @CHIMNEY_BLOCK_A_STATUS: u32, the block's NDIS status (completions only)
+ * @CHIMNEY_BLOCK_A_CONST: nest, the layer's constant state
+ * @CHIMNEY_BLOCK_A_CACHED: nest, the layer's cached state
+ * @CHIMNEY_BLOCK_A_DELEGATED: nest, the layer's delegated state
+ * @CHIMNEY_BLOCK_A_DEPENDENTS: nested array of the next layer's blocks
+ *	(DependentBlockList; never on a TCP block)
+ * @__CHIMNEY_BLOCK_A_MAX: number of attributes
+ * @CHIMNEY_BLOCK_A_MAX: highest attribute number
+ *
+ * The tree has three layers: the blocks of %CHIMNEY_A_BLOCKS are
+ * neighbors, their dependents paths, the paths' dependents TCP
+ * connections. Siblings (NextBlock) are the entries of one nested array,
+ * in order. The state nests hold &enum chimney_neigh_const_attr and its
+ * companions, chosen by the layer.
+ */
+enum chimney_block_attr {
+	CHIMNEY_BLOCK_A_UNSPEC,
+	CHIMNEY_BLOCK_A_PAD,
+	CHIMNEY_BLOCK_A_TYPE,
+	CHIMNEY_BLOCK_A_NEW,
+	CHIMNEY_BLOCK_A_HANDLE,
+	CHIMNEY_BLOCK_A_HOST_HANDLE,
+	CHIMNEY_BLOCK_A_STATUS,
+	CHIMNEY_BLOCK_A_CONST,
+	CHIMNEY_BLOCK_A_CACHED,
+	CHIMNEY_BLOCK_A_DELEGATED,
+	CHIMNEY_BLOCK_A_DEPENDENTS,
+
+	__CHIMNEY_BLOCK_A_MAX,
+	CHIMNEY_BLOCK_A_MAX = __CHIMNEY_BLOCK_A_MAX - 1
+};
+
+/**
+ * enum chimney_neigh_attr - neighbor state (NEIGHBOR_OFFLOAD_STATE_*)
+ * @CHIMNEY_NEIGH_A_UNSPEC: unused
+ * @CHIMNEY_NEIGH_A_DL_SOURCE_ADDRESS: const, 6 bytes, DlSourceAddress
+ * @CHIMNEY_NEIGH_A_VLAN_ID: const, u16 (0-4095), VlanId
+ * @CHIMNEY_NEIGH_A_DL_DESTINATION_ADDRESS: cached, 6 bytes,
+ *	DlDestinationAddress
+ * @CHIMNEY_NEIGH_A_HOST_REACHABILITY_DELTA: cached, u32 ticks
+ * @CHIMNEY_NEIGH_A_NIC_REACHABILITY_DELTA: delegated, u32 ticks
+ * @__CHIMNEY_NEIGH_A_MAX: number of attributes
+ * @CHIMNEY_NEIGH_A_MAX: highest attribute number
+ *
+ * One numbering for the three classes; each class nest accepts its own.
+ */
+enum chimney_neigh_attr {
+	CHIMNEY_NEIGH_A_UNSPEC,
+	CHIMNEY_NEIGH_A_DL_SOURCE_ADDRESS,
+	CHIMNEY_NEIGH_A_VLAN_ID,
+	CHIMNEY_NEIGH_A_DL_DESTINATION_ADDRESS,
+	CHIMNEY_NEIGH_A_HOST_REACHABILITY_DELTA,
+	CHIMNEY_NEIGH_A_NIC_REACHABILITY_DELTA,
+
+	__CHIMNEY_NEIGH_A_MAX,
+	CHIMNEY_NEIGH_A_MAX = __CHIMNEY_NEIGH_A_MAX - 1
+};
+
+/**
+ * enum chimney_path_attr - path state (PATH_OFFLOAD_STATE_*)
+ * @CHIMNEY_PATH_A_UNSPEC: unused
+ * @CHIMNEY_PATH_A_SOURCE_ADDRESS: const, 4 (IPv4) or 16 (IPv6) bytes,
+ *	network byte order
+ * @CHIMNEY_PATH_A_DESTINATION_ADDRESS: const, as the source
+ * @CHIMNEY_PATH_A_PATH_MTU: cached, u32, PathMtu
+ * @__CHIMNEY_PATH_A_MAX: number of attributes
+ * @CHIMNEY_PATH_A_MAX: highest attribute number
+ */
+enum chimney_path_attr {
+	CHIMNEY_PATH_A_UNSPEC,
+	CHIMNEY_PATH_A_SOURCE_ADDRESS,
+	CHIMNEY_PATH_A_DESTINATION_ADDRESS,
+	CHIMNEY_PATH_A_PATH_MTU,
+
+	__CHIMNEY_PATH_A_MAX,
+	CHIMNEY_PATH_A_MAX = __CHIMNEY_PATH_A_MAX - 1
+};
+
+/* TCP_OFFLOAD_STATE_CONST.Flags */
+#define CHIMNEY_TCP_FLAG_TIMESTAMP_ENABLED	0x01
+#define CHIMNEY_TCP_FLAG_SACK_ENABLED		0x02
+#define CHIMNEY_TCP_FLAG_WINDOW_SCALING_ENABLED	0x04
+#define CHIMNEY_TCP_CONST_FLAGS			0x07
+
+/* TCP_OFFLOAD_STATE_CACHED.Flags */
+#define CHIMNEY_TCP_FLAG_KEEP_ALIVE_ENABLED	0x01
+#define CHIMNEY_TCP_FLAG_NAGLING_ENABLED	0x02
+#define CHIMNEY_TCP_FLAG_KEEP_ALIVE_RESTART	0x04
+#define CHIMNEY_TCP_FLAG_MAX_RT_RESTART		0x08
+#define CHIMNEY_TCP_FLAG_UPDATE_RCV_WND		0x10
+#define CHIMNEY_TCP_CACHED_FLAGS		0x1f
+
+/**
+ * enum chimney_tcp_attr - TCP state (TCP_OFFLOAD_STATE_*)
+ * @CHIMNEY_TCP_A_UNSPEC: unused
+ * @CHIMNEY_TCP_A_CONST_FLAGS: const, u16, CHIMNEY_TCP_CONST_FLAGS
+ * @CHIMNEY_TCP_A_REMOTE_PORT: const, u16, host byte order
+ * @CHIMNEY_TCP_A_LOCAL_PORT: const, u16, host byte order
+ * @CHIMNEY_TCP_A_SND_WIND_SCALE: const, u8 (0-14)
+ * @CHIMNEY_TCP_A_RCV_WIND_SCALE: const, u8 (0-14)
+ * @CHIMNEY_TCP_A_REMOTE_MSS: const, u16
+ * @CHIMNEY_TCP_A_HASH_VALUE: const, u32
+ * @CHIMNEY_TCP_A_CACHED_FLAGS: cached, u16, CHIMNEY_TCP_CACHED_FLAGS
+ * @CHIMNEY_TCP_A_INITIAL_RCV_WND: cached, u32
+ * @CHIMNEY_TCP_A_RCV_INDICATION_SIZE: cached, u32
+ * @CHIMNEY_TCP_A_KA_PROBE_COUNT: cached, u8
+ * @CHIMNEY_TCP_A_KA_TIMEOUT: cached, u32 ticks
+ * @CHIMNEY_TCP_A_KA_INTERVAL: cached, u32 ticks
+ * @CHIMNEY_TCP_A_MAX_RT: cached, u32 ticks
+ * @CHIMNEY_TCP_A_FLOW_LABEL: cached, u32 (20 bits)
+ * @CHIMNEY_TCP_A_TTL_OR_HOP_LIMIT: cached, u8
+ * @CHIMNEY_TCP_A_TOS_OR_TRAFFIC_CLASS: cached, u8
+ * @CHIMNEY_TCP_A_USER_PRIORITY: cached, u8 (0-7)
+ * @CHIMNEY_TCP_A_STATE: delegated, u8, &enum chimney_tcp_connection_state
+ * @CHIMNEY_TCP_A_RCV_NXT: delegated, u32
+ * @CHIMNEY_TCP_A_RCV_WND: delegated, u32
+ * @CHIMNEY_TCP_A_SND_UNA: delegated, u32
+ * @CHIMNEY_TCP_A_SND_NXT: delegated, u32
+ * @CHIMNEY_TCP_A_SND_MAX: delegated, u32
+ * @CHIMNEY_TCP_A_SND_WND: delegated, u32
+ * @CHIMNEY_TCP_A_MAX_SND_WND: delegated, u32
+ * @CHIMNEY_TCP_A_SEND_WL1: delegated, u32
+ * @CHIMNEY_TCP_A_CWND: delegated, u32
+ * @CHIMNEY_TCP_A_SS_THRESH: delegated, u32
+ * @CHIMNEY_TCP_A_SRTT: delegated, u16 ticks x8
+ * @CHIMNEY_TCP_A_RTT_VAR: delegated, u16 ticks x4
+ * @CHIMNEY_TCP_A_TS_RECENT: delegated, u32
+ * @CHIMNEY_TCP_A_TS_RECENT_AGE: delegated, u32
+ * @CHIMNEY_TCP_A_TS_TIME: delegated, u32
+ * @CHIMNEY_TCP_A_TOTAL_RT: delegated, u32 ticks
+ * @CHIMNEY_TCP_A_DUP_ACK_COUNT: delegated, u8
+ * @CHIMNEY_TCP_A_SND_WND_PROBE_COUNT: delegated, u8
+ * @CHIMNEY_TCP_A_KEEPALIVE_PROBE_COUNT: delegated, u8
+ * @CHIMNEY_TCP_A_KEEPALIVE_TIMEOUT_DELTA: delegated, u32 (-1: not running)
+ * @CHIMNEY_TCP_A_RETRANSMIT_COUNT: delegated, u8
+ * @CHIMNEY_TCP_A_RETRANSMIT_TIMEOUT_DELTA: delegated, u32 (-1: not running)
+ * @CHIMNEY_TCP_A_SEND_BACKLOG_SIZE: delegated (query), u32
+ * @CHIMNEY_TCP_A_RECEIVE_BACKLOG_SIZE: delegated (query), u32
+ * @CHIMNEY_TCP_A_DWND: delegated, u32
+ * @__CHIMNEY_TCP_A_MAX: number of attributes
+ * @CHIMNEY_TCP_A_MAX: highest attribute number
+ */
+enum chimney_tcp_attr {
+	CHIMNEY_TCP_A_UNSPEC,
+	CHIMNEY_TCP_A_CONST_FLAGS,
+	CHIMNEY_TCP_A_REMOTE_PORT,
+	CHIMNEY_TCP_A_LOCAL_PORT,
+	CHIMNEY_TCP_A_SND_WIND_SCALE,
+	CHIMNEY_TCP_A_RCV_WIND_SCALE,
+	CHIMNEY_TCP_A_REMOTE_MSS,
+	CHIMNEY_TCP_A_HASH_VALUE,
+	CHIMNEY_TCP_A_CACHED_FLAGS,
+	CHIMNEY_TCP_A_INITIAL_RCV_WND,
+	CHIMNEY_TCP_A_RCV_INDICATION_SIZE,
+	CHIMNEY_TCP_A_KA_PROBE_COUNT,
+	CHIMNEY_TCP_A_KA_TIMEOUT,
+	CHIMNEY_TCP_A_KA_INTERVAL,
+	CHIMNEY_TCP_A_MAX_RT,
+	CHIMNEY_TCP_A_FLOW_LABEL,
+	CHIMNEY_TCP_A_TTL_OR_HOP_LIMIT,
+	CHIMNEY_TCP_A_TOS_OR_TRAFFIC_CLASS,
+	CHIMNEY_TCP_A_USER_PRIORITY,
+	CHIMNEY_TCP_A_STATE,
+	CHIMNEY_TCP_A_RCV_NXT,
+	CHIMNEY_TCP_A_RCV_WND,
+	CHIMNEY_TCP_A_SND_UNA,
+	CHIMNEY_TCP_A_SND_NXT,
+	CHIMNEY_TCP_A_SND_MAX,
+	CHIMNEY_TCP_A_SND_WND,
+	CHIMNEY_TCP_A_MAX_SND_WND,
+	CHIMNEY_TCP_A_SEND_WL1,
+	CHIMNEY_TCP_A_CWND,
+	CHIMNEY_TCP_A_SS_THRESH,
+	CHIMNEY_TCP_A_SRTT,
+	CHIMNEY_TCP_A_RTT_VAR,
+	CHIMNEY_TCP_A_TS_RECENT,
+	CHIMNEY_TCP_A_TS_RECENT_AGE,
+	CHIMNEY_TCP_A_TS_TIME,
+	CHIMNEY_TCP_A_TOTAL_RT,
+	CHIMNEY_TCP_A_DUP_ACK_COUNT,
+	CHIMNEY_TCP_A_SND_WND_PROBE_COUNT,
+	CHIMNEY_TCP_A_KEEPALIVE_PROBE_COUNT,
+	CHIMNEY_TCP_A_KEEPALIVE_TIMEOUT_DELTA,
+	CHIMNEY_TCP_A_RETRANSMIT_COUNT,
+	CHIMNEY_TCP_A_RETRANSMIT_TIMEOUT_DELTA,
+	CHIMNEY_TCP_A_SEND_BACKLOG_SIZE,
+	CHIMNEY_TCP_A_RECEIVE_BACKLOG_SIZE,
+	CHIMNEY_TCP_A_DWND,
+
+	__CHIMNEY_TCP_A_MAX,
+	CHIMNEY_TCP_A_MAX = __CHIMNEY_TCP_A_MAX - 1
+};
+
+/**
+ * enum chimney_caps_attr - NDIS_TCP_CONNECTION_OFFLOAD (capabilities)
+ * @CHIMNEY_CAPS_A_UNSPEC: unused
+ * @CHIMNEY_CAPS_A_ENCAPSULATION: u32
+ * @CHIMNEY_CAPS_A_SUPPORT_IPV4: u8
+ * @CHIMNEY_CAPS_A_SUPPORT_IPV6: u8
+ * @CHIMNEY_CAPS_A_SUPPORT_IPV6_EXTENSION_HEADERS: u8
+ * @CHIMNEY_CAPS_A_SUPPORT_SACK: u8
+ * @CHIMNEY_CAPS_A_CONGESTION_ALGORITHM: u32
+ * @CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY: u32
+ * @CHIMNEY_CAPS_A_FLAGS: u32
+ * @__CHIMNEY_CAPS_A_MAX: number of attributes
+ * @CHIMNEY_CAPS_A_MAX: highest attribute number
+ */
+enum chimney_caps_attr {
+	CHIMNEY_CAPS_A_UNSPEC,
+	CHIMNEY_CAPS_A_ENCAPSULATION,
+	CHIMNEY_CAPS_A_SUPPORT_IPV4,
+	CHIMNEY_CAPS_A_SUPPORT_IPV6,
+	CHIMNEY_CAPS_A_SUPPORT_IPV6_EXTENSION_HEADERS,
+	CHIMNEY_CAPS_A_SUPPORT_SACK,
+	CHIMNEY_CAPS_A_CONGESTION_ALGORITHM,
+	CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY,
+	CHIMNEY_CAPS_A_FLAGS,
+
+	__CHIMNEY_CAPS_A_MAX,
+	CHIMNEY_CAPS_A_MAX = __CHIMNEY_CAPS_A_MAX - 1
+};
+
+/**
+ * enum chimney_param_attr - NDIS_TCP_CONNECTION_OFFLOAD_PARAMETERS
+ * @CHIMNEY_PARAM_A_UNSPEC: unused
+ * @CHIMNEY_PARAM_A_ENCAPSULATION: u32
+ * @CHIMNEY_PARAM_A_TICKS_PER_SECOND: u32: 10, 100 or 1000
+ * @CHIMNEY_PARAM_A_TCP_ACK_FREQUENCY: u8
+ * @CHIMNEY_PARAM_A_TCP_DELAYED_ACK_TICKS: u8
+ * @CHIMNEY_PARAM_A_TCP_MAXIMUM_RETRANSMISSIONS: u8
+ * @CHIMNEY_PARAM_A_TCP_DOUBT_REACHABILITY_RETRANSMISSIONS: u8
+ * @CHIMNEY_PARAM_A_TCP_SWS_PREVENTION_TICKS: u32
+ * @CHIMNEY_PARAM_A_TCP_DUPLICATE_ACK_THRESHOLD: u8
+ * @CHIMNEY_PARAM_A_TCP_PUSH_TICKS: u32
+ * @CHIMNEY_PARAM_A_NCE_STALE_TICKS: u32
+ * @CHIMNEY_PARAM_A_CONGESTION_ALGORITHM: u32
+ * @__CHIMNEY_PARAM_A_MAX: number of attributes
+ * @CHIMNEY_PARAM_A_MAX: highest attribute number
+ */
+enum chimney_param_attr {
+	CHIMNEY_PARAM_A_UNSPEC,
+	CHIMNEY_PARAM_A_ENCAPSULATION,
+	CHIMNEY_PARAM_A_TICKS_PER_SECOND,
+	CHIMNEY_PARAM_A_TCP_ACK_FREQUENCY,
+	CHIMNEY_PARAM_A_TCP_DELAYED_ACK_TICKS,
+	CHIMNEY_PARAM_A_TCP_MAXIMUM_RETRANSMISSIONS,
+	CHIMNEY_PARAM_A_TCP_DOUBT_REACHABILITY_RETRANSMISSIONS,
+	CHIMNEY_PARAM_A_TCP_SWS_PREVENTION_TICKS,
+	CHIMNEY_PARAM_A_TCP_DUPLICATE_ACK_THRESHOLD,
+	CHIMNEY_PARAM_A_TCP_PUSH_TICKS,
+	CHIMNEY_PARAM_A_NCE_STALE_TICKS,
+	CHIMNEY_PARAM_A_CONGESTION_ALGORITHM,
+
+	__CHIMNEY_PARAM_A_MAX,
+	CHIMNEY_PARAM_A_MAX = __CHIMNEY_PARAM_A_MAX - 1
+};
+
+/**
+ * enum chimney_stats_attr - per-device counters
+ * @CHIMNEY_STATS_A_UNSPEC: unused
+ * @CHIMNEY_STATS_A_PAD: padding for 64-bit attributes
+ * @CHIMNEY_STATS_A_NEIGHBORS: u64, offloaded neighbor objects
+ * @CHIMNEY_STATS_A_PATHS: u64, offloaded path objects
+ * @CHIMNEY_STATS_A_CONNECTIONS: u64, offloaded TCP connections
+ * @CHIMNEY_STATS_A_INITIATES: u64, initiate requests completed
+ * @CHIMNEY_STATS_A_UPDATES: u64, update requests completed
+ * @CHIMNEY_STATS_A_INVALIDATES: u64, invalidate requests completed
+ * @CHIMNEY_STATS_A_QUERIES: u64, query requests completed
+ * @CHIMNEY_STATS_A_TERMINATES: u64, terminate requests completed
+ * @CHIMNEY_STATS_A_EVENTS: u64, events indicated
+ * @CHIMNEY_STATS_A_NOTIFY_LOST: u64, notifications that could not be built
+ * @__CHIMNEY_STATS_A_MAX: number of attributes
+ * @CHIMNEY_STATS_A_MAX: highest attribute number
+ */
+enum chimney_stats_attr {
+	CHIMNEY_STATS_A_UNSPEC,
+	CHIMNEY_STATS_A_PAD,
+	CHIMNEY_STATS_A_NEIGHBORS,
+	CHIMNEY_STATS_A_PATHS,
+	CHIMNEY_STATS_A_CONNECTIONS,
+	CHIMNEY_STATS_A_INITIATES,
+	CHIMNEY_STATS_A_UPDATES,
+	CHIMNEY_STATS_A_INVALIDATES,
+	CHIMNEY_STATS_A_QUERIES,
+	CHIMNEY_STATS_A_TERMINATES,
+	CHIMNEY_STATS_A_EVENTS,
+	CHIMNEY_STATS_A_NOTIFY_LOST,
+
+	__CHIMNEY_STATS_A_MAX,
+	CHIMNEY_STATS_A_MAX = __CHIMNEY_STATS_A_MAX - 1
+};
 
 #endif /* _UAPI_LINUX_CHIMNEY_H */

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chimney: fault injection and read-only views through debugfs, in
+ * /sys/kernel/debug/chimney/<device number>/ (the number is in the
+ * device's netlink replies):
+ *
+ *   ifindex            the device's ifindex (read-only)
+ *   corrupt            Y: the whole device's hardware state is corrupt
+ *   corrupt_handle     write a handle: that object's state is corrupt
+ *   latency_ms         how long the virtual hardware takes for a request
+ *   fail_next_offload  fail the next N new-offload blocks with RESOURCES
+ *   objects            the offloaded objects, one a line (read-only)
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "chimney.h"
+
+static struct dentry *chimney_debugfs_root;
+
+static int chimney_objects_show(struct seq_file *m, void *v)
+{
+	struct chimney_dev *cdev = m->private;
+	struct chimney_obj *obj;
+	unsigned long idx;
+
+	seq_puts(m, "handle type parent host_handle flags\n");
+	rcu_read_lock();
+	xa_for_each(&cdev->objs, idx, obj) {
+		struct chimney_obj *parent = chimney_obj_parent(obj);
+
+		seq_printf(m, "0x%llx %u 0x%llx 0x%llx 0x%lx\n",
+			   chimney_obj_handle(obj), obj->type,
+			   parent ? chimney_obj_handle(parent) : 0,
+			   obj->host_handle, obj->flags & CHIMNEY_OBJ_UAPI_FLAGS);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(chimney_objects);
+
+static ssize_t chimney_corrupt_handle_write(struct file *file, const char __user *buf,
+					    size_t count, loff_t *ppos)
+{
+	struct chimney_dev *cdev = file->private_data;
+	struct chimney_obj *obj;
+	u64 handle;
+	int err;
+
+	err = kstrtou64_from_user(buf, count, 0, &handle);
+	if (err)
+		return err;
+	mutex_lock(&cdev->lock);
+	obj = chimney_obj_lookup(cdev, handle);
+	if (obj)
+		set_bit(CHIMNEY_OBJ_CORRUPT_BIT, &obj->flags);
+	mutex_unlock(&cdev->lock);
+	return obj ? count : -ENOENT;
+}
+
+static const struct file_operations chimney_corrupt_handle_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = chimney_corrupt_handle_write,
+	.llseek = noop_llseek,
+};
+
+/**
+ * chimney_debugfs_dev_init() - create the debugfs directory of a device
+ * @cdev: the device
+ */
+void chimney_debugfs_dev_init(struct chimney_dev *cdev)
+{
+	char name[16];
+	struct dentry *d;
+
+	snprintf(name, sizeof(name), "%d", cdev->id);
+	d = debugfs_create_dir(name, chimney_debugfs_root);
+	cdev->debugfs = d;
+	debugfs_create_u32("ifindex", 0400, d, (u32 *)&cdev->netdev->ifindex);
+	debugfs_create_bool("corrupt", 0600, d, &cdev->corrupt);
+	debugfs_create_file("corrupt_handle", 0200, d, cdev, &chimney_corrupt_handle_fops);
+	debugfs_create_u32("latency_ms", 0600, d, &cdev->latency_ms);
+	debugfs_create_u32("fail_next_offload", 0600, d, &cdev->fail_next);
+	debugfs_create_file("objects", 0400, d, cdev, &chimney_objects_fops);
+}
+
+/**
+ * chimney_debugfs_dev_exit() - remove the debugfs directory of a device
+ * @cdev: the device
+ */
+void chimney_debugfs_dev_exit(struct chimney_dev *cdev)
+{
+	debugfs_remove_recursive(cdev->debugfs);
+}
+
+/**
+ * chimney_debugfs_init() - create /sys/kernel/debug/chimney
+ *
+ * Return: 0; debugfs failures are not fatal.
+ */
+int chimney_debugfs_init(void)
+{
+	chimney_debugfs_root = debugfs_create_dir(CHIMNEY_DRV_NAME, NULL);
+	return 0;
+}
+
+/**
+ * chimney_debugfs_exit() - remove /sys/kernel/debug/chimney
+ */
+void chimney_debugfs_exit(void)
+{
+	debugfs_remove_recursive(chimney_debugfs_root);
+}

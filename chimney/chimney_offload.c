@@ -1,0 +1,610 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chimney: the offload engine, the virtual hardware of the target.
+ *
+ * Netlink validates a state request and queues it; this work item processes
+ * the queue in arrival order, each request after the device's latency, and
+ * completes it: it writes a status into every block (section 3 of the
+ * specification), sends the completion, then the events the request caused.
+ * Corrupt hardware (set through debugfs) follows section 3.12: the request
+ * completes with FAILURE in the affected blocks, then every affected
+ * connection gets TcpIndicateRetrieve(HardwareFailure), then
+ * TcpIndicateAbort; the host's next terminate completes their outstanding
+ * I/O with REQUEST_ABORTED before its own completion.
+ */
+#include <linux/etherdevice.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+
+#include "chimney.h"
+
+static struct chimney_conn *chimney_conn(struct chimney_obj *obj)
+{
+	return container_of(obj, struct chimney_conn, obj);
+}
+
+/*
+ * Indicate a TCP event (Retrieve with a reason, or Abort) on every
+ * connection at or above obj, once per request.
+ */
+static void chimney_indicate(struct chimney_dev *cdev, struct chimney_obj *obj,
+			     u32 type, u32 info)
+{
+	struct chimney_obj *child;
+
+	if (obj->layer != CHIMNEY_LAYER_TCP) {
+		list_for_each_entry(child, &obj->children, sibling)
+			chimney_indicate(cdev, child, type, info);
+		return;
+	}
+	if (test_and_set_bit(CHIMNEY_OBJ_SEEN_BIT, &obj->flags))
+		return;
+	set_bit(type == CHIMNEY_TCP_INDICATE_ABORT ? CHIMNEY_OBJ_ABORTED_BIT :
+		CHIMNEY_OBJ_RETRIEVE_BIT, &obj->flags);
+	chimney_notify_tcp_event(cdev, obj, type, info);
+}
+
+static void chimney_clear_seen(struct chimney_obj *obj)
+{
+	struct chimney_obj *child;
+
+	clear_bit(CHIMNEY_OBJ_SEEN_BIT, &obj->flags);
+	list_for_each_entry(child, &obj->children, sibling)
+		chimney_clear_seen(child);
+}
+
+/* Clear the once-per-request marks under every block of a request. */
+static void chimney_req_unsee(struct chimney_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nblocks; i++)
+		if (req->blocks[i].obj)
+			chimney_clear_seen(req->blocks[i].obj);
+}
+
+static void chimney_mark_failed(struct chimney_obj *obj)
+{
+	struct chimney_obj *child;
+
+	set_bit(CHIMNEY_OBJ_FAILED_BIT, &obj->flags);
+	list_for_each_entry(child, &obj->children, sibling)
+		chimney_mark_failed(child);
+}
+
+/*
+ * After the completion: the events of every block whose object the request
+ * touched, in block order. A FAILURE on corrupt hardware gives every
+ * affected connection Retrieve(HardwareFailure), then every one Abort;
+ * a successful invalidate gives Retrieve(InvalidState).
+ */
+static void chimney_req_events(struct chimney_dev *cdev, struct chimney_req *req)
+{
+	struct chimney_block *b;
+	unsigned int i;
+	bool hw = false;
+
+	for (i = 0; i < req->nblocks; i++) {
+		b = &req->blocks[i];
+		if (!b->obj || b->role != CHIMNEY_ROLE_REF)
+			continue;
+		if (b->status == CHIMNEY_NDIS_STATUS_FAILURE &&
+		    req->cmd != CHIMNEY_CMD_UPDATE) {
+			chimney_indicate(cdev, b->obj, CHIMNEY_TCP_INDICATE_RETRIEVE,
+					 CHIMNEY_UPLOAD_HARDWARE_FAILURE);
+			hw = true;
+		} else if (req->cmd == CHIMNEY_CMD_INVALIDATE) {
+			chimney_indicate(cdev, b->obj, CHIMNEY_TCP_INDICATE_RETRIEVE,
+					 CHIMNEY_UPLOAD_INVALID_STATE);
+		}
+	}
+	chimney_req_unsee(req);
+	if (!hw)
+		return;
+	for (i = 0; i < req->nblocks; i++) {
+		b = &req->blocks[i];
+		if (b->obj && b->role == CHIMNEY_ROLE_REF &&
+		    b->status == CHIMNEY_NDIS_STATUS_FAILURE)
+			chimney_indicate(cdev, b->obj, CHIMNEY_TCP_INDICATE_ABORT, 0);
+	}
+	chimney_req_unsee(req);
+}
+
+/* Resolve a referenced object again: it may have gone since validation. */
+static struct chimney_obj *chimney_block_ref(struct chimney_dev *cdev,
+					     struct chimney_block *b)
+{
+	struct chimney_obj *obj = chimney_obj_lookup(cdev, b->handle);
+
+	if (obj && obj->type != b->type)
+		obj = NULL;
+	b->obj = obj;
+	/* Completions echo the host's handle of every object (R8). */
+	if (obj)
+		b->host_handle = obj->host_handle;
+	return obj;
+}
+
+static bool chimney_status_ok(u32 status)
+{
+	return status == CHIMNEY_NDIS_STATUS_SUCCESS ||
+	       status == CHIMNEY_NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS;
+}
+
+/* Validate and offload one new-offload block (section 3.1, R15-R18). */
+static u32 chimney_initiate_new(struct chimney_dev *cdev, struct chimney_block *b,
+				struct chimney_obj *parent)
+{
+	static const u8 zero_mac[ETH_ALEN];
+	struct chimney_obj *obj;
+
+	switch (b->layer) {
+	case CHIMNEY_LAYER_NEIGH:
+		if (memcmp(b->st.neigh.dl_source_address, zero_mac, ETH_ALEN))
+			return CHIMNEY_NDIS_STATUS_OFFLOAD_HW_ADDRESS_ENTRIES;
+		break;
+	case CHIMNEY_LAYER_PATH:
+		if (b->st.path.path_mtu > CHIMNEY_MAX_PATH_MTU)
+			return CHIMNEY_NDIS_STATUS_OFFLOAD_PATH_MTU;
+		break;
+	default:
+		if (b->st.tcp.ca.initial_rcv_wnd > CHIMNEY_MAX_RCV_WND)
+			return CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_RCV_WINDOW;
+		if (cdev->count[CHIMNEY_LAYER_TCP] >= cdev->capacity)
+			return CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_ENTRIES;
+		break;
+	}
+	if (READ_ONCE(cdev->corrupt))
+		return CHIMNEY_NDIS_STATUS_FAILURE;
+	/* For testing purposes, user set debugfs fail_next_offload. */
+	if (cdev->fail_next) {
+		cdev->fail_next--;
+		return CHIMNEY_NDIS_STATUS_RESOURCES;
+	}
+	obj = chimney_obj_create(cdev, parent, b);
+	if (IS_ERR(obj)) {
+		if (PTR_ERR(obj) != -EBUSY)
+			return CHIMNEY_NDIS_STATUS_RESOURCES;
+		switch (b->layer) {
+		case CHIMNEY_LAYER_NEIGH:
+			return CHIMNEY_NDIS_STATUS_OFFLOAD_NEIGHBOR_ENTRIES;
+		case CHIMNEY_LAYER_PATH:
+			return CHIMNEY_NDIS_STATUS_OFFLOAD_PATH_ENTRIES;
+		default:
+			return CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_ENTRIES;
+		}
+	}
+	b->obj = obj;
+	b->handle = chimney_obj_handle(obj);
+	return CHIMNEY_NDIS_STATUS_SUCCESS;
+}
+
+/*
+ * Initiate (section 3.1): visit the blocks in traversal order. A block
+ * whose parent failed is not attempted (FAILURE, R9); the traversal goes
+ * on with its siblings (decision 6 of section 6). Then, from the leaves
+ * down, placeholders get SUCCESS (R4), linkers SUCCESS, PARTIAL_SUCCESS or
+ * FAILURE by their dependents (R5), new offloads PARTIAL_SUCCESS when a
+ * dependent failed (R6).
+ */
+static void chimney_initiate(struct chimney_dev *cdev, struct chimney_req *req)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < req->nblocks; i++) {
+		struct chimney_block *b = &req->blocks[i];
+		struct chimney_block *p = b->parent == CHIMNEY_BLOCK_NO_PARENT ?
+					  NULL : &req->blocks[b->parent];
+
+		if (p && p->role != CHIMNEY_ROLE_PLACEHOLDER &&
+		    !chimney_status_ok(p->status)) {
+			b->status = CHIMNEY_NDIS_STATUS_FAILURE;
+			continue;
+		}
+		switch (b->role) {
+		case CHIMNEY_ROLE_PLACEHOLDER:
+			b->status = CHIMNEY_NDIS_STATUS_SUCCESS;
+			break;
+		case CHIMNEY_ROLE_REF:
+			b->status = chimney_block_ref(cdev, b) ?
+				    CHIMNEY_NDIS_STATUS_SUCCESS :
+				    CHIMNEY_NDIS_STATUS_FAILURE;
+			break;
+		default:
+			b->status = chimney_initiate_new(cdev, b, p ? p->obj : NULL);
+			break;
+		}
+	}
+
+	for (i = req->nblocks; i-- > 0;) {
+		struct chimney_block *b = &req->blocks[i];
+		unsigned int deps = 0, failed = 0;
+
+		if (b->role == CHIMNEY_ROLE_PLACEHOLDER || !chimney_status_ok(b->status))
+			continue;
+		for (j = i + 1; j < req->nblocks; j++) {
+			if (req->blocks[j].parent != i)
+				continue;
+			deps++;
+			failed += !chimney_status_ok(req->blocks[j].status);
+		}
+		if (!failed)
+			b->status = CHIMNEY_NDIS_STATUS_SUCCESS;
+		else if (b->role == CHIMNEY_ROLE_REF && failed == deps)
+			b->status = CHIMNEY_NDIS_STATUS_FAILURE;
+		else
+			b->status = CHIMNEY_NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS;
+	}
+	/* Only new objects are the request's; linkers raise no events. */
+	for (i = 0; i < req->nblocks; i++)
+		if (req->blocks[i].role == CHIMNEY_ROLE_REF)
+			req->blocks[i].obj = NULL;
+}
+
+/*
+ * The object a block of a query, invalidate or terminate references, if it
+ * still exists and its hardware state is sound; otherwise the block fails
+ * (sections 3.2, 3.4, 3.5, 3.12). Placeholders succeed.
+ */
+static struct chimney_obj *chimney_block_sound(struct chimney_dev *cdev,
+					       struct chimney_block *b)
+{
+	b->status = CHIMNEY_NDIS_STATUS_SUCCESS;
+	if (b->role != CHIMNEY_ROLE_REF)
+		return NULL;
+	if (!chimney_block_ref(cdev, b) || chimney_obj_corrupt(cdev, b->obj)) {
+		b->status = CHIMNEY_NDIS_STATUS_FAILURE;
+		return NULL;
+	}
+	return b->obj;
+}
+
+/* Objects whose block failed on corrupt hardware: the host is told once. */
+static void chimney_req_mark_failed(struct chimney_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nblocks; i++)
+		if (req->blocks[i].obj &&
+		    req->blocks[i].status == CHIMNEY_NDIS_STATUS_FAILURE)
+			chimney_mark_failed(req->blocks[i].obj);
+}
+
+/* Query (section 3.2): current state of every class, or FAILURE (3.12). */
+static void chimney_query(struct chimney_dev *cdev, struct chimney_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nblocks; i++) {
+		struct chimney_obj *obj = chimney_block_sound(cdev, &req->blocks[i]);
+
+		if (obj)
+			chimney_obj_get_state(obj, &req->blocks[i]);
+	}
+	chimney_req_mark_failed(req);
+}
+
+/* Update (section 3.3): cached variables, and relinking paths (R26). */
+static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nblocks; i++) {
+		struct chimney_block *b = &req->blocks[i];
+		struct chimney_block *p = b->parent == CHIMNEY_BLOCK_NO_PARENT ?
+					  NULL : &req->blocks[b->parent];
+		struct chimney_obj *obj;
+
+		b->status = CHIMNEY_NDIS_STATUS_SUCCESS;
+		if (b->role != CHIMNEY_ROLE_REF)
+			continue;
+		obj = chimney_block_ref(cdev, b);
+		if (!obj || chimney_obj_corrupt(cdev, obj)) {
+			b->status = CHIMNEY_NDIS_STATUS_FAILURE;
+			continue;
+		}
+		if (p && p->obj && obj->layer == CHIMNEY_LAYER_PATH &&
+		    chimney_obj_parent(obj) != p->obj)
+			chimney_obj_relink(cdev, obj, p->obj);
+		if (!(b->has & CHIMNEY_HAS_CACHED))
+			continue;
+		switch (obj->layer) {
+		case CHIMNEY_LAYER_NEIGH: {
+			struct chimney_neigh_state *st =
+				&container_of(obj, struct chimney_neigh, obj)->st;
+
+			ether_addr_copy(st->dl_destination_address,
+					b->st.neigh.dl_destination_address);
+			st->host_reachability_delta = b->st.neigh.host_reachability_delta;
+			break;
+		}
+		case CHIMNEY_LAYER_PATH:
+			container_of(obj, struct chimney_path, obj)->st.path_mtu =
+				b->st.path.path_mtu;
+			break;
+		default: {
+			struct chimney_tcp_state *st = &chimney_conn(obj)->st;
+			const struct chimney_tcp_cached *ca = &b->st.tcp.ca;
+
+			/* Decision 13: new keepalive values reset its counters. */
+			if (ca->ka_probe_count != st->ca.ka_probe_count ||
+			    ca->ka_timeout != st->ca.ka_timeout ||
+			    ca->ka_interval != st->ca.ka_interval) {
+				st->d.keepalive_probe_count = 0;
+				st->d.keepalive_timeout_delta = ca->ka_timeout;
+			}
+			if (ca->flags & CHIMNEY_TCP_FLAG_MAX_RT_RESTART)
+				st->d.total_rt = 0;
+			if (ca->flags & CHIMNEY_TCP_FLAG_KEEP_ALIVE_RESTART)
+				st->d.keepalive_timeout_delta = ca->ka_timeout;
+			st->ca = *ca;
+			/* Restart and update flags act once; they are not state. */
+			st->ca.flags &= CHIMNEY_TCP_FLAG_KEEP_ALIVE_ENABLED |
+					CHIMNEY_TCP_FLAG_NAGLING_ENABLED;
+			break;
+		}
+		}
+	}
+	for (i = 0; i < req->nblocks; i++)
+		req->blocks[i].obj = NULL;
+}
+
+/* Invalidate (section 3.4): stop sending, Retrieve(InvalidState) follows. */
+static void chimney_invalidate(struct chimney_dev *cdev, struct chimney_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nblocks; i++) {
+		struct chimney_obj *obj = chimney_block_sound(cdev, &req->blocks[i]);
+
+		if (obj)
+			set_bit(CHIMNEY_OBJ_INVALID_BIT, &obj->flags);
+	}
+	chimney_req_mark_failed(req);
+}
+
+/* Complete every outstanding I/O request of a connection being uploaded. */
+static void chimney_conn_flush_io(struct chimney_dev *cdev,
+				  struct chimney_obj *obj, u32 status)
+{
+	struct chimney_conn *conn = chimney_conn(obj);
+	struct chimney_io *io, *tmp;
+
+	list_for_each_entry_safe(io, tmp, &conn->sends, list) {
+		list_del(&io->list);
+		chimney_notify_io(cdev, obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
+				  status, 0);
+		kfree(io);
+	}
+	list_for_each_entry_safe(io, tmp, &conn->recvs, list) {
+		list_del(&io->list);
+		chimney_notify_io(cdev, obj, CHIMNEY_CMD_RECEIVE_COMPLETE,
+				  io->io_id, status, 0);
+		kfree(io);
+	}
+}
+
+/*
+ * Terminate (section 3.5): hand back the delegated state, complete the
+ * outstanding I/O first (R42), then unpublish the objects, dependents
+ * before their parents, and free them after the completion (R51). On
+ * corrupt hardware the block fails and the object stays, marked FAILED, for
+ * the host's next terminate (decision 9 of section 6).
+ */
+static void chimney_terminate(struct chimney_dev *cdev, struct chimney_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nblocks; i++) {
+		struct chimney_block *b = &req->blocks[i];
+		struct chimney_obj *obj = chimney_block_sound(cdev, b);
+		u32 io_status;
+
+		if (!obj)
+			continue;
+		chimney_obj_get_state(obj, b);
+		b->has = CHIMNEY_HAS_DELEGATED;
+		if (obj->layer != CHIMNEY_LAYER_TCP)
+			continue;
+		io_status = obj->flags & (BIT(CHIMNEY_OBJ_ABORTED_BIT) |
+					  BIT(CHIMNEY_OBJ_FAILED_BIT)) ?
+			    CHIMNEY_NDIS_STATUS_REQUEST_ABORTED :
+			    CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS;
+		chimney_conn_flush_io(cdev, obj, io_status);
+	}
+
+	for (i = req->nblocks; i-- > 0;) {
+		struct chimney_block *b = &req->blocks[i];
+
+		if (!b->obj || b->status != CHIMNEY_NDIS_STATUS_SUCCESS)
+			continue;
+		if (!list_empty(&b->obj->children)) {
+			/* The host terminates a parent only with its dependents. */
+			b->status = CHIMNEY_NDIS_STATUS_FAILURE;
+			b->has = 0;
+			b->obj = NULL;
+			continue;
+		}
+		chimney_obj_unpublish(cdev, b->obj);
+	}
+	chimney_req_mark_failed(req);
+}
+
+static void chimney_process(struct chimney_dev *cdev, struct chimney_req *req)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&cdev->lock);
+	switch (req->cmd) {
+	case CHIMNEY_CMD_INITIATE:
+		chimney_initiate(cdev, req);
+		cdev->stats.initiates++;
+		break;
+	case CHIMNEY_CMD_QUERY:
+		chimney_query(cdev, req);
+		cdev->stats.queries++;
+		break;
+	case CHIMNEY_CMD_UPDATE:
+		chimney_update(cdev, req);
+		cdev->stats.updates++;
+		break;
+	case CHIMNEY_CMD_INVALIDATE:
+		chimney_invalidate(cdev, req);
+		cdev->stats.invalidates++;
+		break;
+	default:
+		chimney_terminate(cdev, req);
+		cdev->stats.terminates++;
+		break;
+	}
+	chimney_notify_complete(cdev, req);
+	if (req->cmd == CHIMNEY_CMD_TERMINATE) {
+		for (i = 0; i < req->nblocks; i++) {
+			struct chimney_block *b = &req->blocks[i];
+
+			if (b->obj && b->status == CHIMNEY_NDIS_STATUS_SUCCESS) {
+				chimney_obj_free(b->obj);
+				b->obj = NULL;
+			}
+		}
+	}
+	chimney_req_events(cdev, req);
+}
+
+static struct chimney_req *chimney_next_req(struct chimney_dev *cdev,
+					    unsigned long *next)
+{
+	struct chimney_req *req;
+
+	spin_lock_bh(&cdev->req_lock);
+	req = list_first_entry_or_null(&cdev->reqs, struct chimney_req, list);
+	if (req && time_before(jiffies, req->due)) {
+		*next = req->due;
+		req = NULL;
+	} else if (req) {
+		list_del(&req->list);
+	}
+	spin_unlock_bh(&cdev->req_lock);
+	return req;
+}
+
+static void chimney_offload_work(struct work_struct *work)
+{
+	struct chimney_dev *cdev = container_of(to_delayed_work(work),
+						struct chimney_dev, work);
+	unsigned long next = 0;
+	struct chimney_req *req;
+
+	mutex_lock(&cdev->lock);
+	while ((req = chimney_next_req(cdev, &next))) {
+		chimney_process(cdev, req);
+		kvfree(req);
+		cond_resched();
+	}
+	mutex_unlock(&cdev->lock);
+	if (next)
+		schedule_delayed_work(&cdev->work, next - jiffies);
+}
+
+/**
+ * chimney_offload_init() - start the virtual hardware of a device
+ * @cdev: the device
+ */
+void chimney_offload_init(struct chimney_dev *cdev)
+{
+	spin_lock_init(&cdev->req_lock);
+	INIT_LIST_HEAD(&cdev->reqs);
+	INIT_DELAYED_WORK(&cdev->work, chimney_offload_work);
+}
+
+/**
+ * chimney_offload_queue() - hand a validated request to the virtual hardware
+ * @cdev: the device
+ * @req: the request; the engine frees it once completed
+ */
+void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
+{
+	unsigned long delay = msecs_to_jiffies(READ_ONCE(cdev->latency_ms));
+
+	req->due = jiffies + delay;
+	spin_lock_bh(&cdev->req_lock);
+	list_add_tail(&req->list, &cdev->reqs);
+	spin_unlock_bh(&cdev->req_lock);
+	/* The queue is FIFO with one latency: the head is due first. */
+	schedule_delayed_work(&cdev->work, delay);
+}
+
+/**
+ * chimney_offload_post_io() - post a send or receive request
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ * @cmd: CHIMNEY_CMD_SEND or CHIMNEY_CMD_RECEIVE
+ * @io_id: the host's id of the request
+ * @len: bytes to send, or the receive buffer's size
+ *
+ * The request stays outstanding until the data path completes it. On a
+ * connection being uploaded or aborted it completes at once (R60).
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
+			    u8 cmd, u64 io_id, u32 len)
+{
+	unsigned long flags = READ_ONCE(conn->obj.flags);
+	struct chimney_io *io;
+
+	lockdep_assert_held(&cdev->lock);
+	if (flags & (BIT(CHIMNEY_OBJ_ABORTED_BIT) | BIT(CHIMNEY_OBJ_RETRIEVE_BIT))) {
+		u32 status = flags & BIT(CHIMNEY_OBJ_ABORTED_BIT) ?
+			     CHIMNEY_NDIS_STATUS_REQUEST_ABORTED :
+			     CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS;
+
+		chimney_notify_io(cdev, &conn->obj, cmd == CHIMNEY_CMD_SEND ?
+				  CHIMNEY_CMD_SEND_COMPLETE :
+				  CHIMNEY_CMD_RECEIVE_COMPLETE, io_id, status, 0);
+		return 0;
+	}
+	io = kzalloc(sizeof(*io), GFP_KERNEL);
+	if (!io)
+		return -ENOMEM;
+	io->io_id = io_id;
+	io->len = len;
+	list_add_tail(&io->list, cmd == CHIMNEY_CMD_SEND ? &conn->sends : &conn->recvs);
+	return 0;
+}
+
+/**
+ * chimney_offload_destroy() - stop the virtual hardware of a device
+ * @cdev: the device, already marked dead
+ *
+ * Every request still queued completes with FAILURE in all its blocks and
+ * every outstanding I/O request with REQUEST_ABORTED: no request is ever
+ * left without its completion.
+ */
+void chimney_offload_destroy(struct chimney_dev *cdev)
+{
+	struct chimney_req *req, *tmp;
+	struct chimney_obj *obj;
+	unsigned long idx;
+	LIST_HEAD(reqs);
+	unsigned int i;
+
+	cancel_delayed_work_sync(&cdev->work);
+	spin_lock_bh(&cdev->req_lock);
+	list_splice_init(&cdev->reqs, &reqs);
+	spin_unlock_bh(&cdev->req_lock);
+
+	mutex_lock(&cdev->lock);
+	list_for_each_entry_safe(req, tmp, &reqs, list) {
+		for (i = 0; i < req->nblocks; i++)
+			req->blocks[i].status = CHIMNEY_NDIS_STATUS_FAILURE;
+		chimney_notify_complete(cdev, req);
+		list_del(&req->list);
+		kvfree(req);
+	}
+	xa_for_each(&cdev->objs, idx, obj)
+		if (obj->layer == CHIMNEY_LAYER_TCP)
+			chimney_conn_flush_io(cdev, obj,
+					      CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
+	mutex_unlock(&cdev->lock);
+}

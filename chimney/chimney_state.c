@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chimney: the offload state tree.
+ *
+ * Objects (neighbor, path, TCP connection) live in the device's xarray,
+ * indexed by the low half of their handle; the high half is a generation
+ * unique across all devices, so a stale handle, or one of another device,
+ * never reaches an object. Every change happens under the device's lock;
+ * readers (netlink get and dump, the data path) use RCU only. An object is
+ * published in the xarray only once it is complete, and freed an RCU grace
+ * period after it was unpublished.
+ */
+#include <linux/atomic.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "chimney.h"
+
+/* Generations of all devices; 0 is never used. */
+static atomic_t chimney_gen = ATOMIC_INIT(0);
+
+/**
+ * chimney_layer_of_type() - the layer of an offload state type
+ * @type: an &enum chimney_offload_state_type
+ *
+ * Return: the &enum chimney_layer of the all-classes types, -EINVAL for
+ * any other type.
+ */
+int chimney_layer_of_type(u8 type)
+{
+	switch (type) {
+	case CHIMNEY_NEIGHBOR_OFFLOAD_STATE:
+		return CHIMNEY_LAYER_NEIGH;
+	case CHIMNEY_IP4_OFFLOAD_STATE:
+	case CHIMNEY_IP6_OFFLOAD_STATE:
+		return CHIMNEY_LAYER_PATH;
+	case CHIMNEY_TCP_OFFLOAD_STATE:
+		return CHIMNEY_LAYER_TCP;
+	default:
+		return -EINVAL;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_layer_of_type);
+
+/**
+ * chimney_state_init() - set up the empty tree of a device
+ * @cdev: the device
+ *
+ * Return: 0.
+ */
+int chimney_state_init(struct chimney_dev *cdev)
+{
+	xa_init_flags(&cdev->objs, XA_FLAGS_ALLOC1);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_state_init);
+
+/**
+ * chimney_obj_free() - free an unpublished object after an RCU grace period
+ * @obj: the object
+ */
+void chimney_obj_free(struct chimney_obj *obj)
+{
+	if (obj->layer == CHIMNEY_LAYER_TCP) {
+		struct chimney_conn *conn = container_of(obj, struct chimney_conn, obj);
+
+		WARN_ON_ONCE(!list_empty(&conn->sends) || !list_empty(&conn->recvs));
+	}
+	kfree_rcu(obj, rcu);
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_obj_free);
+
+/**
+ * chimney_state_destroy() - free every object of a device
+ * @cdev: the device, already unreachable for new requests
+ *
+ * Frees in batches with a reschedule point, so that a tree of millions of
+ * objects never stalls the CPU. Outstanding I/O must have been completed.
+ */
+void chimney_state_destroy(struct chimney_dev *cdev)
+{
+	struct chimney_obj *obj;
+	unsigned long idx;
+	unsigned int n = 0;
+
+	mutex_lock(&cdev->lock);
+	xa_for_each(&cdev->objs, idx, obj) {
+		xa_erase(&cdev->objs, idx);
+		set_bit(CHIMNEY_OBJ_DEAD_BIT, &obj->flags);
+		chimney_obj_free(obj);
+		if (++n % 1024 == 0) {
+			mutex_unlock(&cdev->lock);
+			cond_resched();
+			mutex_lock(&cdev->lock);
+		}
+	}
+	memset(cdev->count, 0, sizeof(cdev->count));
+	mutex_unlock(&cdev->lock);
+	xa_destroy(&cdev->objs);
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_state_destroy);
+
+/**
+ * chimney_obj_lookup() - find an object by handle
+ * @cdev: the device
+ * @handle: a handle the device gave out
+ *
+ * Call under RCU or with the device's lock held; the object stays valid
+ * until that ends.
+ *
+ * Return: the object, or NULL if the handle is unknown, stale or foreign.
+ */
+struct chimney_obj *chimney_obj_lookup(struct chimney_dev *cdev, u64 handle)
+{
+	struct chimney_obj *obj;
+
+	if (!lower_32_bits(handle))
+		return NULL;
+	obj = xa_load(&cdev->objs, lower_32_bits(handle));
+	if (!obj || obj->gen != upper_32_bits(handle) ||
+	    test_bit(CHIMNEY_OBJ_DEAD_BIT, &obj->flags))
+		return NULL;
+	return obj;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_obj_lookup);
+
+/**
+ * chimney_obj_parent() - the parent of an object
+ * @obj: the object; call under RCU or the device's lock
+ *
+ * Return: the object one layer down, NULL for a neighbor.
+ */
+struct chimney_obj *chimney_obj_parent(const struct chimney_obj *obj)
+{
+	return rcu_dereference_check(obj->parent, 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_obj_parent);
+
+static struct chimney_obj *chimney_obj_alloc(u8 layer)
+{
+	struct chimney_conn *conn;
+
+	switch (layer) {
+	case CHIMNEY_LAYER_NEIGH:
+		return kzalloc(sizeof(struct chimney_neigh), GFP_KERNEL);
+	case CHIMNEY_LAYER_PATH:
+		return kzalloc(sizeof(struct chimney_path), GFP_KERNEL);
+	default:
+		conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+		if (!conn)
+			return NULL;
+		INIT_LIST_HEAD(&conn->sends);
+		INIT_LIST_HEAD(&conn->recvs);
+		return &conn->obj;
+	}
+}
+
+/**
+ * chimney_obj_create() - offload a new object
+ * @cdev: the device; its lock must be held
+ * @parent: the object one layer down, NULL for a neighbor
+ * @b: the new-offload block with the object's type, host handle and state
+ *
+ * Return: the object, published, or an ERR_PTR: -ENOMEM, -EBUSY when the
+ * index space is exhausted.
+ */
+struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
+				       struct chimney_obj *parent,
+				       const struct chimney_block *b)
+{
+	struct chimney_obj *obj;
+	u32 id;
+	int err;
+
+	lockdep_assert_held(&cdev->lock);
+	obj = chimney_obj_alloc(b->layer);
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	obj->type = b->type;
+	obj->layer = b->layer;
+	obj->host_handle = b->host_handle;
+	INIT_LIST_HEAD(&obj->children);
+	do {
+		obj->gen = atomic_inc_return(&chimney_gen);
+	} while (!obj->gen);
+
+	switch (b->layer) {
+	case CHIMNEY_LAYER_NEIGH:
+		container_of(obj, struct chimney_neigh, obj)->st = b->st.neigh;
+		break;
+	case CHIMNEY_LAYER_PATH:
+		container_of(obj, struct chimney_path, obj)->st = b->st.path;
+		break;
+	default:
+		container_of(obj, struct chimney_conn, obj)->st = b->st.tcp;
+		break;
+	}
+
+	/* Reserve the index, link the complete object, then publish it. */
+	err = xa_alloc(&cdev->objs, &id, NULL, xa_limit_32b, GFP_KERNEL);
+	if (err) {
+		kfree(obj);
+		return ERR_PTR(err == -EBUSY ? -EBUSY : -ENOMEM);
+	}
+	obj->id = id;
+	RCU_INIT_POINTER(obj->parent, parent);
+	if (parent)
+		list_add_tail(&obj->sibling, &parent->children);
+	else
+		INIT_LIST_HEAD(&obj->sibling);
+	xa_store(&cdev->objs, id, obj, GFP_KERNEL);
+	cdev->count[b->layer]++;
+	return obj;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_obj_create);
+
+/**
+ * chimney_obj_unpublish() - take an object out of the tree
+ * @cdev: the device; its lock must be held
+ * @obj: an object without children and without outstanding I/O
+ *
+ * Its handle stops working at once; chimney_obj_free() frees it.
+ */
+void chimney_obj_unpublish(struct chimney_dev *cdev, struct chimney_obj *obj)
+{
+	lockdep_assert_held(&cdev->lock);
+	WARN_ON_ONCE(!list_empty(&obj->children));
+	set_bit(CHIMNEY_OBJ_DEAD_BIT, &obj->flags);
+	xa_erase(&cdev->objs, obj->id);
+	if (rcu_access_pointer(obj->parent))
+		list_del(&obj->sibling);
+	cdev->count[obj->layer]--;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_obj_unpublish);
+
+/**
+ * chimney_obj_relink() - move an object under another parent
+ * @cdev: the device; its lock must be held
+ * @obj: a path
+ * @parent: its new neighbor
+ */
+void chimney_obj_relink(struct chimney_dev *cdev, struct chimney_obj *obj,
+			struct chimney_obj *parent)
+{
+	lockdep_assert_held(&cdev->lock);
+	list_del(&obj->sibling);
+	list_add_tail(&obj->sibling, &parent->children);
+	rcu_assign_pointer(obj->parent, parent);
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_obj_relink);
+
+/**
+ * chimney_obj_corrupt() - is the hardware state of an object corrupt
+ * @cdev: the device
+ * @obj: the object
+ *
+ * Return: true if the device, the object or an object it depends on was
+ * marked corrupt (debugfs), unless a failed request already told the host.
+ */
+bool chimney_obj_corrupt(struct chimney_dev *cdev, const struct chimney_obj *obj)
+{
+	if (test_bit(CHIMNEY_OBJ_FAILED_BIT, &obj->flags))
+		return false;
+	if (READ_ONCE(cdev->corrupt))
+		return true;
+	for (; obj; obj = chimney_obj_parent(obj))
+		if (test_bit(CHIMNEY_OBJ_CORRUPT_BIT, &obj->flags))
+			return true;
+	return false;
+}
+
+/**
+ * chimney_obj_get_state() - copy an object's state into a block
+ * @obj: the object
+ * @b: the block; its type, handle, host handle and state are written
+ */
+void chimney_obj_get_state(const struct chimney_obj *obj, struct chimney_block *b)
+{
+	b->type = obj->type;
+	b->layer = obj->layer;
+	b->handle = chimney_obj_handle(obj);
+	b->host_handle = obj->host_handle;
+	b->has = CHIMNEY_HAS_CONST | CHIMNEY_HAS_CACHED | CHIMNEY_HAS_DELEGATED;
+	switch (obj->layer) {
+	case CHIMNEY_LAYER_NEIGH:
+		b->st.neigh = container_of(obj, struct chimney_neigh, obj)->st;
+		break;
+	case CHIMNEY_LAYER_PATH:
+		b->st.path = container_of(obj, struct chimney_path, obj)->st;
+		break;
+	default:
+		b->st.tcp = container_of(obj, struct chimney_conn, obj)->st;
+		break;
+	}
+}

@@ -1,0 +1,238 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The offload control plane through chimneyctl: initiate, query, update,
+# invalidate and terminate with their per-block statuses, the events they
+# cause and their order (the corrupt-hardware sequence of section 3.12),
+# outstanding I/O, rejected input, privileges and network namespaces.
+
+source "$(dirname "$0")/chimney_lib.sh"
+chimney_require
+chimney_require_ctl
+
+NS=
+MONPID=
+cleanup()
+{
+	[ -z "$MONPID" ] || kill "$MONPID" 2>/dev/null
+	[ -z "$NS" ] || ip netns del "$NS" 2>/dev/null
+	ip link del chim0 2>/dev/null
+	chimney_unload 2>/dev/null
+}
+trap cleanup EXIT
+
+chimney_unload
+chimney_load
+ip link add chim0 type chimney
+ip link set chim0 up
+DBG=/sys/kernel/debug/chimney/$(chimney_dev_id chim0)
+
+mon_start
+
+NEIGH="neigh new host 0x10 dst 02:00:00:00:00:02"
+PATH4="path new host 0x20 src 10.0.0.1 dst 10.0.0.2 mtu 1500"
+tcp_new() # HOST LPORT [KEY VALUE]...
+{
+	local host=$1 lport=$2
+	shift 2
+	echo "tcp new host $host lport $lport rport 80 mss 1460 state established" \
+	     "rcvnxt 1000 snduna 5000 sndnxt 5000 sndmax 5000 $*"
+}
+
+# --- initiate ---------------------------------------------------------------
+
+out=$(ctl -w initiate chim0 req 1 $NEIGH $PATH4 $(tcp_new 0x30 1000) $(tcp_new 0x31 1001))
+check "initiate of neighbor, path and two connections completes" [ $? -eq 0 ]
+check "every block SUCCESS (R2, R6)" [ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS SUCCESS" ]
+check "completion carries the host handles (R8)" \
+	[ "$(field host "$out")" = "0x10 0x20 0x30 0x31" ]
+check "four objects offloaded" [ "$(obj_count chim0)" = 4 ]
+N=$(obj_handle chim0 neigh)
+P=$(obj_handle chim0 path4)
+read -r T1 T2 <<<"$(obj_handle chim0 tcp)"
+check "target handles assigned to all objects (R7)" [ -n "$N" ] && [ -n "$P" ] && [ -n "$T2" ]
+
+# Linkers: a path referenced with one good and one bad dependent (R5, R17).
+out=$(ctl -w initiate chim0 req 2 neigh placeholder path ref "$P" \
+	$(tcp_new 0x32 1002) $(tcp_new 0x33 1003 rcvwnd_initial 2000000000))
+check "placeholder SUCCESS, linker PARTIAL, too large window TCP_RCV_WINDOW (R4 R5 R17)" \
+	[ "$(statuses "$out")" = "SUCCESS OFFLOAD_PARTIAL_SUCCESS SUCCESS OFFLOAD_TCP_RCV_WINDOW" ]
+out=$(ctl -w initiate chim0 req 3 neigh placeholder path ref "$P" \
+	$(tcp_new 0x34 1004 rcvwnd_initial 2000000000))
+check "linker whose dependents all failed: FAILURE (R5)" \
+	[ "$(statuses "$out")" = "SUCCESS FAILURE OFFLOAD_TCP_RCV_WINDOW" ]
+
+# A failed block fails its dependents (R9); a linker whose dependents all
+# failed fails too (R5).
+out=$(ctl -w initiate chim0 req 4 neigh ref "$N" \
+	path new host 0x21 src 10.0.0.1 dst 10.0.0.3 mtu 9300 $(tcp_new 0x35 1005))
+check "path MTU too large: OFFLOAD_PATH_MTU, its TCP not attempted (R17 R9)" \
+	[ "$(statuses "$out")" = "FAILURE OFFLOAD_PATH_MTU FAILURE" ]
+out=$(ctl -w initiate chim0 req 4 $NEIGH $PATH4 $(tcp_new 0x38 1008 rcvwnd_initial 2000000000))
+check "new offload with a failed dependent: OFFLOAD_PARTIAL_SUCCESS (R6)" \
+	[ "$(statuses "$out")" = "SUCCESS OFFLOAD_PARTIAL_SUCCESS OFFLOAD_TCP_RCV_WINDOW" ]
+out=$(ctl -w terminate chim0 req 4 neigh ref "$(obj_handle chim0 neigh | cut -d' ' -f2)" \
+	path ref "$(obj_handle chim0 path4 | cut -d' ' -f2)")
+check "terminate of that neighbor and path" [ "$(statuses "$out")" = "SUCCESS SUCCESS" ]
+out=$(ctl -w initiate chim0 req 5 neigh new host 0x11 dst 02:00:00:00:00:03 src 02:00:00:00:00:09)
+check "neighbor with DlSourceAddress: OFFLOAD_HW_ADDRESS_ENTRIES (R15)" \
+	[ "$(statuses "$out")" = "OFFLOAD_HW_ADDRESS_ENTRIES" ]
+
+ctl dev set chim0 capacity 3
+out=$(ctl -w initiate chim0 req 6 neigh placeholder path ref "$P" $(tcp_new 0x36 1006))
+check "capacity reached: OFFLOAD_TCP_ENTRIES (R18)" \
+	[ "$(statuses "$out")" = "SUCCESS FAILURE OFFLOAD_TCP_ENTRIES" ]
+ctl dev set chim0 capacity 1000
+echo 1 >"$DBG/fail_next_offload"
+out=$(ctl -w initiate chim0 req 7 neigh placeholder path ref "$P" $(tcp_new 0x37 1007))
+check "injected allocation failure: RESOURCES" \
+	[ "$(statuses "$out")" = "SUCCESS FAILURE RESOURCES" ]
+check "objects: the four, and the one of req 2" [ "$(obj_count chim0)" = 5 ]
+T3=$(obj_handle chim0 tcp | awk '{ print $3 }')
+
+# --- query and update --------------------------------------------------------
+
+out=$(ctl -w query chim0 req 8 neigh placeholder path placeholder tcp ref "$T1")
+check "query SUCCESS with the delegated state (R22)" \
+	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ] && [ "$(field rcv_nxt "$out")" = 1000 ]
+check "query backlog sizes are 0xFFFFFFFF (R23)" \
+	[ "$(field send_backlog_size "$out")" = 4294967295 ]
+out=$(ctl -w update chim0 req 9 neigh placeholder path placeholder tcp ref "$T1" ttl 33)
+check "update of cached state SUCCESS (R27)" [ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ]
+out=$(ctl obj show chim0 handle "$T1")
+check "updated TTL visible by get" [ "$(field ttl_or_hop_limit "$out")" = 33 ]
+err=$(ctl update chim0 req 10 neigh placeholder path placeholder tcp ref "$T1" lport 9 2>&1)
+check "update with constant state rejected with extack (R25)" \
+	grep -q 'cached state only' <<<"$err"
+
+# --- healthy invalidate and terminate ---------------------------------------
+
+ctl send chim0 handle "$T1" id 11 len 100
+ctl recv chim0 handle "$T1" id 12 len 4096
+mon_mark
+out=$(ctl -w invalidate chim0 req 13 neigh ref "$N")
+check "invalidate on healthy hardware: SUCCESS (R36)" [ "$(statuses "$out")" = SUCCESS ]
+mon_wait 3 'TcpIndicateRetrieve'
+check "Retrieve(InvalidState) for each dependent connection (R34)" \
+	[ "$(mon_since | grep -c 'reason InvalidState')" = 3 ]
+check "invalidated objects keep their resources (R35)" [ "$(obj_count chim0)" = 5 ]
+mon_mark
+ctl send chim0 handle "$T2" id 14 len 10
+mon_wait 1 'send-complete'
+check "send after Retrieve completes at once with UPLOAD_IN_PROGRESS (R60)" \
+	grep -q 'io 14 status UPLOAD_IN_PROGRESS' <<<"$(mon_since)"
+mon_mark
+out=$(ctl -w terminate chim0 req 15 neigh placeholder path placeholder tcp ref "$T1" tcp ref "$T2")
+check "terminate SUCCESS with delegated state only (R40 R41)" \
+	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS SUCCESS" ] &&
+	[ "$(field snd_una "$out")" = "5000 5000" ] && ! grep -q local_port <<<"$out"
+check "outstanding I/O completed before the terminate completion (R42)" \
+	[ "$(mon_types)" = "send-complete receive-complete terminate-complete" ]
+check "terminated connections are gone" [ "$(obj_count chim0)" = 3 ]
+err=$(ctl query chim0 req 16 neigh placeholder path placeholder tcp ref "$T1" 2>&1)
+check "a terminated (stale) handle is rejected with extack" \
+	grep -q 'Unknown, stale or foreign handle' <<<"$err"
+out=$(ctl -w terminate chim0 req 17 neigh ref "$N" path ref "$P" tcp ref "$T3")
+check "terminate of a whole subtree, dependents first" \
+	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ] && [ "$(obj_count chim0)" = 0 ]
+
+# --- the corrupt-hardware sequence (section 3.12, the seed page) -------------
+
+ctl -w initiate chim0 req 20 $NEIGH $PATH4 $(tcp_new 0x40 2000) $(tcp_new 0x41 2001) >/dev/null
+N=$(obj_handle chim0 neigh)
+P=$(obj_handle chim0 path4)
+read -r T1 T2 <<<"$(obj_handle chim0 tcp)"
+ctl send chim0 handle "$T1" id 21 len 100
+ctl recv chim0 handle "$T1" id 22 len 4096
+ctl send chim0 handle "$T2" id 23 len 100
+echo Y >"$DBG/corrupt"
+mon_mark
+out=$(ctl -w invalidate chim0 req 24 neigh ref "$N")
+check "invalidate on corrupt hardware: FAILURE (R36)" [ "$(statuses "$out")" = FAILURE ]
+mon_wait 4 'TcpIndicate'
+echo N >"$DBG/corrupt"
+out=$(ctl -w terminate chim0 req 25 neigh ref "$N" path ref "$P" tcp ref "$T1" tcp ref "$T2")
+check "the host's terminate then succeeds (decision 9)" \
+	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS SUCCESS" ]
+expect="invalidate-complete"
+expect+=" event:$T1:TcpIndicateRetrieve:HardwareFailure event:$T2:TcpIndicateRetrieve:HardwareFailure"
+expect+=" event:$T1:TcpIndicateAbort event:$T2:TcpIndicateAbort"
+expect+=" send-complete:21:REQUEST_ABORTED receive-complete:22:REQUEST_ABORTED"
+expect+=" send-complete:23:REQUEST_ABORTED terminate-complete"
+got=$(mon_sequence)
+check "seed sequence in order: FAILURE, Retrieve(HardwareFailure), Abort, aborted I/O, terminate (R37)" \
+	[ "$got" = "$expect" ]
+[ "$got" = "$expect" ] || printf '# expected: %s\n# got:      %s\n' "$expect" "$got"
+check "notification sequence numbers have no gap" mon_seq_contiguous
+
+ctl -w initiate chim0 req 30 $NEIGH $PATH4 $(tcp_new 0x50 3000) >/dev/null
+N=$(obj_handle chim0 neigh)
+P=$(obj_handle chim0 path4)
+T1=$(obj_handle chim0 tcp)
+ctl send chim0 handle "$T1" id 31 len 100
+echo "$T1" >"$DBG/corrupt_handle"
+mon_mark
+out=$(ctl -w query chim0 req 32 neigh placeholder path placeholder tcp ref "$T1")
+check "query of a corrupt connection: FAILURE (R38)" \
+	[ "$(statuses "$out")" = "SUCCESS SUCCESS FAILURE" ]
+mon_wait 2 'TcpIndicate'
+out=$(ctl -w terminate chim0 req 33 neigh placeholder path placeholder tcp ref "$T1")
+check "query failure sequence: Retrieve(HardwareFailure), Abort, aborted I/O, terminate (R38)" \
+	[ "$(mon_sequence)" = "query-complete event:$T1:TcpIndicateRetrieve:HardwareFailure event:$T1:TcpIndicateAbort send-complete:31:REQUEST_ABORTED terminate-complete" ]
+
+ctl -w initiate chim0 req 40 neigh ref "$N" path ref "$P" $(tcp_new 0x60 4000) >/dev/null
+T1=$(obj_handle chim0 tcp)
+ctl recv chim0 handle "$T1" id 41 len 100
+echo Y >"$DBG/corrupt"
+mon_mark
+out=$(ctl -w terminate chim0 req 42 neigh placeholder path placeholder tcp ref "$T1")
+check "terminate on corrupt hardware: FAILURE, object kept (R39)" \
+	[ "$(statuses "$out")" = "SUCCESS SUCCESS FAILURE" ] && [ -n "$(obj_handle chim0 tcp)" ]
+mon_wait 2 'TcpIndicate'
+out=$(ctl -w terminate chim0 req 43 neigh placeholder path placeholder tcp ref "$T1")
+check "terminate failure sequence, then the second terminate succeeds (R39)" \
+	[ "$(mon_sequence)" = "terminate-complete event:$T1:TcpIndicateRetrieve:HardwareFailure event:$T1:TcpIndicateAbort receive-complete:41:REQUEST_ABORTED terminate-complete" ]
+echo N >"$DBG/corrupt"
+
+# --- rejected input changes nothing -----------------------------------------
+
+before=$(obj_count chim0)
+err=$(ctl initiate chim0 req 50 neigh placeholder path placeholder $(tcp_new 0x70 5000) 2>&1)
+check "new TCP under a placeholder path rejected with extack" \
+	grep -q 'needs a new or referenced parent' <<<"$err"
+err=$(ctl initiate chim0 req 51 neigh ref 0x7777700000001 path placeholder 2>&1)
+check "foreign or forged handle rejected with extack" \
+	grep -q 'Unknown, stale or foreign handle' <<<"$err"
+err=$(ctl initiate chim0 req 52 $NEIGH path new host 1 src 10.0.0.1 dst 10.0.0.2 2>&1)
+check "new path without PathMtu rejected with extack" grep -q 'needs SourceAddress' <<<"$err"
+err=$(ctl initiate chim0 req 53 $NEIGH $PATH4 tcp new host 1 lport 1 rport 2 mss 1 state closed 2>&1)
+check "connection in CLOSED state rejected with extack" grep -q 'never offloaded' <<<"$err"
+err=$(ctl initiate chim0 req 54 $NEIGH $PATH4 $(tcp_new 0x71 5001 prio 9) 2>&1)
+check "out-of-range UserPriority rejected by the policy" [ -n "$err" ]
+check "rejected requests changed nothing" [ "$(obj_count chim0)" = "$before" ]
+
+# --- privileges and namespaces -----------------------------------------------
+
+if command -v setpriv >/dev/null; then
+	nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	err=$($nobody "$CHIMNEYCTL" initiate chim0 req 60 $NEIGH 2>&1)
+	check "unprivileged initiate: EPERM" grep -q 'Operation not permitted' <<<"$err"
+	err=$(timeout 5 $nobody "$CHIMNEYCTL" monitor 2>&1)
+	check "unprivileged listener cannot join the groups" \
+		grep -q 'Operation not permitted' <<<"$err"
+	check "unprivileged device get works" $nobody "$CHIMNEYCTL" dev show chim0
+fi
+
+NS=$(netns_create)
+ip -n "$NS" link add chimns index 4242 type chimney
+check "device in another netns is invisible to dumps here" \
+	[ -z "$(field dev "$(ctl dev show)" | grep chimns)" ]
+err=$(ctl initiate 4242 req 70 $NEIGH 2>&1)
+check "device in another netns cannot be touched from here" \
+	grep -q 'No such device' <<<"$err"
+err=$(ctl initiate lo req 71 $NEIGH 2>&1)
+check "a device that is not chimney is refused" grep -q 'Not a chimney device' <<<"$err"
+check "the other netns sees and drives its device" \
+	ip netns exec "$NS" "$CHIMNEYCTL" -w initiate chimns req 72 $NEIGH
+
+tap_done

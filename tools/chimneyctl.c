@@ -1,0 +1,1337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chimneyctl: drive chimney offload targets over generic netlink.
+ *
+ *   chimneyctl [-j] [-w] [-t SECONDS] OBJECT COMMAND [ARGS]
+ *
+ * Run "chimneyctl help" for the syntax. Exit codes: 0 done; 1 the kernel
+ * rejected the request (its extack message is printed); 2 usage error;
+ * 3 a completion waited for (-w) has a block that failed; 4 timed out.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/ether.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/chimney.h>
+
+#define EXIT_REJECTED	1
+#define EXIT_USAGE	2
+#define EXIT_FAILED	3
+#define EXIT_TIMEOUT	4
+
+static bool json;
+static bool wait_done;
+static int timeout_s = 10;
+static uint16_t family_id;
+static uint32_t grp_completions, grp_events;
+
+/* ---- small helpers ---- */
+
+static void __attribute__((noreturn, format(printf, 1, 2))) usage_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "chimneyctl: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (see 'chimneyctl help')\n");
+	va_end(ap);
+	exit(EXIT_USAGE);
+}
+
+static uint64_t parse_u64(const char *s, const char *what)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || !*s)
+		usage_err("bad %s '%s'", what, s);
+	return v;
+}
+
+static uint32_t parse_u32(const char *s, const char *what)
+{
+	uint64_t v = parse_u64(s, what);
+
+	if (v > UINT32_MAX)
+		usage_err("%s '%s' out of range", what, s);
+	return v;
+}
+
+static const char *status_name(uint32_t st)
+{
+	switch (st) {
+	case CHIMNEY_NDIS_STATUS_SUCCESS: return "SUCCESS";
+	case CHIMNEY_NDIS_STATUS_PENDING: return "PENDING";
+	case CHIMNEY_NDIS_STATUS_FAILURE: return "FAILURE";
+	case CHIMNEY_NDIS_STATUS_RESOURCES: return "RESOURCES";
+	case CHIMNEY_NDIS_STATUS_INVALID_STATE: return "INVALID_STATE";
+	case CHIMNEY_NDIS_STATUS_REQUEST_ABORTED: return "REQUEST_ABORTED";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE: return "OFFLOAD_PAUSE";
+	case CHIMNEY_NDIS_STATUS_UPLOAD_ALL: return "UPLOAD_ALL";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_RESUME: return "OFFLOAD_RESUME";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS: return "OFFLOAD_PARTIAL_SUCCESS";
+	case CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS: return "UPLOAD_IN_PROGRESS";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_ENTRIES: return "OFFLOAD_TCP_ENTRIES";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_PATH_ENTRIES: return "OFFLOAD_PATH_ENTRIES";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_NEIGHBOR_ENTRIES: return "OFFLOAD_NEIGHBOR_ENTRIES";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_IP_ADDRESS_ENTRIES: return "OFFLOAD_IP_ADDRESS_ENTRIES";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_HW_ADDRESS_ENTRIES: return "OFFLOAD_HW_ADDRESS_ENTRIES";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_VLAN_ENTRIES: return "OFFLOAD_VLAN_ENTRIES";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_XMIT_BUFFER: return "OFFLOAD_TCP_XMIT_BUFFER";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_RCV_BUFFER: return "OFFLOAD_TCP_RCV_BUFFER";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_RCV_WINDOW: return "OFFLOAD_TCP_RCV_WINDOW";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_VLAN_MISMATCH: return "OFFLOAD_VLAN_MISMATCH";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_CONNECTION_REJECTED: return "OFFLOAD_CONNECTION_REJECTED";
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_PATH_MTU: return "OFFLOAD_PATH_MTU";
+	default: return "UNKNOWN";
+	}
+}
+
+static const char *const reason_names[] = {
+	[CHIMNEY_UPLOAD_LOW_ACTIVITY] = "LowActivity",
+	[CHIMNEY_UPLOAD_HIGH_DROP_RATE] = "HighDropRate",
+	[CHIMNEY_UPLOAD_SMALL_IO] = "SmallIO",
+	[CHIMNEY_UPLOAD_NO_BUFFER_PREPOSTING] = "NoBufferPreposting",
+	[CHIMNEY_UPLOAD_RECEIVED_URGENT_DATA] = "ReceivedUrgentData",
+	[CHIMNEY_UPLOAD_HIGH_FRAGMENTATION] = "HighFragmentation",
+	[CHIMNEY_UPLOAD_HIGH_OUT_OF_ORDER_PACKETS] = "HighOutOfOrderPackets",
+	[CHIMNEY_UPLOAD_TIMEOUT_EXPIRATION] = "TimeoutExpiration",
+	[CHIMNEY_UPLOAD_INVALID_STATE] = "InvalidState",
+	[CHIMNEY_UPLOAD_UPLOAD_REQUESTED] = "UploadRequested",
+	[CHIMNEY_UPLOAD_HARDWARE_FAILURE] = "HardwareFailure",
+};
+
+static const char *const tcp_state_names[] = {
+	"closed", "listen", "syn_sent", "syn_rcvd", "established", "fin_wait1",
+	"fin_wait2", "close_wait", "closing", "last_ack", "time_wait",
+};
+
+static const char *const cmd_names[] = {
+	[CHIMNEY_CMD_INITIATE_COMPLETE] = "initiate-complete",
+	[CHIMNEY_CMD_UPDATE_COMPLETE] = "update-complete",
+	[CHIMNEY_CMD_INVALIDATE_COMPLETE] = "invalidate-complete",
+	[CHIMNEY_CMD_QUERY_COMPLETE] = "query-complete",
+	[CHIMNEY_CMD_TERMINATE_COMPLETE] = "terminate-complete",
+	[CHIMNEY_CMD_SEND_COMPLETE] = "send-complete",
+	[CHIMNEY_CMD_RECEIVE_COMPLETE] = "receive-complete",
+	[CHIMNEY_CMD_TCP_EVENT] = "tcp-event",
+};
+
+/* ---- netlink plumbing ---- */
+
+struct nl {
+	struct mnl_socket *sk;
+	uint32_t portid;
+	uint32_t seq;
+};
+
+static struct nl nl_open(void)
+{
+	struct nl n = { .seq = (uint32_t)time(NULL) };
+	int one = 1;
+
+	n.sk = mnl_socket_open(NETLINK_GENERIC);
+	if (!n.sk || mnl_socket_bind(n.sk, 0, MNL_SOCKET_AUTOPID) < 0) {
+		perror("chimneyctl: netlink socket");
+		exit(EXIT_REJECTED);
+	}
+	mnl_socket_setsockopt(n.sk, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(n.sk, NETLINK_CAP_ACK, &one, sizeof(one));
+	n.portid = mnl_socket_get_portid(n.sk);
+	return n;
+}
+
+static struct nlmsghdr *msg_start(char *buf, uint16_t type, uint16_t flags, uint8_t cmd,
+				  struct nl *n)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++n->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = type == GENL_ID_CTRL ? 1 : CHIMNEY_GENL_VERSION;
+	return nlh;
+}
+
+typedef int (*msg_fn)(const struct nlmsghdr *nlh, void *data);
+
+/* The completion -w waits for; it may arrive before the request's ACK. */
+static struct {
+	bool armed, got;
+	uint8_t cmd;
+	uint64_t req_id;
+	int result;
+} waiter;
+
+static bool any_failed;
+struct notif;
+static void print_notification(const struct nlmsghdr *nlh, struct notif *nt);
+
+/* Is this the completion being waited for? Then print it and note it. */
+static void check_waiter(const struct nlmsghdr *nlh);
+
+/* Print the error of an NLMSG_ERROR with its extack message. */
+static int nl_error(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	const char *msg = NULL;
+	uint32_t off = UINT32_MAX;
+
+	if (!e->error)
+		return 0;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		mnl_attr_for_each(a, nlh, sizeof(*e)) {
+			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
+				msg = mnl_attr_get_str(a);
+			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS)
+				off = mnl_attr_get_u32(a);
+		}
+	}
+	fprintf(stderr, "Error: %s%s%s", strerror(-e->error), msg ? ": " : "", msg ? msg : "");
+	if (off != UINT32_MAX)
+		fprintf(stderr, " (attribute at offset %u)", off);
+	fprintf(stderr, "\n");
+	return -e->error;
+}
+
+/* Send a request and read replies until its ACK or DONE; 0 or an errno. */
+static int nl_talk(struct nl *n, struct nlmsghdr *req, msg_fn fn, void *data)
+{
+	char buf[1 << 16];
+	bool done = false;
+	int err = 0;
+
+	req->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(n->sk, req, req->nlmsg_len) < 0) {
+		perror("chimneyctl: send");
+		return errno;
+	}
+	while (!done) {
+		int len = (int)mnl_socket_recvfrom(n->sk, buf, sizeof(buf));
+		struct nlmsghdr *nlh;
+
+		if (len < 0) {
+			perror("chimneyctl: receive");
+			return errno;
+		}
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_seq != req->nlmsg_seq) {
+				check_waiter(nlh);
+				continue;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				err = nl_error(nlh);
+				done = true;
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				done = true;
+			} else if (fn) {
+				fn(nlh, data);
+			}
+		}
+	}
+	return err;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *a, *g, *ga;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
+			family_id = mnl_attr_get_u16(a);
+		if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
+			continue;
+		mnl_attr_for_each_nested(g, a) {
+			const char *name = NULL;
+			uint32_t id = 0;
+
+			mnl_attr_for_each_nested(ga, g) {
+				if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_NAME)
+					name = mnl_attr_get_str(ga);
+				if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_ID)
+					id = mnl_attr_get_u32(ga);
+			}
+			if (name && !strcmp(name, CHIMNEY_MCGRP_COMPLETIONS))
+				grp_completions = id;
+			if (name && !strcmp(name, CHIMNEY_MCGRP_EVENTS))
+				grp_events = id;
+		}
+	}
+	return 0;
+}
+
+static void resolve_family(struct nl *n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg_start(buf, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, n);
+
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, CHIMNEY_GENL_NAME);
+	if (nl_talk(n, nlh, family_cb, NULL)) {
+		fprintf(stderr, "chimneyctl: is the chimney module loaded?\n");
+		exit(EXIT_REJECTED);
+	}
+}
+
+/* A device by name, or by ifindex given as a number. */
+static uint32_t ifindex_of(const char *name)
+{
+	char *end;
+	unsigned long n = strtoul(name, &end, 10);
+	uint32_t idx = *name && !*end ? (uint32_t)n : if_nametoindex(name);
+
+	if (!idx)
+		usage_err("no device '%s'", name);
+	return idx;
+}
+
+/* ---- printing ---- */
+
+static void put_sep(bool *first)
+{
+	if (!*first)
+		printf(json ? "," : " ");
+	*first = false;
+}
+
+static void print_kv_u64(bool *first, const char *k, uint64_t v, bool hex)
+{
+	put_sep(first);
+	if (json)
+		printf("\"%s\":%" PRIu64, k, v);
+	else
+		printf(hex ? "%s 0x%" PRIx64 : "%s %" PRIu64, k, v);
+}
+
+static void print_kv_str(bool *first, const char *k, const char *v)
+{
+	put_sep(first);
+	printf(json ? "\"%s\":\"%s\"" : "%s %s", k, v);
+}
+
+static const char *const neigh_names[CHIMNEY_NEIGH_A_MAX + 1] = {
+	[CHIMNEY_NEIGH_A_DL_SOURCE_ADDRESS] = "dl_source_address",
+	[CHIMNEY_NEIGH_A_VLAN_ID] = "vlan_id",
+	[CHIMNEY_NEIGH_A_DL_DESTINATION_ADDRESS] = "dl_destination_address",
+	[CHIMNEY_NEIGH_A_HOST_REACHABILITY_DELTA] = "host_reachability_delta",
+	[CHIMNEY_NEIGH_A_NIC_REACHABILITY_DELTA] = "nic_reachability_delta",
+};
+
+static const char *const path_names[CHIMNEY_PATH_A_MAX + 1] = {
+	[CHIMNEY_PATH_A_SOURCE_ADDRESS] = "source_address",
+	[CHIMNEY_PATH_A_DESTINATION_ADDRESS] = "destination_address",
+	[CHIMNEY_PATH_A_PATH_MTU] = "path_mtu",
+};
+
+static const char *const tcp_names[CHIMNEY_TCP_A_MAX + 1] = {
+	[CHIMNEY_TCP_A_CONST_FLAGS] = "const_flags",
+	[CHIMNEY_TCP_A_REMOTE_PORT] = "remote_port",
+	[CHIMNEY_TCP_A_LOCAL_PORT] = "local_port",
+	[CHIMNEY_TCP_A_SND_WIND_SCALE] = "snd_wind_scale",
+	[CHIMNEY_TCP_A_RCV_WIND_SCALE] = "rcv_wind_scale",
+	[CHIMNEY_TCP_A_REMOTE_MSS] = "remote_mss",
+	[CHIMNEY_TCP_A_HASH_VALUE] = "hash_value",
+	[CHIMNEY_TCP_A_CACHED_FLAGS] = "cached_flags",
+	[CHIMNEY_TCP_A_INITIAL_RCV_WND] = "initial_rcv_wnd",
+	[CHIMNEY_TCP_A_RCV_INDICATION_SIZE] = "rcv_indication_size",
+	[CHIMNEY_TCP_A_KA_PROBE_COUNT] = "ka_probe_count",
+	[CHIMNEY_TCP_A_KA_TIMEOUT] = "ka_timeout",
+	[CHIMNEY_TCP_A_KA_INTERVAL] = "ka_interval",
+	[CHIMNEY_TCP_A_MAX_RT] = "max_rt",
+	[CHIMNEY_TCP_A_FLOW_LABEL] = "flow_label",
+	[CHIMNEY_TCP_A_TTL_OR_HOP_LIMIT] = "ttl_or_hop_limit",
+	[CHIMNEY_TCP_A_TOS_OR_TRAFFIC_CLASS] = "tos_or_traffic_class",
+	[CHIMNEY_TCP_A_USER_PRIORITY] = "user_priority",
+	[CHIMNEY_TCP_A_STATE] = "state",
+	[CHIMNEY_TCP_A_RCV_NXT] = "rcv_nxt",
+	[CHIMNEY_TCP_A_RCV_WND] = "rcv_wnd",
+	[CHIMNEY_TCP_A_SND_UNA] = "snd_una",
+	[CHIMNEY_TCP_A_SND_NXT] = "snd_nxt",
+	[CHIMNEY_TCP_A_SND_MAX] = "snd_max",
+	[CHIMNEY_TCP_A_SND_WND] = "snd_wnd",
+	[CHIMNEY_TCP_A_MAX_SND_WND] = "max_snd_wnd",
+	[CHIMNEY_TCP_A_SEND_WL1] = "send_wl1",
+	[CHIMNEY_TCP_A_CWND] = "cwnd",
+	[CHIMNEY_TCP_A_SS_THRESH] = "ss_thresh",
+	[CHIMNEY_TCP_A_SRTT] = "srtt",
+	[CHIMNEY_TCP_A_RTT_VAR] = "rtt_var",
+	[CHIMNEY_TCP_A_TS_RECENT] = "ts_recent",
+	[CHIMNEY_TCP_A_TS_RECENT_AGE] = "ts_recent_age",
+	[CHIMNEY_TCP_A_TS_TIME] = "ts_time",
+	[CHIMNEY_TCP_A_TOTAL_RT] = "total_rt",
+	[CHIMNEY_TCP_A_DUP_ACK_COUNT] = "dup_ack_count",
+	[CHIMNEY_TCP_A_SND_WND_PROBE_COUNT] = "snd_wnd_probe_count",
+	[CHIMNEY_TCP_A_KEEPALIVE_PROBE_COUNT] = "keepalive_probe_count",
+	[CHIMNEY_TCP_A_KEEPALIVE_TIMEOUT_DELTA] = "keepalive_timeout_delta",
+	[CHIMNEY_TCP_A_RETRANSMIT_COUNT] = "retransmit_count",
+	[CHIMNEY_TCP_A_RETRANSMIT_TIMEOUT_DELTA] = "retransmit_timeout_delta",
+	[CHIMNEY_TCP_A_SEND_BACKLOG_SIZE] = "send_backlog_size",
+	[CHIMNEY_TCP_A_RECEIVE_BACKLOG_SIZE] = "receive_backlog_size",
+	[CHIMNEY_TCP_A_DWND] = "dwnd",
+};
+
+static const char *layer_name(uint8_t type)
+{
+	switch (type) {
+	case CHIMNEY_NEIGHBOR_OFFLOAD_STATE: return "neigh";
+	case CHIMNEY_IP4_OFFLOAD_STATE: return "path4";
+	case CHIMNEY_IP6_OFFLOAD_STATE: return "path6";
+	case CHIMNEY_TCP_OFFLOAD_STATE: return "tcp";
+	default: return "placeholder";
+	}
+}
+
+/* The attributes of one state class, as key-value pairs. */
+static void print_state(bool *first, const struct nlattr *nest, const char *const *names,
+			int max)
+{
+	const struct nlattr *a;
+	char addr[INET6_ADDRSTRLEN];
+
+	mnl_attr_for_each_nested(a, nest) {
+		int t = mnl_attr_get_type(a);
+		uint16_t len = mnl_attr_get_payload_len(a);
+		const void *p = mnl_attr_get_payload(a);
+		const char *k = t <= max && names[t] ? names[t] : "unknown";
+
+		if (names == tcp_names && t == CHIMNEY_TCP_A_STATE && *(uint8_t *)p < 11) {
+			print_kv_str(first, k, tcp_state_names[*(uint8_t *)p]);
+		} else if (len == 6) {
+			print_kv_str(first, k, ether_ntoa(p));
+		} else if (len == 4 && names == path_names && t != CHIMNEY_PATH_A_PATH_MTU) {
+			print_kv_str(first, k, inet_ntop(AF_INET, p, addr, sizeof(addr)));
+		} else if (len == 16) {
+			print_kv_str(first, k, inet_ntop(AF_INET6, p, addr, sizeof(addr)));
+		} else {
+			uint64_t v = len == 1 ? *(uint8_t *)p : len == 2 ? *(uint16_t *)p :
+				     len == 4 ? *(uint32_t *)p : *(uint64_t *)p;
+
+			print_kv_u64(first, k, v, false);
+		}
+	}
+}
+
+static void print_block(const struct nlattr *blk, int depth)
+{
+	const struct nlattr *a, *deps = NULL;
+	const char *const *names = neigh_names;
+	uint8_t type = 0;
+	bool first = true;
+	int max = CHIMNEY_NEIGH_A_MAX;
+
+	mnl_attr_for_each_nested(a, blk)
+		if (mnl_attr_get_type(a) == CHIMNEY_BLOCK_A_TYPE)
+			type = mnl_attr_get_u8(a);
+	if (type == CHIMNEY_IP4_OFFLOAD_STATE || type == CHIMNEY_IP6_OFFLOAD_STATE) {
+		names = path_names;
+		max = CHIMNEY_PATH_A_MAX;
+	} else if (type == CHIMNEY_TCP_OFFLOAD_STATE) {
+		names = tcp_names;
+		max = CHIMNEY_TCP_A_MAX;
+	}
+	if (json)
+		printf("{");
+	else
+		printf("%*s", 2 * depth + 2, "");
+	print_kv_str(&first, "block", layer_name(type));
+	mnl_attr_for_each_nested(a, blk) {
+		switch (mnl_attr_get_type(a)) {
+		case CHIMNEY_BLOCK_A_HANDLE:
+			print_kv_u64(&first, "handle", mnl_attr_get_u64(a), true);
+			break;
+		case CHIMNEY_BLOCK_A_HOST_HANDLE:
+			print_kv_u64(&first, "host", mnl_attr_get_u64(a), true);
+			break;
+		case CHIMNEY_BLOCK_A_STATUS:
+			print_kv_str(&first, "status", status_name(mnl_attr_get_u32(a)));
+			if (mnl_attr_get_u32(a) != CHIMNEY_NDIS_STATUS_SUCCESS)
+				any_failed = true;
+			break;
+		case CHIMNEY_BLOCK_A_CONST:
+		case CHIMNEY_BLOCK_A_CACHED:
+		case CHIMNEY_BLOCK_A_DELEGATED:
+			print_state(&first, a, names, max);
+			break;
+		case CHIMNEY_BLOCK_A_DEPENDENTS:
+			deps = a;
+			break;
+		}
+	}
+	if (deps) {
+		bool f2 = true;
+
+		if (json)
+			printf(",\"dependents\":[");
+		else
+			printf("\n");
+		mnl_attr_for_each_nested(a, deps) {
+			if (json && !f2)
+				printf(",");
+			f2 = false;
+			print_block(a, depth + 1);
+		}
+		if (json)
+			printf("]");
+	} else if (!json) {
+		printf("\n");
+	}
+	if (json)
+		printf("}");
+}
+
+/* Notifications: completions, I/O completions and events. */
+struct notif {
+	uint8_t cmd;
+	uint32_t ifindex;
+	uint64_t seq, req_id;
+	bool has_req;
+};
+
+static void print_notification(const struct nlmsghdr *nlh, struct notif *nt)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const char *name = g->cmd < sizeof(cmd_names) / sizeof(cmd_names[0]) &&
+			   cmd_names[g->cmd] ? cmd_names[g->cmd] : "notification";
+	const struct nlattr *a, *blocks = NULL;
+	uint32_t ev_type = 0, ev_info = 0;
+	bool first = true;
+
+	memset(nt, 0, sizeof(*nt));
+	nt->cmd = g->cmd;
+	if (json)
+		printf("{");
+	print_kv_str(&first, "type", name);
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		switch (mnl_attr_get_type(a)) {
+		case CHIMNEY_A_IFINDEX:
+			nt->ifindex = mnl_attr_get_u32(a);
+			print_kv_u64(&first, "ifindex", nt->ifindex, false);
+			break;
+		case CHIMNEY_A_SEQ:
+			nt->seq = mnl_attr_get_u64(a);
+			print_kv_u64(&first, "seq", nt->seq, false);
+			break;
+		case CHIMNEY_A_REQ_ID:
+			nt->req_id = mnl_attr_get_u64(a);
+			nt->has_req = true;
+			print_kv_u64(&first, "req", nt->req_id, false);
+			break;
+		case CHIMNEY_A_HANDLE:
+			print_kv_u64(&first, "conn", mnl_attr_get_u64(a), true);
+			break;
+		case CHIMNEY_A_HOST_HANDLE:
+			print_kv_u64(&first, "host", mnl_attr_get_u64(a), true);
+			break;
+		case CHIMNEY_A_IO_ID:
+			print_kv_u64(&first, "io", mnl_attr_get_u64(a), false);
+			break;
+		case CHIMNEY_A_STATUS:
+			print_kv_str(&first, "status", status_name(mnl_attr_get_u32(a)));
+			break;
+		case CHIMNEY_A_IO_BYTES:
+			print_kv_u64(&first, "bytes", mnl_attr_get_u32(a), false);
+			break;
+		case CHIMNEY_A_EVENT_TYPE:
+			ev_type = mnl_attr_get_u32(a);
+			break;
+		case CHIMNEY_A_EVENT_INFO:
+			ev_info = mnl_attr_get_u32(a);
+			break;
+		case CHIMNEY_A_BLOCKS:
+			blocks = a;
+			break;
+		}
+	}
+	if (ev_type == CHIMNEY_TCP_INDICATE_RETRIEVE) {
+		print_kv_str(&first, "event", "TcpIndicateRetrieve");
+		print_kv_str(&first, "reason", ev_info < CHIMNEY_UPLOAD_MAX_UPLOAD_REASON &&
+			     reason_names[ev_info] ? reason_names[ev_info] : "unknown");
+	} else if (ev_type == CHIMNEY_TCP_INDICATE_ABORT) {
+		print_kv_str(&first, "event", "TcpIndicateAbort");
+	} else if (ev_type) {
+		print_kv_u64(&first, "event", ev_type, false);
+		print_kv_u64(&first, "info", ev_info, false);
+	}
+	if (blocks) {
+		bool f2 = true;
+
+		printf(json ? ",\"blocks\":[" : "\n");
+		mnl_attr_for_each_nested(a, blocks) {
+			if (json && !f2)
+				printf(",");
+			f2 = false;
+			print_block(a, 0);
+		}
+		printf(json ? "]}\n" : "");
+	} else {
+		printf(json ? "}\n" : "\n");
+	}
+	fflush(stdout);
+}
+
+/* ---- state requests: the tree on the command line ---- */
+
+struct tree_builder {
+	struct nlmsghdr *nlh;
+	struct nlattr *lists[3];	/* open block lists per layer */
+	struct nlattr *block[3];	/* open block per layer */
+	int idx[3];
+	int layer;			/* layer of the open block, -1 if none */
+};
+
+static void tb_open_block(struct tree_builder *t, int layer)
+{
+	if (layer > 0 && (t->layer < layer - 1 || !t->block[layer - 1]))
+		usage_err("a %s block needs a %s block before it",
+			  layer == 1 ? "path" : "tcp", layer == 1 ? "neigh" : "path");
+	/* Close deeper layers and the previous sibling. */
+	while (t->layer >= layer) {
+		int l = t->layer;
+
+		if (l + 1 < 3 && t->lists[l + 1]) {
+			mnl_attr_nest_end(t->nlh, t->lists[l + 1]);
+			t->lists[l + 1] = NULL;
+		}
+		mnl_attr_nest_end(t->nlh, t->block[l]);
+		t->block[l] = NULL;
+		t->layer--;
+	}
+	if (layer > 0 && !t->lists[layer]) {
+		t->lists[layer] = mnl_attr_nest_start(t->nlh, CHIMNEY_BLOCK_A_DEPENDENTS);
+		t->idx[layer] = 0;
+	}
+	t->block[layer] = mnl_attr_nest_start(t->nlh, ++t->idx[layer]);
+	t->layer = layer;
+}
+
+static void tb_finish(struct tree_builder *t)
+{
+	while (t->layer >= 0) {
+		int l = t->layer;
+
+		if (l + 1 < 3 && t->lists[l + 1]) {
+			mnl_attr_nest_end(t->nlh, t->lists[l + 1]);
+			t->lists[l + 1] = NULL;
+		}
+		mnl_attr_nest_end(t->nlh, t->block[l]);
+		t->block[l] = NULL;
+		t->layer--;
+	}
+	mnl_attr_nest_end(t->nlh, t->lists[0]);
+}
+
+static int tcp_state_of(const char *s)
+{
+	for (int i = 0; i < 11; i++)
+		if (!strcmp(s, tcp_state_names[i]))
+			return i;
+	return parse_u32(s, "state");
+}
+
+struct kw {
+	const char *name;
+	int cls;	/* CHIMNEY_BLOCK_A_CONST, _CACHED or _DELEGATED */
+	int attr;
+	int width;	/* 1, 2, 4 bytes */
+};
+
+static const struct kw tcp_kws[] = {
+	{ "flags", CHIMNEY_BLOCK_A_CONST, CHIMNEY_TCP_A_CONST_FLAGS, 2 },
+	{ "rport", CHIMNEY_BLOCK_A_CONST, CHIMNEY_TCP_A_REMOTE_PORT, 2 },
+	{ "lport", CHIMNEY_BLOCK_A_CONST, CHIMNEY_TCP_A_LOCAL_PORT, 2 },
+	{ "sndscale", CHIMNEY_BLOCK_A_CONST, CHIMNEY_TCP_A_SND_WIND_SCALE, 1 },
+	{ "rcvscale", CHIMNEY_BLOCK_A_CONST, CHIMNEY_TCP_A_RCV_WIND_SCALE, 1 },
+	{ "mss", CHIMNEY_BLOCK_A_CONST, CHIMNEY_TCP_A_REMOTE_MSS, 2 },
+	{ "hash", CHIMNEY_BLOCK_A_CONST, CHIMNEY_TCP_A_HASH_VALUE, 4 },
+	{ "cflags", CHIMNEY_BLOCK_A_CACHED, CHIMNEY_TCP_A_CACHED_FLAGS, 2 },
+	{ "rcvwnd_initial", CHIMNEY_BLOCK_A_CACHED, CHIMNEY_TCP_A_INITIAL_RCV_WND, 4 },
+	{ "indication_size", CHIMNEY_BLOCK_A_CACHED, CHIMNEY_TCP_A_RCV_INDICATION_SIZE, 4 },
+	{ "ka_probes", CHIMNEY_BLOCK_A_CACHED, CHIMNEY_TCP_A_KA_PROBE_COUNT, 1 },
+	{ "ka_timeout", CHIMNEY_BLOCK_A_CACHED, CHIMNEY_TCP_A_KA_TIMEOUT, 4 },
+	{ "ka_interval", CHIMNEY_BLOCK_A_CACHED, CHIMNEY_TCP_A_KA_INTERVAL, 4 },
+	{ "maxrt", CHIMNEY_BLOCK_A_CACHED, CHIMNEY_TCP_A_MAX_RT, 4 },
+	{ "flowlabel", CHIMNEY_BLOCK_A_CACHED, CHIMNEY_TCP_A_FLOW_LABEL, 4 },
+	{ "ttl", CHIMNEY_BLOCK_A_CACHED, CHIMNEY_TCP_A_TTL_OR_HOP_LIMIT, 1 },
+	{ "tos", CHIMNEY_BLOCK_A_CACHED, CHIMNEY_TCP_A_TOS_OR_TRAFFIC_CLASS, 1 },
+	{ "prio", CHIMNEY_BLOCK_A_CACHED, CHIMNEY_TCP_A_USER_PRIORITY, 1 },
+	{ "rcvnxt", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_RCV_NXT, 4 },
+	{ "rcvwnd", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_RCV_WND, 4 },
+	{ "snduna", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_SND_UNA, 4 },
+	{ "sndnxt", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_SND_NXT, 4 },
+	{ "sndmax", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_SND_MAX, 4 },
+	{ "sndwnd", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_SND_WND, 4 },
+	{ "maxsndwnd", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_MAX_SND_WND, 4 },
+	{ "sendwl1", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_SEND_WL1, 4 },
+	{ "cwnd", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_CWND, 4 },
+	{ "ssthresh", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_SS_THRESH, 4 },
+	{ "srtt", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_SRTT, 2 },
+	{ "rttvar", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_RTT_VAR, 2 },
+	{ "tsrecent", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_TS_RECENT, 4 },
+	{ "tstime", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_TS_TIME, 4 },
+	{ "rto_delta", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_RETRANSMIT_TIMEOUT_DELTA, 4 },
+	{ "ka_delta", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_KEEPALIVE_TIMEOUT_DELTA, 4 },
+	{ NULL, 0, 0, 0 },
+};
+
+static void put_int(struct nlmsghdr *nlh, int attr, int width, uint64_t v)
+{
+	if (width == 1)
+		mnl_attr_put_u8(nlh, attr, v);
+	else if (width == 2)
+		mnl_attr_put_u16(nlh, attr, v);
+	else
+		mnl_attr_put_u32(nlh, attr, v);
+}
+
+static bool is_block_word(const char *w)
+{
+	return !strcmp(w, "neigh") || !strcmp(w, "path") || !strcmp(w, "tcp");
+}
+
+/* The class nest a key of a layer goes into, or 0 for an unknown key. */
+static int key_class(int layer, const char *k)
+{
+	const struct kw *kw;
+
+	if (layer == 0)
+		return !strcmp(k, "dst") || !strcmp(k, "hrd") ? CHIMNEY_BLOCK_A_CACHED :
+		       !strcmp(k, "src") || !strcmp(k, "vlan") ? CHIMNEY_BLOCK_A_CONST : 0;
+	if (layer == 1)
+		return !strcmp(k, "mtu") ? CHIMNEY_BLOCK_A_CACHED :
+		       !strcmp(k, "src") || !strcmp(k, "dst") ? CHIMNEY_BLOCK_A_CONST : 0;
+	if (!strcmp(k, "state"))
+		return CHIMNEY_BLOCK_A_DELEGATED;
+	for (kw = tcp_kws; kw->name; kw++)
+		if (!strcmp(kw->name, k))
+			return kw->cls;
+	return 0;
+}
+
+static void put_key(struct nlmsghdr *nlh, int layer, uint8_t type, const char *k,
+		    const char *v)
+{
+	unsigned char buf[16];
+	const struct kw *kw;
+
+	if (layer == 0) {
+		struct ether_addr *e;
+
+		if (!strcmp(k, "vlan")) {
+			mnl_attr_put_u16(nlh, CHIMNEY_NEIGH_A_VLAN_ID, parse_u32(v, "vlan"));
+		} else if (!strcmp(k, "hrd")) {
+			mnl_attr_put_u32(nlh, CHIMNEY_NEIGH_A_HOST_REACHABILITY_DELTA,
+					 parse_u32(v, "hrd"));
+		} else {
+			e = ether_aton(v);
+			if (!e)
+				usage_err("bad MAC address '%s'", v);
+			mnl_attr_put(nlh, !strcmp(k, "dst") ? CHIMNEY_NEIGH_A_DL_DESTINATION_ADDRESS :
+				     CHIMNEY_NEIGH_A_DL_SOURCE_ADDRESS, 6, e);
+		}
+	} else if (layer == 1) {
+		int af = type == CHIMNEY_IP6_OFFLOAD_STATE ? AF_INET6 : AF_INET;
+
+		if (!strcmp(k, "mtu")) {
+			mnl_attr_put_u32(nlh, CHIMNEY_PATH_A_PATH_MTU, parse_u32(v, "mtu"));
+			return;
+		}
+		if (inet_pton(af, v, buf) != 1)
+			usage_err("bad address '%s'", v);
+		mnl_attr_put(nlh, !strcmp(k, "src") ? CHIMNEY_PATH_A_SOURCE_ADDRESS :
+			     CHIMNEY_PATH_A_DESTINATION_ADDRESS, af == AF_INET ? 4 : 16, buf);
+	} else if (!strcmp(k, "state")) {
+		mnl_attr_put_u8(nlh, CHIMNEY_TCP_A_STATE, tcp_state_of(v));
+	} else {
+		for (kw = tcp_kws; kw->name; kw++)
+			if (!strcmp(kw->name, k))
+				put_int(nlh, kw->attr, kw->width, parse_u64(v, k));
+	}
+}
+
+/*
+ * Build the block tree from the arguments:
+ *   neigh|path|tcp  new|ref HANDLE|placeholder  [ip6]  [host H]  [KEY VALUE]...
+ * A path goes under the last neigh, a tcp under the last path. The keys of
+ * a block go into its const, cached and delegated nests; a new block gets
+ * all three, empty ones included.
+ */
+static void build_tree(struct nlmsghdr *nlh, int argc, char **argv)
+{
+	static const int classes[] = {
+		CHIMNEY_BLOCK_A_CONST, CHIMNEY_BLOCK_A_CACHED, CHIMNEY_BLOCK_A_DELEGATED,
+	};
+	struct tree_builder t = { .nlh = nlh, .layer = -1 };
+	int i = 0;
+
+	t.lists[0] = mnl_attr_nest_start(nlh, CHIMNEY_A_BLOCKS);
+	while (i < argc) {
+		const char *w = argv[i++];
+		int layer = !strcmp(w, "neigh") ? 0 : !strcmp(w, "path") ? 1 :
+			    !strcmp(w, "tcp") ? 2 : -1;
+		bool is_new = false;
+		const char *role;
+		uint8_t type;
+		int start, c, k;
+
+		if (layer < 0)
+			usage_err("expected neigh, path or tcp, not '%s'", w);
+		if (i >= argc)
+			usage_err("%s needs new, ref HANDLE or placeholder", w);
+		tb_open_block(&t, layer);
+		role = argv[i++];
+		type = layer == 0 ? CHIMNEY_NEIGHBOR_OFFLOAD_STATE :
+		       layer == 1 ? CHIMNEY_IP4_OFFLOAD_STATE : CHIMNEY_TCP_OFFLOAD_STATE;
+		if (!strcmp(role, "new")) {
+			is_new = true;
+			mnl_attr_put(nlh, CHIMNEY_BLOCK_A_NEW, 0, NULL);
+		} else if (!strcmp(role, "ref")) {
+			if (i >= argc)
+				usage_err("ref needs a handle");
+			mnl_attr_put_u64(nlh, CHIMNEY_BLOCK_A_HANDLE, parse_u64(argv[i++], "handle"));
+		} else if (strcmp(role, "placeholder")) {
+			usage_err("expected new, ref HANDLE or placeholder, not '%s'", role);
+		}
+		if (i < argc && layer == 1 && !strcmp(argv[i], "ip6")) {
+			type = CHIMNEY_IP6_OFFLOAD_STATE;
+			i++;
+		}
+		if (strcmp(role, "placeholder"))
+			mnl_attr_put_u8(nlh, CHIMNEY_BLOCK_A_TYPE, type);
+		/* The block's keys, up to the next block. */
+		start = i;
+		while (i < argc && !is_block_word(argv[i])) {
+			if (i + 1 >= argc || is_block_word(argv[i + 1]))
+				usage_err("'%s' needs a value", argv[i]);
+			if (!strcmp(argv[i], "host"))
+				mnl_attr_put_u64(nlh, CHIMNEY_BLOCK_A_HOST_HANDLE,
+						 parse_u64(argv[i + 1], "host handle"));
+			else if (!key_class(layer, argv[i]))
+				usage_err("unknown %s key '%s'", w, argv[i]);
+			i += 2;
+		}
+		for (c = 0; c < 3; c++) {
+			struct nlattr *nest = NULL;
+
+			if (is_new && !(layer == 1 && c == 2))
+				nest = mnl_attr_nest_start(nlh, classes[c]);
+			for (k = start; k < i; k += 2) {
+				if (key_class(layer, argv[k]) != classes[c])
+					continue;
+				if (!nest)
+					nest = mnl_attr_nest_start(nlh, classes[c]);
+				put_key(nlh, layer, type, argv[k], argv[k + 1]);
+			}
+			if (nest)
+				mnl_attr_nest_end(nlh, nest);
+		}
+	}
+	if (t.layer < 0)
+		usage_err("the tree has no block");
+	tb_finish(&t);
+}
+
+static void join_groups(struct nl *n, bool completions, bool events)
+{
+	if (completions &&
+	    mnl_socket_setsockopt(n->sk, NETLINK_ADD_MEMBERSHIP, &grp_completions,
+				  sizeof(grp_completions)) < 0) {
+		perror("chimneyctl: join completions");
+		exit(EXIT_REJECTED);
+	}
+	if (events &&
+	    mnl_socket_setsockopt(n->sk, NETLINK_ADD_MEMBERSHIP, &grp_events,
+				  sizeof(grp_events)) < 0) {
+		perror("chimneyctl: join events");
+		exit(EXIT_REJECTED);
+	}
+}
+
+static void check_waiter(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	struct notif nt;
+	bool ours = false;
+
+	if (!waiter.armed || waiter.got || nlh->nlmsg_type != family_id ||
+	    g->cmd != CHIMNEY_CMD_INITIATE_COMPLETE + waiter.cmd - CHIMNEY_CMD_INITIATE)
+		return;
+	mnl_attr_for_each(a, nlh, sizeof(*g))
+		if (mnl_attr_get_type(a) == CHIMNEY_A_REQ_ID &&
+		    mnl_attr_get_u64(a) == waiter.req_id)
+			ours = true;
+	if (!ours)
+		return;
+	any_failed = false;
+	print_notification(nlh, &nt);
+	waiter.got = true;
+	waiter.result = any_failed ? EXIT_FAILED : 0;
+}
+
+/* Wait for the completion of the armed request; print it. */
+static int wait_completion(struct nl *n)
+{
+	time_t end = time(NULL) + timeout_s;
+	char buf[1 << 17];
+
+	while (!waiter.got) {
+		struct pollfd pfd = { .fd = mnl_socket_get_fd(n->sk), .events = POLLIN };
+		struct nlmsghdr *nlh;
+		int len, left = (int)(end - time(NULL));
+
+		if (left <= 0 || poll(&pfd, 1, left * 1000) <= 0) {
+			fprintf(stderr, "chimneyctl: no completion within %d s\n", timeout_s);
+			return EXIT_TIMEOUT;
+		}
+		len = (int)mnl_socket_recvfrom(n->sk, buf, sizeof(buf));
+		if (len < 0) {
+			perror("chimneyctl: receive");
+			return EXIT_REJECTED;
+		}
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+			check_waiter(nlh);
+	}
+	return waiter.result;
+}
+
+static int cmd_state(int argc, char **argv, uint8_t cmd)
+{
+	char buf[1 << 17];
+	struct nl n = nl_open();
+	struct nlmsghdr *nlh;
+	uint64_t req_id;
+	int err;
+
+	if (argc < 3 || strcmp(argv[1], "req"))
+		usage_err("usage: %s DEV req ID TREE...", argv[-1]);
+	resolve_family(&n);
+	req_id = parse_u64(argv[2], "request id");
+	nlh = msg_start(buf, family_id, 0, cmd, &n);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
+	mnl_attr_put_u64(nlh, CHIMNEY_A_REQ_ID, req_id);
+	build_tree(nlh, argc - 3, argv + 3);
+	if (wait_done) {
+		join_groups(&n, true, false);
+		waiter.armed = true;
+		waiter.cmd = cmd;
+		waiter.req_id = req_id;
+	}
+	err = nl_talk(&n, nlh, NULL, NULL);
+	if (err)
+		return EXIT_REJECTED;
+	if (wait_done)
+		return wait_completion(&n);
+	if (!json)
+		printf("request %" PRIu64 " accepted\n", req_id);
+	return 0;
+}
+
+static int cmd_io(int argc, char **argv, uint8_t cmd)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nl n = nl_open();
+	struct nlmsghdr *nlh;
+	uint64_t handle = 0, id = 0;
+	uint32_t len = 0;
+	int i;
+
+	if (argc < 1)
+		usage_err("usage: %s DEV handle H id ID len N", argv[-1]);
+	resolve_family(&n);
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "handle"))
+			handle = parse_u64(argv[i + 1], "handle");
+		else if (!strcmp(argv[i], "id"))
+			id = parse_u64(argv[i + 1], "id");
+		else if (!strcmp(argv[i], "len"))
+			len = parse_u32(argv[i + 1], "len");
+		else
+			usage_err("unknown key '%s'", argv[i]);
+	}
+	if (i != argc)
+		usage_err("'%s' needs a value", argv[argc - 1]);
+	nlh = msg_start(buf, family_id, 0, cmd, &n);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
+	mnl_attr_put_u64(nlh, CHIMNEY_A_HANDLE, handle);
+	mnl_attr_put_u64(nlh, CHIMNEY_A_IO_ID, id);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IO_LEN, len);
+	return nl_talk(&n, nlh, NULL, NULL) ? EXIT_REJECTED : 0;
+}
+
+/* ---- show: devices and objects ---- */
+
+static int print_dev_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a, *s;
+	bool first = true;
+
+	if (json)
+		printf("{");
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case CHIMNEY_A_IFNAME:
+			print_kv_str(&first, "dev", mnl_attr_get_str(a));
+			break;
+		case CHIMNEY_A_IFINDEX:
+			print_kv_u64(&first, "ifindex", mnl_attr_get_u32(a), false);
+			break;
+		case CHIMNEY_A_DEV_ID:
+			print_kv_u64(&first, "id", mnl_attr_get_u32(a), false);
+			break;
+		case CHIMNEY_A_SEQ:
+			print_kv_u64(&first, "seq", mnl_attr_get_u64(a), false);
+			break;
+		case CHIMNEY_A_PENDING:
+			print_kv_u64(&first, "pending", mnl_attr_get_u32(a), false);
+			break;
+		case CHIMNEY_A_CAPS:
+			mnl_attr_for_each_nested(s, a)
+				if (mnl_attr_get_type(s) ==
+				    CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY)
+					print_kv_u64(&first, "capacity", mnl_attr_get_u32(s), false);
+			break;
+		case CHIMNEY_A_STATS: {
+			static const char *const names[CHIMNEY_STATS_A_MAX + 1] = {
+				[CHIMNEY_STATS_A_NEIGHBORS] = "neighbors",
+				[CHIMNEY_STATS_A_PATHS] = "paths",
+				[CHIMNEY_STATS_A_CONNECTIONS] = "connections",
+				[CHIMNEY_STATS_A_INITIATES] = "initiates",
+				[CHIMNEY_STATS_A_UPDATES] = "updates",
+				[CHIMNEY_STATS_A_INVALIDATES] = "invalidates",
+				[CHIMNEY_STATS_A_QUERIES] = "queries",
+				[CHIMNEY_STATS_A_TERMINATES] = "terminates",
+				[CHIMNEY_STATS_A_EVENTS] = "events",
+				[CHIMNEY_STATS_A_NOTIFY_LOST] = "notify_lost",
+			};
+
+			mnl_attr_for_each_nested(s, a) {
+				int t = mnl_attr_get_type(s);
+
+				if (t <= CHIMNEY_STATS_A_MAX && names[t])
+					print_kv_u64(&first, names[t], mnl_attr_get_u64(s), false);
+			}
+			break;
+		}
+		}
+	}
+	printf(json ? "}\n" : "\n");
+	return 0;
+}
+
+static int cmd_dev_show(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nl n = nl_open();
+	struct nlmsghdr *nlh;
+
+	resolve_family(&n);
+	nlh = msg_start(buf, family_id, argc ? 0 : NLM_F_DUMP, CHIMNEY_CMD_DEV_GET, &n);
+	if (argc)
+		mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
+	return nl_talk(&n, nlh, print_dev_cb, NULL) ? EXIT_REJECTED : 0;
+}
+
+static int cmd_dev_set(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nl n = nl_open();
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int i;
+
+	if (argc < 1)
+		usage_err("usage: dev set DEV [capacity N] [ticks N]");
+	resolve_family(&n);
+	nlh = msg_start(buf, family_id, 0, CHIMNEY_CMD_DEV_SET, &n);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "capacity")) {
+			nest = mnl_attr_nest_start(nlh, CHIMNEY_A_CAPS);
+			mnl_attr_put_u32(nlh, CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY,
+					 parse_u32(argv[i + 1], "capacity"));
+			mnl_attr_nest_end(nlh, nest);
+		} else if (!strcmp(argv[i], "ticks")) {
+			nest = mnl_attr_nest_start(nlh, CHIMNEY_A_PARAMS);
+			mnl_attr_put_u32(nlh, CHIMNEY_PARAM_A_TICKS_PER_SECOND,
+					 parse_u32(argv[i + 1], "ticks"));
+			mnl_attr_nest_end(nlh, nest);
+		} else {
+			usage_err("unknown key '%s'", argv[i]);
+		}
+	}
+	if (i != argc)
+		usage_err("'%s' needs a value", argv[argc - 1]);
+	return nl_talk(&n, nlh, NULL, NULL) ? EXIT_REJECTED : 0;
+}
+
+static int print_obj_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+	bool first = true;
+
+	if (json)
+		printf("{");
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case CHIMNEY_A_HANDLE:
+			print_kv_u64(&first, "handle", mnl_attr_get_u64(a), true);
+			break;
+		case CHIMNEY_A_PARENT:
+			print_kv_u64(&first, "parent", mnl_attr_get_u64(a), true);
+			break;
+		case CHIMNEY_A_OBJ_TYPE:
+			print_kv_str(&first, "type", layer_name(mnl_attr_get_u8(a)));
+			break;
+		case CHIMNEY_A_OBJ_STATE:
+			print_kv_u64(&first, "flags", mnl_attr_get_u32(a), true);
+			break;
+		}
+	}
+	if (json)
+		printf(",\"object\":");
+	else
+		printf("\n");
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == CHIMNEY_A_OBJ)
+			print_block(a, 0);
+	if (json)
+		printf("}\n");
+	if (data)
+		(*(unsigned long *)data)++;
+	return 0;
+}
+
+static int cmd_obj_show(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nl n = nl_open();
+	struct nlmsghdr *nlh;
+	uint64_t handle = 0;
+	unsigned long count = 0;
+	int i, err;
+
+	if (argc < 1)
+		usage_err("usage: obj show DEV [handle H] [type neigh|path4|path6|tcp] [parent H]");
+	resolve_family(&n);
+	for (i = 1; i + 1 < argc; i += 2)
+		if (!strcmp(argv[i], "handle"))
+			handle = parse_u64(argv[i + 1], "handle");
+	nlh = msg_start(buf, family_id, handle ? 0 : NLM_F_DUMP, CHIMNEY_CMD_OBJ_GET, &n);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
+	for (i = 1; i + 1 < argc; i += 2) {
+		const char *k = argv[i], *v = argv[i + 1];
+
+		if (!strcmp(k, "handle")) {
+			mnl_attr_put_u64(nlh, CHIMNEY_A_HANDLE, handle);
+		} else if (!strcmp(k, "parent")) {
+			mnl_attr_put_u64(nlh, CHIMNEY_A_PARENT, parse_u64(v, "parent"));
+		} else if (!strcmp(k, "type")) {
+			uint8_t t = !strcmp(v, "neigh") ? CHIMNEY_NEIGHBOR_OFFLOAD_STATE :
+				    !strcmp(v, "path4") ? CHIMNEY_IP4_OFFLOAD_STATE :
+				    !strcmp(v, "path6") ? CHIMNEY_IP6_OFFLOAD_STATE :
+				    !strcmp(v, "tcp") ? CHIMNEY_TCP_OFFLOAD_STATE : 0;
+
+			if (!t)
+				usage_err("unknown type '%s'", v);
+			mnl_attr_put_u8(nlh, CHIMNEY_A_OBJ_TYPE, t);
+		} else {
+			usage_err("unknown key '%s'", k);
+		}
+	}
+	err = nl_talk(&n, nlh, print_obj_cb, &count);
+	if (!err && !json && !handle)
+		printf("%lu objects\n", count);
+	return err ? EXIT_REJECTED : 0;
+}
+
+/* ---- monitor ---- */
+
+static void resync(void)
+{
+	printf(json ? "{\"type\":\"resync\"}\n" : "resync: current devices and objects\n");
+	fflush(stdout);
+	if (cmd_dev_show(0, NULL))
+		return;
+	/* Objects of every chimney device of this netns. */
+	{
+		struct if_nameindex *ifs = if_nameindex(), *i;
+
+		for (i = ifs; i && i->if_index; i++) {
+			char *args[] = { i->if_name };
+			struct nl n = nl_open();
+			char buf[MNL_SOCKET_BUFFER_SIZE];
+			struct nlmsghdr *nlh;
+
+			resolve_family(&n);
+			nlh = msg_start(buf, family_id, 0, CHIMNEY_CMD_DEV_GET, &n);
+			mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, i->if_index);
+			/* Only chimney devices answer DEV_GET. */
+			if (!nl_talk(&n, nlh, NULL, NULL))
+				cmd_obj_show(1, args);
+			mnl_socket_close(n.sk);
+		}
+		if_freenameindex(ifs);
+	}
+	fflush(stdout);
+}
+
+static int cmd_monitor(int argc, char **argv)
+{
+	uint64_t expect[4096] = { 0 };
+	bool seen[4096] = { false };
+	char buf[1 << 17];
+	struct nl n = nl_open();
+	int rcvbuf = 0;
+
+	for (int i = 0; i + 1 < argc; i += 2)
+		if (!strcmp(argv[i], "rcvbuf"))
+			rcvbuf = parse_u32(argv[i + 1], "rcvbuf");
+	resolve_family(&n);
+	if (rcvbuf)
+		setsockopt(mnl_socket_get_fd(n.sk), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			   sizeof(rcvbuf));
+	join_groups(&n, true, true);
+	if (!json)
+		printf("monitoring chimney completions and events\n");
+	fflush(stdout);
+	for (;;) {
+		int len = (int)mnl_socket_recvfrom(n.sk, buf, sizeof(buf));
+		struct nlmsghdr *nlh;
+
+		if (len < 0 && errno == ENOBUFS) {
+			printf(json ? "{\"type\":\"overrun\",\"error\":\"ENOBUFS\"}\n" :
+			       "overrun: ENOBUFS, notifications were lost\n");
+			memset(seen, 0, sizeof(seen));
+			resync();
+			continue;
+		}
+		if (len < 0) {
+			perror("chimneyctl: receive");
+			return EXIT_REJECTED;
+		}
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			struct notif nt;
+			unsigned int slot;
+
+			if (nlh->nlmsg_type != family_id)
+				continue;
+			print_notification(nlh, &nt);
+			slot = nt.ifindex % 4096;
+			if (seen[slot] && nt.seq != expect[slot]) {
+				if (json)
+					printf("{\"type\":\"gap\",\"ifindex\":%u,\"expected\":%" PRIu64
+					       ",\"got\":%" PRIu64 "}\n", nt.ifindex, expect[slot],
+					       nt.seq);
+				else
+					printf("gap: ifindex %u expected seq %" PRIu64 " got %" PRIu64
+					       "\n", nt.ifindex, expect[slot], nt.seq);
+				resync();
+			}
+			seen[slot] = true;
+			expect[slot] = nt.seq + 1;
+		}
+		fflush(stdout);
+	}
+}
+
+static void help(void)
+{
+	puts("usage: chimneyctl [-j] [-w] [-t SECONDS] OBJECT COMMAND [ARGS]\n"
+	     "\n"
+	     "  dev show [DEV]                      devices: capacity, counters, sequence\n"
+	     "                                      (DEV: a name, or an ifindex)\n"
+	     "  dev set DEV [capacity N] [ticks N]  set TcpConnectionOffloadCapacity, TicksPerSecond\n"
+	     "  obj show DEV [handle H] [type neigh|path4|path6|tcp] [parent H]\n"
+	     "  initiate|update|invalidate|query|terminate DEV req ID TREE...\n"
+	     "  send|recv DEV handle H id ID len N  post a TCP send or receive request\n"
+	     "  monitor [rcvbuf BYTES]              print completions and events as they come;\n"
+	     "                                      report sequence gaps and ENOBUFS, then resync\n"
+	     "  help\n"
+	     "\n"
+	     "TREE is a list of blocks in traversal order; a path goes under the last\n"
+	     "neigh, a tcp under the last path:\n"
+	     "  neigh new host H dst MAC [src MAC] [vlan N] [hrd N]\n"
+	     "  path new [ip6] host H src IP dst IP mtu N\n"
+	     "  tcp new host H lport P rport P mss N state established [KEY VALUE]...\n"
+	     "  neigh|path|tcp ref HANDLE [ip6]     an offloaded object (a linker in initiate)\n"
+	     "  neigh|path|tcp placeholder\n"
+	     "TCP keys: flags rport lport sndscale rcvscale mss hash cflags rcvwnd_initial\n"
+	     "  indication_size ka_probes ka_timeout ka_interval maxrt flowlabel ttl tos prio\n"
+	     "  rcvnxt rcvwnd snduna sndnxt sndmax sndwnd maxsndwnd sendwl1 cwnd ssthresh\n"
+	     "  srtt rttvar tsrecent tstime rto_delta ka_delta state\n"
+	     "\n"
+	     "-j JSON, one object a line; -w wait for the completion and print it;\n"
+	     "-t seconds to wait (10). Exit: 0 done, 1 rejected (the kernel's message is\n"
+	     "printed), 2 usage, 3 a block of the completion failed, 4 timed out.");
+}
+
+int main(int argc, char **argv)
+{
+	int opt;
+
+	while ((opt = getopt(argc, argv, "+jwt:h")) != -1) {
+		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'w':
+			wait_done = true;
+			break;
+		case 't':
+			timeout_s = parse_u32(optarg, "timeout");
+			break;
+		default:
+			help();
+			return opt == 'h' ? 0 : EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || !strcmp(argv[0], "help")) {
+		help();
+		return argc < 1 ? EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[0], "dev") && argc >= 2 && !strcmp(argv[1], "show"))
+		return cmd_dev_show(argc - 2, argv + 2);
+	if (!strcmp(argv[0], "dev") && argc >= 2 && !strcmp(argv[1], "set"))
+		return cmd_dev_set(argc - 2, argv + 2);
+	if (!strcmp(argv[0], "obj") && argc >= 2 && !strcmp(argv[1], "show"))
+		return cmd_obj_show(argc - 2, argv + 2);
+	if (!strcmp(argv[0], "initiate"))
+		return cmd_state(argc - 1, argv + 1, CHIMNEY_CMD_INITIATE);
+	if (!strcmp(argv[0], "update"))
+		return cmd_state(argc - 1, argv + 1, CHIMNEY_CMD_UPDATE);
+	if (!strcmp(argv[0], "invalidate"))
+		return cmd_state(argc - 1, argv + 1, CHIMNEY_CMD_INVALIDATE);
+	if (!strcmp(argv[0], "query"))
+		return cmd_state(argc - 1, argv + 1, CHIMNEY_CMD_QUERY);
+	if (!strcmp(argv[0], "terminate"))
+		return cmd_state(argc - 1, argv + 1, CHIMNEY_CMD_TERMINATE);
+	if (!strcmp(argv[0], "send"))
+		return cmd_io(argc - 1, argv + 1, CHIMNEY_CMD_SEND);
+	if (!strcmp(argv[0], "recv"))
+		return cmd_io(argc - 1, argv + 1, CHIMNEY_CMD_RECEIVE);
+	if (!strcmp(argv[0], "monitor"))
+		return cmd_monitor(argc - 1, argv + 1);
+	usage_err("unknown command '%s'", argv[0]);
+}

@@ -336,9 +336,6 @@ static inline u64 chimney_obj_handle(const struct chimney_obj *obj)
 	return (u64)obj->gen << 32 | obj->id;
 }
 
-/* chimney_dev.c */
-struct chimney_dev *chimney_dev_from_netdev(struct net_device *dev);
-
 /* chimney_state.c */
 int chimney_state_init(struct chimney_dev *cdev);
 void chimney_state_destroy(struct chimney_dev *cdev);

@@ -363,25 +363,26 @@ static void chimney_invalidate(struct chimney_dev *cdev, struct chimney_req *req
 	chimney_req_mark_failed(req);
 }
 
+static void chimney_flush_list(struct chimney_dev *cdev, struct chimney_obj *obj,
+			       struct list_head *list, u8 cmd, u32 status)
+{
+	struct chimney_io *io, *tmp;
+
+	list_for_each_entry_safe(io, tmp, list, list) {
+		list_del(&io->list);
+		chimney_notify_io(cdev, obj, cmd, io->io_id, status, 0);
+		kfree(io);
+	}
+}
+
 /* Complete every outstanding I/O request of a connection being uploaded. */
 static void chimney_conn_flush_io(struct chimney_dev *cdev,
 				  struct chimney_obj *obj, u32 status)
 {
 	struct chimney_conn *conn = chimney_conn(obj);
-	struct chimney_io *io, *tmp;
 
-	list_for_each_entry_safe(io, tmp, &conn->sends, list) {
-		list_del(&io->list);
-		chimney_notify_io(cdev, obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
-				  status, 0);
-		kfree(io);
-	}
-	list_for_each_entry_safe(io, tmp, &conn->recvs, list) {
-		list_del(&io->list);
-		chimney_notify_io(cdev, obj, CHIMNEY_CMD_RECEIVE_COMPLETE,
-				  io->io_id, status, 0);
-		kfree(io);
-	}
+	chimney_flush_list(cdev, obj, &conn->sends, CHIMNEY_CMD_SEND_COMPLETE, status);
+	chimney_flush_list(cdev, obj, &conn->recvs, CHIMNEY_CMD_RECEIVE_COMPLETE, status);
 }
 
 /*

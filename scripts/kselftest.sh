@@ -14,7 +14,7 @@ top=$(cd "$here/.." && pwd)
 build=${CHIMNEY_BUILD:-$top/build}
 kernel=$1 results=$2
 src=$("$here/debug-kernel.sh" --src) || exit 1
-ksft=$build/ksft
+ksft=$build/ksft-$kernel
 out=$build/vm/kselftest-$kernel
 
 # The collection as tools/testing/selftests/chimney, built on the host.

@@ -47,7 +47,7 @@ def main():
     items.append(("modules/order", stat.S_IFREG | 0o644,
                   "".join(n + "\n" for n in order).encode()))
 
-    tmp = out_path + ".tmp"
+    tmp = "%s.%d.tmp" % (out_path, os.getpid())
     with open(tmp, "wb") as out:
         ino = 1
         entry(out, ino, "dev/console", stat.S_IFCHR | 0o600, rdev=(5, 1))

@@ -55,6 +55,14 @@ enum chimney_layer {
 #define CHIMNEY_OBJ_SEEN_BIT		30	/* marks during one request */
 #define CHIMNEY_OBJ_DEAD_BIT		31	/* unpublished */
 
+/* What happened to an object, for the chimney_obj tracepoint. */
+enum chimney_trace_obj {
+	CHIMNEY_TRACE_OBJ_CREATE,
+	CHIMNEY_TRACE_OBJ_FLAGS,
+	CHIMNEY_TRACE_OBJ_UNPUBLISH,
+	CHIMNEY_TRACE_OBJ_FREE,
+};
+
 /**
  * struct chimney_obj - what every offloaded object has
  * @flags: &enum chimney_obj_state_flags bits and CHIMNEY_OBJ_DEAD_BIT
@@ -287,6 +295,45 @@ struct chimney_stats {
 	u64 notify_lost;
 };
 
+/* TCP_OFFLOAD_STATS counters, in the order of enum chimney_tcp_stats_attr. */
+enum chimney_tcp_stat {
+	CHIMNEY_TCP_IN_SEGMENTS,
+	CHIMNEY_TCP_OUT_SEGMENTS,
+	CHIMNEY_TCP_RESET_ESTABLISHED,
+	CHIMNEY_TCP_RETRANSMITTED_SEGMENTS,
+	CHIMNEY_TCP_IN_ERRORS,
+	CHIMNEY_TCP_OUT_RESETS,
+	CHIMNEY_TCP_STATS,
+};
+
+/* IP_OFFLOAD_STATS counters, in the order of enum chimney_ip_stats_attr. */
+enum chimney_ip_stat {
+	CHIMNEY_IP_IN_RECEIVES,
+	CHIMNEY_IP_IN_OCTETS,
+	CHIMNEY_IP_IN_DELIVERS,
+	CHIMNEY_IP_OUT_REQUESTS,
+	CHIMNEY_IP_OUT_OCTETS,
+	CHIMNEY_IP_IN_HEADER_ERRORS,
+	CHIMNEY_IP_IN_TRUNCATED_PACKETS,
+	CHIMNEY_IP_IN_DISCARDS,
+	CHIMNEY_IP_OUT_DISCARDS,
+	CHIMNEY_IP_OUT_NO_ROUTES,
+	CHIMNEY_IP_STATS,
+};
+
+/**
+ * struct chimney_offload_stats - section 2.10 counters, [0] IPv4, [1] IPv6;
+ *	protected by &chimney_dev.lock, read locklessly
+ * @tcp: TCP_OFFLOAD_STATS counters, &enum chimney_tcp_stat
+ * @ip: IP_OFFLOAD_STATS counters, &enum chimney_ip_stat
+ * @established: CurrentlyEstablished
+ */
+struct chimney_offload_stats {
+	u64 tcp[2][CHIMNEY_TCP_STATS];
+	u64 ip[2][CHIMNEY_IP_STATS];
+	u32 established[2];
+};
+
 /**
  * struct chimney_dev - per-netdevice private data of one offload target
  * @netdev: the netdevice this target is attached to
@@ -298,6 +345,7 @@ struct chimney_stats {
  * @capacity: TcpConnectionOffloadCapacity
  * @params: the offload parameters set by the host
  * @stats: counters
+ * @ostats: TCP and IP offload counters
  * @seq: sequence number of the next notification
  * @dead: the device is going away; no request is accepted any more
  * @req_lock: protects @reqs
@@ -307,6 +355,11 @@ struct chimney_stats {
  * @corrupt: the whole device's hardware state is corrupt
  * @fail_next: fail the next N new-offload blocks with RESOURCES
  * @debugfs: the device's debugfs directory
+ * @journal: the notifications sent, oldest first, for replay; protected by
+ *	@lock, like @journal_bytes and @journal_first
+ * @journal_bytes: memory held by @journal
+ * @journal_first: every notification from this sequence number on that
+ *	could be built is in @journal
  */
 struct chimney_dev {
 	struct net_device *netdev;
@@ -317,6 +370,7 @@ struct chimney_dev {
 	u32 capacity;
 	struct chimney_params params;
 	struct chimney_stats stats;
+	struct chimney_offload_stats ostats;
 	u64 seq;
 	bool dead;
 	spinlock_t req_lock; /* protects reqs */
@@ -326,10 +380,14 @@ struct chimney_dev {
 	bool corrupt;
 	u32 fail_next;
 	struct dentry *debugfs;
+	struct list_head journal;
+	size_t journal_bytes;
+	u64 journal_first;
 };
 
 extern struct rtnl_link_ops chimney_link_ops;
 extern struct genl_family chimney_genl_family;
+extern const struct ethtool_ops chimney_ethtool_ops;
 
 static inline u64 chimney_obj_handle(const struct chimney_obj *obj)
 {
@@ -348,6 +406,7 @@ void chimney_obj_free(struct chimney_obj *obj);
 void chimney_obj_relink(struct chimney_dev *cdev, struct chimney_obj *obj,
 			struct chimney_obj *parent);
 struct chimney_obj *chimney_obj_parent(const struct chimney_obj *obj);
+void chimney_obj_set_flag(struct chimney_obj *obj, unsigned int bit);
 bool chimney_obj_corrupt(struct chimney_dev *cdev,
 			 const struct chimney_obj *obj);
 void chimney_obj_get_state(const struct chimney_obj *obj,
@@ -371,6 +430,20 @@ void chimney_notify_tcp_event(struct chimney_dev *cdev,
 			      u32 info);
 void chimney_notify_io(struct chimney_dev *cdev, const struct chimney_obj *conn,
 		       u8 cmd, u64 io_id, u32 status, u32 bytes);
+
+/* chimney_journal.c */
+void chimney_journal_init(struct chimney_dev *cdev);
+void chimney_journal_destroy(struct chimney_dev *cdev);
+void chimney_journal_add(struct chimney_dev *cdev, u64 seq, u8 cmd,
+			 const void *data, u32 len);
+int chimney_journal_put(struct chimney_dev *cdev, struct sk_buff *skb,
+			struct netlink_callback *cb, u64 *from);
+
+/* chimney_stats.c */
+void chimney_stats_conn(struct chimney_dev *cdev, const struct chimney_obj *obj,
+			int delta);
+int chimney_stats_put(struct sk_buff *msg, struct chimney_dev *cdev);
+void chimney_stats_clear(struct chimney_dev *cdev, u32 sets);
 
 /* chimney_debugfs.c */
 int chimney_debugfs_init(void);

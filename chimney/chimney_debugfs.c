@@ -53,7 +53,7 @@ static ssize_t chimney_corrupt_handle_write(struct file *file, const char __user
 	mutex_lock(&cdev->lock);
 	obj = chimney_obj_lookup(cdev, handle);
 	if (obj)
-		set_bit(CHIMNEY_OBJ_CORRUPT_BIT, &obj->flags);
+		chimney_obj_set_flag(obj, CHIMNEY_OBJ_CORRUPT_BIT);
 	mutex_unlock(&cdev->lock);
 	return obj ? count : -ENOENT;
 }

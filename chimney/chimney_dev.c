@@ -2,8 +2,8 @@
 /*
  * chimney: the netdevice of an offload target.
  *
- * rtnl_link_ops, net_device_ops and ethtool_ops, and the life of the
- * offload target that each device is. Until the wire of the data path
+ * rtnl_link_ops and net_device_ops (ethtool_ops are in chimney_ethtool.c),
+ * and the life of the offload target that each device is. Until the wire of the data path
  * exists, every transmitted frame is counted and dropped, as on dummy.
  */
 #include <linux/etherdevice.h>
@@ -50,6 +50,7 @@ static int chimney_dev_init(struct net_device *dev)
 	if (err)
 		goto err_free_id;
 	chimney_offload_init(cdev);
+	chimney_journal_init(cdev);
 	cdev->capacity = CHIMNEY_DEFAULT_CAPACITY;
 	chimney_params_default(&cdev->params);
 	chimney_debugfs_dev_init(cdev);
@@ -76,6 +77,7 @@ static void chimney_dev_uninit(struct net_device *dev)
 	mutex_unlock(&cdev->lock);
 	chimney_offload_destroy(cdev);
 	chimney_state_destroy(cdev);
+	chimney_journal_destroy(cdev);
 	chimney_debugfs_dev_exit(cdev);
 	mutex_destroy(&cdev->lock);
 	ida_free(&chimney_ida, cdev->id);
@@ -117,20 +119,6 @@ static const struct net_device_ops chimney_netdev_ops = {
 	.ndo_get_stats64	= chimney_dev_get_stats64,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
-};
-
-static void chimney_get_drvinfo(struct net_device *dev,
-				struct ethtool_drvinfo *info)
-{
-	strscpy(info->driver, CHIMNEY_DRV_NAME, sizeof(info->driver));
-	strscpy(info->version, CHIMNEY_DRV_VERSION, sizeof(info->version));
-	snprintf(info->bus_info, sizeof(info->bus_info), "chimney%d",
-		 ((struct chimney_dev *)netdev_priv(dev))->id);
-}
-
-static const struct ethtool_ops chimney_ethtool_ops = {
-	.get_drvinfo	= chimney_get_drvinfo,
-	.get_link	= ethtool_op_get_link,
 };
 
 /**

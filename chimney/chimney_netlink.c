@@ -19,6 +19,7 @@
 #include <net/sock.h>
 
 #include "chimney.h"
+#include "chimney_trace.h"
 
 enum chimney_mcgrp {
 	CHIMNEY_MCGRP_COMPLETIONS_ID,
@@ -200,6 +201,7 @@ static const struct nla_policy chimney_dev_get_policy[CHIMNEY_A_MAX + 1] = {
 
 static const struct nla_policy chimney_dev_set_policy[CHIMNEY_A_MAX + 1] = {
 	[CHIMNEY_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[CHIMNEY_A_STATS_CLEAR]	= NLA_POLICY_MASK(NLA_U32, CHIMNEY_STATS_SET_ALL),
 	[CHIMNEY_A_PARAMS]	= NLA_POLICY_NESTED(chimney_param_policy),
 	[CHIMNEY_A_CAPS]	= NLA_POLICY_NESTED(chimney_caps_set_policy),
 };
@@ -224,6 +226,11 @@ static const struct nla_policy chimney_io_policy[CHIMNEY_A_MAX + 1] = {
 	[CHIMNEY_A_HANDLE]	= NLA_POLICY_MIN(NLA_U64, 1),
 	[CHIMNEY_A_IO_ID]	= { .type = NLA_U64 },
 	[CHIMNEY_A_IO_LEN]	= NLA_POLICY_FULL_RANGE(NLA_U32, &chimney_io_len_range),
+};
+
+static const struct nla_policy chimney_notify_get_policy[CHIMNEY_A_MAX + 1] = {
+	[CHIMNEY_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[CHIMNEY_A_SEQ]		= { .type = NLA_U64 },
 };
 
 /* The chimney device named by CHIMNEY_A_IFINDEX, with a reference held. */
@@ -999,7 +1006,12 @@ err_lost:
 static void chimney_notify_send(struct chimney_dev *cdev, struct sk_buff *msg,
 				void *hdr, unsigned int group)
 {
+	struct genlmsghdr *ghdr = nlmsg_data(nlmsg_hdr(msg));
+
 	genlmsg_end(msg, hdr);
+	/* Built under the lock since chimney_notify_new(): seq - 1 is ours. */
+	chimney_journal_add(cdev, cdev->seq - 1, ghdr->cmd, hdr,
+			    skb_tail_pointer(msg) - (unsigned char *)hdr);
 	genlmsg_multicast_netns(&chimney_genl_family, dev_net(cdev->netdev), msg,
 				0, group, GFP_KERNEL);
 }
@@ -1029,8 +1041,11 @@ void chimney_notify_complete(struct chimney_dev *cdev, const struct chimney_req 
 	void *hdr;
 	u8 cmd;
 
-	for (i = 0; i < req->nblocks; i++)
+	trace_chimney_complete(cdev, req);
+	for (i = 0; i < req->nblocks; i++) {
+		trace_chimney_block(cdev, req, i);
 		size += chimney_block_size(&req->blocks[i]);
+	}
 	cmd = CHIMNEY_CMD_INITIATE_COMPLETE + req->cmd - CHIMNEY_CMD_INITIATE;
 	msg = chimney_notify_new(cdev, size, cmd, &hdr);
 	i = 0;
@@ -1057,6 +1072,7 @@ void chimney_notify_tcp_event(struct chimney_dev *cdev, const struct chimney_obj
 	struct sk_buff *msg;
 	void *hdr;
 
+	trace_chimney_tcp_event(cdev, conn, type, info);
 	cdev->stats.events++;
 	msg = chimney_notify_new(cdev, 2 * nla_total_size_64bit(sizeof(u64)) +
 				 2 * CHIMNEY_SMALL_ATTR, CHIMNEY_CMD_TCP_EVENT, &hdr);
@@ -1086,6 +1102,7 @@ void chimney_notify_io(struct chimney_dev *cdev, const struct chimney_obj *conn,
 	struct sk_buff *msg;
 	void *hdr;
 
+	trace_chimney_io(cdev, conn, cmd, io_id, status, bytes);
 	msg = chimney_notify_new(cdev, 3 * nla_total_size_64bit(sizeof(u64)) +
 				 2 * CHIMNEY_SMALL_ATTR, cmd, &hdr);
 	if (!msg ||
@@ -1112,7 +1129,9 @@ static int chimney_put_dev(struct sk_buff *msg, struct chimney_dev *cdev)
 	if (nla_put_u32(msg, CHIMNEY_A_IFINDEX, cdev->netdev->ifindex) ||
 	    nla_put_string(msg, CHIMNEY_A_IFNAME, cdev->netdev->name) ||
 	    nla_put_u32(msg, CHIMNEY_A_DEV_ID, cdev->id) ||
-	    chimney_put_u64(msg, CHIMNEY_A_SEQ, READ_ONCE(cdev->seq), CHIMNEY_A_PAD))
+	    chimney_put_u64(msg, CHIMNEY_A_SEQ, READ_ONCE(cdev->seq), CHIMNEY_A_PAD) ||
+	    chimney_put_u64(msg, CHIMNEY_A_JOURNAL_FIRST, READ_ONCE(cdev->journal_first),
+			    CHIMNEY_A_PAD))
 		return -EMSGSIZE;
 
 	spin_lock_bh(&cdev->req_lock);
@@ -1182,7 +1201,7 @@ static int chimney_put_dev(struct sk_buff *msg, struct chimney_dev *cdev)
 			    READ_ONCE(cdev->stats.notify_lost), CHIMNEY_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, n);
-	return 0;
+	return chimney_stats_put(msg, cdev);
 }
 
 static int chimney_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1291,6 +1310,8 @@ static int chimney_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ca[CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY])
 		WRITE_ONCE(cdev->capacity,
 			   nla_get_u32(ca[CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY]));
+	if (info->attrs[CHIMNEY_A_STATS_CLEAR])
+		chimney_stats_clear(cdev, nla_get_u32(info->attrs[CHIMNEY_A_STATS_CLEAR]));
 	mutex_unlock(&cdev->lock);
 out:
 	dev_put(cdev->netdev);
@@ -1367,7 +1388,48 @@ err_put:
 }
 
 /**
+ * struct chimney_dump_err - a dump's start rejected the request
+ * @err: the errno, or 0
+ * @msg: its extack message
+ *
+ * Linux 6.1 gives a dump's start callback no extack: the start keeps its
+ * verdict here and the first dumpit reports it, with the message, in the
+ * dump's final NLMSG_DONE.
+ */
+struct chimney_dump_err {
+	int err;
+	const char *msg;
+};
+
+/* Resolve the dump's device in its start, or note why not. */
+static void chimney_dump_start_dev(struct netlink_callback *cb,
+				   struct chimney_dump_err *de, int *ifindex)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct netlink_ext_ack ext = {};
+	struct chimney_dev *cdev;
+
+	cdev = chimney_nl_dev(sock_net(cb->skb->sk), info->attrs, &ext);
+	if (IS_ERR(cdev)) {
+		de->err = PTR_ERR(cdev);
+		de->msg = ext._msg;
+		return;
+	}
+	*ifindex = cdev->netdev->ifindex;
+	dev_put(cdev->netdev);
+}
+
+static int chimney_dump_report(struct netlink_callback *cb,
+			       const struct chimney_dump_err *de)
+{
+	if (cb->extack)
+		cb->extack->_msg = de->msg;
+	return de->err;
+}
+
+/**
  * struct chimney_dump_ctx - cursor of an object dump, in &netlink_callback.ctx
+ * @err: the start's verdict
  * @ifindex: the device
  * @type: only objects of this type, or 0
  * @parent: only children of this object, or 0
@@ -1376,6 +1438,7 @@ err_put:
  *	concurrent changes
  */
 struct chimney_dump_ctx {
+	struct chimney_dump_err err;
 	int ifindex;
 	u8 type;
 	u64 parent;
@@ -1386,14 +1449,9 @@ static int chimney_nl_obj_dump_start(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct chimney_dump_ctx *ctx = (void *)cb->ctx;
-	struct chimney_dev *cdev;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
-	cdev = chimney_nl_dev(sock_net(cb->skb->sk), info->attrs, cb->extack);
-	if (IS_ERR(cdev))
-		return PTR_ERR(cdev);
-	ctx->ifindex = cdev->netdev->ifindex;
-	dev_put(cdev->netdev);
+	chimney_dump_start_dev(cb, &ctx->err, &ctx->ifindex);
 	if (info->attrs[CHIMNEY_A_OBJ_TYPE])
 		ctx->type = nla_get_u8(info->attrs[CHIMNEY_A_OBJ_TYPE]);
 	if (info->attrs[CHIMNEY_A_PARENT])
@@ -1411,6 +1469,8 @@ static int chimney_nl_obj_dumpit(struct sk_buff *skb, struct netlink_callback *c
 	unsigned long idx;
 	int err = 0;
 
+	if (ctx->err.err)
+		return chimney_dump_report(cb, &ctx->err);
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(sock_net(skb->sk), ctx->ifindex);
 	if (!dev || dev->rtnl_link_ops != &chimney_link_ops)
@@ -1442,6 +1502,66 @@ static int chimney_nl_obj_dumpit(struct sk_buff *skb, struct netlink_callback *c
 out:
 	rcu_read_unlock();
 	return err ? err : skb->len;
+}
+
+/* ---- replay of notifications ---- */
+
+/**
+ * struct chimney_replay_ctx - where a replay dump is
+ * @err: the start's verdict
+ * @ifindex: the device
+ * @from: the sequence number of the next notification to put
+ */
+struct chimney_replay_ctx {
+	struct chimney_dump_err err;
+	int ifindex;
+	u64 from;
+};
+
+static int chimney_nl_notify_dump_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct chimney_replay_ctx *ctx = (void *)cb->ctx;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	if (!info->attrs[CHIMNEY_A_SEQ]) {
+		ctx->err.err = -EINVAL;
+		ctx->err.msg = "Missing the first sequence number (CHIMNEY_A_SEQ)";
+		return 0;
+	}
+	ctx->from = nla_get_u64(info->attrs[CHIMNEY_A_SEQ]);
+	chimney_dump_start_dev(cb, &ctx->err, &ctx->ifindex);
+	return 0;
+}
+
+static int chimney_nl_notify_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct chimney_replay_ctx *ctx = (void *)cb->ctx;
+	struct chimney_dev *cdev;
+	struct net_device *dev;
+	int err = 0;
+
+	if (ctx->err.err)
+		return chimney_dump_report(cb, &ctx->err);
+	dev = dev_get_by_index(sock_net(skb->sk), ctx->ifindex);
+	if (!dev)
+		return 0;
+	if (dev->rtnl_link_ops != &chimney_link_ops)
+		goto out;
+	cdev = netdev_priv(dev);
+	mutex_lock(&cdev->lock);
+	if (!cdev->dead)
+		err = chimney_journal_put(cdev, skb, cb, &ctx->from);
+	mutex_unlock(&cdev->lock);
+out:
+	dev_put(dev);
+	/* The dump's extack exists here, not in its start (6.1). */
+	if (err == -ERANGE)
+		NL_SET_ERR_MSG(cb->extack,
+			       "Notifications from this number on are no longer all in the journal: dump the objects");
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err;
 }
 
 /* ---- TCP I/O requests ---- */
@@ -1520,6 +1640,15 @@ static const struct genl_ops chimney_genl_ops[] = {
 		.doit = chimney_nl_obj_get_doit,
 		.start = chimney_nl_obj_dump_start,
 		.dumpit = chimney_nl_obj_dumpit,
+	},
+	{
+		/* Notifications are for the groups' members: admins only. */
+		.cmd = CHIMNEY_CMD_NOTIFY_GET,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.policy = chimney_notify_get_policy,
+		.maxattr = CHIMNEY_A_MAX,
+		.start = chimney_nl_notify_dump_start,
+		.dumpit = chimney_nl_notify_dumpit,
 	},
 	{
 		.cmd = CHIMNEY_CMD_SEND,

@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 
 #include "chimney.h"
+#include "chimney_trace.h"
 
 static struct chimney_conn *chimney_conn(struct chimney_obj *obj)
 {
@@ -39,8 +40,8 @@ static void chimney_indicate(struct chimney_dev *cdev, struct chimney_obj *obj,
 	}
 	if (test_and_set_bit(CHIMNEY_OBJ_SEEN_BIT, &obj->flags))
 		return;
-	set_bit(type == CHIMNEY_TCP_INDICATE_ABORT ? CHIMNEY_OBJ_ABORTED_BIT :
-		CHIMNEY_OBJ_RETRIEVE_BIT, &obj->flags);
+	chimney_obj_set_flag(obj, type == CHIMNEY_TCP_INDICATE_ABORT ?
+			     CHIMNEY_OBJ_ABORTED_BIT : CHIMNEY_OBJ_RETRIEVE_BIT);
 	chimney_notify_tcp_event(cdev, obj, type, info);
 }
 
@@ -67,7 +68,7 @@ static void chimney_mark_failed(struct chimney_obj *obj)
 {
 	struct chimney_obj *child;
 
-	set_bit(CHIMNEY_OBJ_FAILED_BIT, &obj->flags);
+	chimney_obj_set_flag(obj, CHIMNEY_OBJ_FAILED_BIT);
 	list_for_each_entry(child, &obj->children, sibling)
 		chimney_mark_failed(child);
 }
@@ -358,7 +359,7 @@ static void chimney_invalidate(struct chimney_dev *cdev, struct chimney_req *req
 		struct chimney_obj *obj = chimney_block_sound(cdev, &req->blocks[i]);
 
 		if (obj)
-			set_bit(CHIMNEY_OBJ_INVALID_BIT, &obj->flags);
+			chimney_obj_set_flag(obj, CHIMNEY_OBJ_INVALID_BIT);
 	}
 	chimney_req_mark_failed(req);
 }
@@ -528,6 +529,7 @@ void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
 	unsigned long delay = msecs_to_jiffies(READ_ONCE(cdev->latency_ms));
 
 	req->due = jiffies + delay;
+	trace_chimney_request(cdev, req);
 	spin_lock_bh(&cdev->req_lock);
 	list_add_tail(&req->list, &cdev->reqs);
 	spin_unlock_bh(&cdev->req_lock);
@@ -570,6 +572,7 @@ int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 		return -ENOMEM;
 	io->io_id = io_id;
 	io->len = len;
+	trace_chimney_io(cdev, &conn->obj, cmd, io_id, 0, len);
 	list_add_tail(&io->list, cmd == CHIMNEY_CMD_SEND ? &conn->sends : &conn->recvs);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <kunit/visibility.h>
 
 #include "chimney.h"
+#include "chimney_trace.h"
 
 /* Generations of all devices; 0 is never used. */
 static atomic_t chimney_gen = ATOMIC_INIT(0);
@@ -67,6 +68,7 @@ void chimney_obj_free(struct chimney_obj *obj)
 
 		WARN_ON_ONCE(!list_empty(&conn->sends) || !list_empty(&conn->recvs));
 	}
+	trace_chimney_obj(obj, CHIMNEY_TRACE_OBJ_FREE, obj->flags);
 	kfree_rcu(obj, rcu);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_obj_free);
@@ -211,6 +213,8 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 		INIT_LIST_HEAD(&obj->sibling);
 	xa_store(&cdev->objs, id, obj, GFP_KERNEL);
 	cdev->count[b->layer]++;
+	chimney_stats_conn(cdev, obj, 1);
+	trace_chimney_obj(obj, CHIMNEY_TRACE_OBJ_CREATE, 0);
 	return obj;
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_obj_create);
@@ -226,13 +230,28 @@ void chimney_obj_unpublish(struct chimney_dev *cdev, struct chimney_obj *obj)
 {
 	lockdep_assert_held(&cdev->lock);
 	WARN_ON_ONCE(!list_empty(&obj->children));
+	trace_chimney_obj(obj, CHIMNEY_TRACE_OBJ_UNPUBLISH, obj->flags);
 	set_bit(CHIMNEY_OBJ_DEAD_BIT, &obj->flags);
 	xa_erase(&cdev->objs, obj->id);
+	chimney_stats_conn(cdev, obj, -1);
 	if (rcu_access_pointer(obj->parent))
 		list_del(&obj->sibling);
 	cdev->count[obj->layer]--;
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_obj_unpublish);
+
+/**
+ * chimney_obj_set_flag() - set one of the &enum chimney_obj_state_flags
+ * @obj: the object
+ * @bit: the flag's bit number, CHIMNEY_OBJ_*_BIT
+ */
+void chimney_obj_set_flag(struct chimney_obj *obj, unsigned int bit)
+{
+	unsigned long old = READ_ONCE(obj->flags);
+
+	if (!test_and_set_bit(bit, &obj->flags))
+		trace_chimney_obj(obj, CHIMNEY_TRACE_OBJ_FLAGS, old);
+}
 
 /**
  * chimney_obj_relink() - move an object under another parent

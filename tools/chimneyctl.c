@@ -190,29 +190,47 @@ static void print_notification(const struct nlmsghdr *nlh, struct notif *nt);
 /* Is this the completion being waited for? Then print it and note it. */
 static void check_waiter(const struct nlmsghdr *nlh);
 
-/* Print the error of an NLMSG_ERROR with its extack message. */
-static int nl_error(const struct nlmsghdr *nlh)
+/*
+ * Print an error with its extack message: the TLVs follow the error code
+ * (and the echoed request) at offset tlv of the message. Return the errno.
+ */
+static int print_error(const struct nlmsghdr *nlh, int error, size_t tlv)
 {
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
 	const char *msg = NULL;
 	uint32_t off = UINT32_MAX;
 
-	if (!e->error)
-		return 0;
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		mnl_attr_for_each(a, nlh, sizeof(*e)) {
+		mnl_attr_for_each(a, nlh, tlv) {
 			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
 				msg = mnl_attr_get_str(a);
 			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS)
 				off = mnl_attr_get_u32(a);
 		}
 	}
-	fprintf(stderr, "Error: %s%s%s", strerror(-e->error), msg ? ": " : "", msg ? msg : "");
+	fprintf(stderr, "Error: %s%s%s", strerror(-error), msg ? ": " : "", msg ? msg : "");
 	if (off != UINT32_MAX)
 		fprintf(stderr, " (attribute at offset %u)", off);
 	fprintf(stderr, "\n");
-	return -e->error;
+	return -error;
+}
+
+/* The error of an NLMSG_ERROR, or 0 for an ACK. */
+static int nl_error(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+	return e->error ? print_error(nlh, e->error, sizeof(*e)) : 0;
+}
+
+/* A dump that failed after it started ends with an error in its DONE. */
+static int nl_done(const struct nlmsghdr *nlh)
+{
+	const int *error = mnl_nlmsg_get_payload(nlh);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*error) || *error >= 0)
+		return 0;
+	return print_error(nlh, *error, sizeof(*error));
 }
 
 /* Send a request and read replies until its ACK or DONE; 0 or an errno. */
@@ -244,6 +262,7 @@ static int nl_talk(struct nl *n, struct nlmsghdr *req, msg_fn fn, void *data)
 				err = nl_error(nlh);
 				done = true;
 			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				err = nl_done(nlh);
 				done = true;
 			} else if (fn) {
 				fn(nlh, data);
@@ -1001,6 +1020,9 @@ static int print_dev_cb(const struct nlmsghdr *nlh, void *data)
 		case CHIMNEY_A_SEQ:
 			print_kv_u64(&first, "seq", mnl_attr_get_u64(a), false);
 			break;
+		case CHIMNEY_A_JOURNAL_FIRST:
+			print_kv_u64(&first, "journal_first", mnl_attr_get_u64(a), false);
+			break;
 		case CHIMNEY_A_PENDING:
 			print_kv_u64(&first, "pending", mnl_attr_get_u32(a), false);
 			break;
@@ -1038,6 +1060,69 @@ static int print_dev_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/* dev stats: TCP_OFFLOAD_STATS and IP_OFFLOAD_STATS, a line per set. */
+static int print_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const char *const tcp[CHIMNEY_TCP_STATS_A_MAX + 1] = {
+		[CHIMNEY_TCP_STATS_A_IN_SEGMENTS] = "in_segments",
+		[CHIMNEY_TCP_STATS_A_OUT_SEGMENTS] = "out_segments",
+		[CHIMNEY_TCP_STATS_A_RESET_ESTABLISHED] = "reset_established",
+		[CHIMNEY_TCP_STATS_A_RETRANSMITTED_SEGMENTS] = "retransmitted_segments",
+		[CHIMNEY_TCP_STATS_A_IN_ERRORS] = "in_errors",
+		[CHIMNEY_TCP_STATS_A_OUT_RESETS] = "out_resets",
+		[CHIMNEY_TCP_STATS_A_CURRENTLY_ESTABLISHED] = "currently_established",
+	};
+	static const char *const ip[CHIMNEY_IP_STATS_A_MAX + 1] = {
+		[CHIMNEY_IP_STATS_A_IN_RECEIVES] = "in_receives",
+		[CHIMNEY_IP_STATS_A_IN_OCTETS] = "in_octets",
+		[CHIMNEY_IP_STATS_A_IN_DELIVERS] = "in_delivers",
+		[CHIMNEY_IP_STATS_A_OUT_REQUESTS] = "out_requests",
+		[CHIMNEY_IP_STATS_A_OUT_OCTETS] = "out_octets",
+		[CHIMNEY_IP_STATS_A_IN_HEADER_ERRORS] = "in_header_errors",
+		[CHIMNEY_IP_STATS_A_IN_TRUNCATED_PACKETS] = "in_truncated_packets",
+		[CHIMNEY_IP_STATS_A_IN_DISCARDS] = "in_discards",
+		[CHIMNEY_IP_STATS_A_OUT_DISCARDS] = "out_discards",
+		[CHIMNEY_IP_STATS_A_OUT_NO_ROUTES] = "out_no_routes",
+	};
+	static const char *const sets[] = { "tcp4", "tcp6", "ip4", "ip6" };
+	const struct nlattr *a, *c;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		int t = mnl_attr_get_type(a), set = t - CHIMNEY_A_TCP4_OFFLOAD_STATS;
+		const char *const *names = set < 2 ? tcp : ip;
+		int max = set < 2 ? CHIMNEY_TCP_STATS_A_MAX : CHIMNEY_IP_STATS_A_MAX;
+		bool first = true;
+
+		if (t < CHIMNEY_A_TCP4_OFFLOAD_STATS || t > CHIMNEY_A_IP6_OFFLOAD_STATS)
+			continue;
+		if (json)
+			printf("{");
+		print_kv_str(&first, "set", sets[set]);
+		mnl_attr_for_each_nested(c, a) {
+			int ct = mnl_attr_get_type(c);
+
+			if (ct <= max && names[ct])
+				print_kv_u64(&first, names[ct], mnl_attr_get_u64(c), false);
+		}
+		printf(json ? "}\n" : "\n");
+	}
+	return 0;
+}
+
+static int cmd_dev_stats(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nl n = nl_open();
+	struct nlmsghdr *nlh;
+
+	if (argc != 1)
+		usage_err("usage: dev stats DEV");
+	resolve_family(&n);
+	nlh = msg_start(buf, family_id, 0, CHIMNEY_CMD_DEV_GET, &n);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
+	return nl_talk(&n, nlh, print_stats_cb, NULL) ? EXIT_REJECTED : 0;
+}
+
 static int cmd_dev_show(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -1059,13 +1144,24 @@ static int cmd_dev_set(int argc, char **argv)
 	struct nlattr *nest;
 	int i;
 
+	uint32_t clear = 0;
+
 	if (argc < 1)
-		usage_err("usage: dev set DEV [capacity N] [ticks N]");
+		usage_err("usage: dev set DEV [capacity N] [ticks N] [clear tcp4|tcp6|ip4|ip6|all]...");
 	resolve_family(&n);
 	nlh = msg_start(buf, family_id, 0, CHIMNEY_CMD_DEV_SET, &n);
 	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
 	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "capacity")) {
+		if (!strcmp(argv[i], "clear")) {
+			const char *v = argv[i + 1];
+
+			clear |= !strcmp(v, "tcp4") ? CHIMNEY_STATS_SET_TCP4 :
+				 !strcmp(v, "tcp6") ? CHIMNEY_STATS_SET_TCP6 :
+				 !strcmp(v, "ip4") ? CHIMNEY_STATS_SET_IP4 :
+				 !strcmp(v, "ip6") ? CHIMNEY_STATS_SET_IP6 :
+				 !strcmp(v, "all") ? CHIMNEY_STATS_SET_ALL :
+				 (usage_err("unknown counter set '%s'", v), 0);
+		} else if (!strcmp(argv[i], "capacity")) {
 			nest = mnl_attr_nest_start(nlh, CHIMNEY_A_CAPS);
 			mnl_attr_put_u32(nlh, CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY,
 					 parse_u32(argv[i + 1], "capacity"));
@@ -1081,6 +1177,8 @@ static int cmd_dev_set(int argc, char **argv)
 	}
 	if (i != argc)
 		usage_err("'%s' needs a value", argv[argc - 1]);
+	if (clear)
+		mnl_attr_put_u32(nlh, CHIMNEY_A_STATS_CLEAR, clear);
 	return nl_talk(&n, nlh, NULL, NULL) ? EXIT_REJECTED : 0;
 }
 
@@ -1166,44 +1264,183 @@ static int cmd_obj_show(int argc, char **argv)
 
 /* ---- monitor ---- */
 
+/*
+ * The monitor's bookkeeping, per device (by ifindex): the sequence number
+ * of the next notification it expects. A device it has not heard of yet
+ * (created since it started) starts at 0.
+ */
+#define MON_SLOTS 4096
+static uint64_t mon_expect[MON_SLOTS];
+static bool mon_seen[MON_SLOTS];
+
+static void notif_ids(const struct nlmsghdr *nlh, uint32_t *ifindex, uint64_t *seq)
+{
+	const struct nlattr *a;
+
+	*ifindex = 0;
+	*seq = 0;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == CHIMNEY_A_IFINDEX)
+			*ifindex = mnl_attr_get_u32(a);
+		else if (mnl_attr_get_type(a) == CHIMNEY_A_SEQ)
+			*seq = mnl_attr_get_u64(a);
+	}
+}
+
+/* Print a notification, live or replayed, unless it was printed already. */
+static int mon_print_cb(const struct nlmsghdr *nlh, void *data)
+{
+	unsigned int slot;
+	struct notif nt;
+	uint32_t ifindex;
+	uint64_t seq;
+
+	notif_ids(nlh, &ifindex, &seq);
+	slot = ifindex % MON_SLOTS;
+	if (mon_seen[slot] && seq < mon_expect[slot])
+		return 0;
+	print_notification(nlh, &nt);
+	mon_seen[slot] = true;
+	mon_expect[slot] = seq + 1;
+	return 0;
+}
+
+/* Ask a device for its notifications from seq on again: 0 or an errno. */
+static int replay(uint32_t ifindex, uint64_t from)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nl n = nl_open();
+	struct nlmsghdr *nlh;
+	int err;
+
+	resolve_family(&n);
+	nlh = msg_start(buf, family_id, NLM_F_DUMP, CHIMNEY_CMD_NOTIFY_GET, &n);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex);
+	mnl_attr_put_u64(nlh, CHIMNEY_A_SEQ, from);
+	err = nl_talk(&n, nlh, mon_print_cb, NULL);
+	mnl_socket_close(n.sk);
+	return err;
+}
+
+struct dev_seq {
+	uint32_t ifindex[MON_SLOTS];
+	uint64_t seq[MON_SLOTS];
+	unsigned int n;
+};
+
+static int dev_seq_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dev_seq *ds = data;
+
+	if (ds->n < MON_SLOTS) {
+		notif_ids(nlh, &ds->ifindex[ds->n], &ds->seq[ds->n]);
+		ds->n++;
+	}
+	return 0;
+}
+
+/* The chimney devices of this netns and their next sequence numbers. */
+static void dev_seqs(struct dev_seq *ds)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nl n = nl_open();
+	struct nlmsghdr *nlh;
+
+	ds->n = 0;
+	resolve_family(&n);
+	nlh = msg_start(buf, family_id, NLM_F_DUMP, CHIMNEY_CMD_DEV_GET, &n);
+	nl_talk(&n, nlh, dev_seq_cb, ds);
+	mnl_socket_close(n.sk);
+}
+
+/* The current devices and all their objects, after notifications were lost. */
 static void resync(void)
 {
+	static struct dev_seq ds;
+	unsigned int i;
+
 	printf(json ? "{\"type\":\"resync\"}\n" : "resync: current devices and objects\n");
 	fflush(stdout);
 	if (cmd_dev_show(0, NULL))
 		return;
-	/* Objects of every chimney device of this netns. */
-	{
-		struct if_nameindex *ifs = if_nameindex(), *i;
+	dev_seqs(&ds);
+	for (i = 0; i < ds.n; i++) {
+		char name[16];
+		char *args[] = { name };
 
-		for (i = ifs; i && i->if_index; i++) {
-			char *args[] = { i->if_name };
-			struct nl n = nl_open();
-			char buf[MNL_SOCKET_BUFFER_SIZE];
-			struct nlmsghdr *nlh;
-
-			resolve_family(&n);
-			nlh = msg_start(buf, family_id, 0, CHIMNEY_CMD_DEV_GET, &n);
-			mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, i->if_index);
-			/* Only chimney devices answer DEV_GET. */
-			if (!nl_talk(&n, nlh, NULL, NULL))
-				cmd_obj_show(1, args);
-			mnl_socket_close(n.sk);
-		}
-		if_freenameindex(ifs);
+		snprintf(name, sizeof(name), "%u", ds.ifindex[i]);
+		cmd_obj_show(1, args);
 	}
 	fflush(stdout);
 }
 
+/*
+ * Notifications were lost: get every missed one again from its device's
+ * journal; where the journal no longer has them all, say so and dump the
+ * objects instead.
+ */
+static void recover(void)
+{
+	static struct dev_seq ds;
+	bool lost = false;
+	unsigned int i;
+
+	dev_seqs(&ds);
+	for (i = 0; i < ds.n; i++) {
+		unsigned int slot = ds.ifindex[i] % MON_SLOTS;
+		uint64_t from = mon_seen[slot] ? mon_expect[slot] : 0;
+
+		if (from >= ds.seq[i])
+			continue;
+		if (json)
+			printf("{\"type\":\"replay\",\"ifindex\":%u,\"from\":%" PRIu64 "}\n",
+			       ds.ifindex[i], from);
+		else
+			printf("replay: ifindex %u from seq %" PRIu64 "\n", ds.ifindex[i], from);
+		fflush(stdout);
+		if (replay(ds.ifindex[i], from)) {
+			lost = true;
+			mon_seen[slot] = true;
+			mon_expect[slot] = ds.seq[i];
+		}
+	}
+	if (lost)
+		resync();
+	fflush(stdout);
+}
+
+static int replay_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct notif nt;
+
+	print_notification(nlh, &nt);
+	return 0;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nl n = nl_open();
+	struct nlmsghdr *nlh;
+
+	if (argc != 3 || strcmp(argv[1], "seq"))
+		usage_err("usage: replay DEV seq N");
+	resolve_family(&n);
+	nlh = msg_start(buf, family_id, NLM_F_DUMP, CHIMNEY_CMD_NOTIFY_GET, &n);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
+	mnl_attr_put_u64(nlh, CHIMNEY_A_SEQ, parse_u64(argv[2], "seq"));
+	return nl_talk(&n, nlh, replay_cb, NULL) ? EXIT_REJECTED : 0;
+}
+
 static int cmd_monitor(int argc, char **argv)
 {
-	uint64_t expect[4096] = { 0 };
-	bool seen[4096] = { false };
+	static struct dev_seq ds;
 	char buf[1 << 17];
 	struct nl n = nl_open();
+	unsigned int i;
 	int rcvbuf = 0;
 
-	for (int i = 0; i + 1 < argc; i += 2)
+	for (i = 0; i + 1 < (unsigned int)argc; i += 2)
 		if (!strcmp(argv[i], "rcvbuf"))
 			rcvbuf = parse_u32(argv[i + 1], "rcvbuf");
 	resolve_family(&n);
@@ -1211,6 +1448,12 @@ static int cmd_monitor(int argc, char **argv)
 		setsockopt(mnl_socket_get_fd(n.sk), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 			   sizeof(rcvbuf));
 	join_groups(&n, true, true);
+	/* Joined first: nothing sent from these numbers on is missed. */
+	dev_seqs(&ds);
+	for (i = 0; i < ds.n; i++) {
+		mon_seen[ds.ifindex[i] % MON_SLOTS] = true;
+		mon_expect[ds.ifindex[i] % MON_SLOTS] = ds.seq[i];
+	}
 	if (!json)
 		printf("monitoring chimney completions and events\n");
 	fflush(stdout);
@@ -1221,8 +1464,7 @@ static int cmd_monitor(int argc, char **argv)
 		if (len < 0 && errno == ENOBUFS) {
 			printf(json ? "{\"type\":\"overrun\",\"error\":\"ENOBUFS\"}\n" :
 			       "overrun: ENOBUFS, notifications were lost\n");
-			memset(seen, 0, sizeof(seen));
-			resync();
+			recover();
 			continue;
 		}
 		if (len < 0) {
@@ -1230,25 +1472,24 @@ static int cmd_monitor(int argc, char **argv)
 			return EXIT_REJECTED;
 		}
 		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			struct notif nt;
 			unsigned int slot;
+			uint32_t ifindex;
+			uint64_t seq;
 
 			if (nlh->nlmsg_type != family_id)
 				continue;
-			print_notification(nlh, &nt);
-			slot = nt.ifindex % 4096;
-			if (seen[slot] && nt.seq != expect[slot]) {
+			notif_ids(nlh, &ifindex, &seq);
+			slot = ifindex % MON_SLOTS;
+			if (mon_seen[slot] && seq > mon_expect[slot]) {
 				if (json)
 					printf("{\"type\":\"gap\",\"ifindex\":%u,\"expected\":%" PRIu64
-					       ",\"got\":%" PRIu64 "}\n", nt.ifindex, expect[slot],
-					       nt.seq);
+					       ",\"got\":%" PRIu64 "}\n", ifindex, mon_expect[slot], seq);
 				else
 					printf("gap: ifindex %u expected seq %" PRIu64 " got %" PRIu64
-					       "\n", nt.ifindex, expect[slot], nt.seq);
-				resync();
+					       "\n", ifindex, mon_expect[slot], seq);
+				recover();
 			}
-			seen[slot] = true;
-			expect[slot] = nt.seq + 1;
+			mon_print_cb(nlh, NULL);
 		}
 		fflush(stdout);
 	}
@@ -1261,11 +1502,15 @@ static void help(void)
 	     "  dev show [DEV]                      devices: capacity, counters, sequence\n"
 	     "                                      (DEV: a name, or an ifindex)\n"
 	     "  dev set DEV [capacity N] [ticks N]  set TcpConnectionOffloadCapacity, TicksPerSecond\n"
+	     "          [clear tcp4|tcp6|ip4|ip6|all] zero one set of offload counters\n"
+	     "  dev stats DEV                       TCP_OFFLOAD_STATS and IP_OFFLOAD_STATS, per IP version\n"
 	     "  obj show DEV [handle H] [type neigh|path4|path6|tcp] [parent H]\n"
 	     "  initiate|update|invalidate|query|terminate DEV req ID TREE...\n"
 	     "  send|recv DEV handle H id ID len N  post a TCP send or receive request\n"
 	     "  monitor [rcvbuf BYTES]              print completions and events as they come;\n"
-	     "                                      report sequence gaps and ENOBUFS, then resync\n"
+	     "                                      on a sequence gap or ENOBUFS, replay the missed\n"
+	     "                                      ones from the device's journal (or resync by dump)\n"
+	     "  replay DEV seq N                    the device's notifications from N on, again\n"
 	     "  help\n"
 	     "\n"
 	     "TREE is a list of blocks in traversal order; a path goes under the last\n"
@@ -1313,6 +1558,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[0], "dev") && argc >= 2 && !strcmp(argv[1], "show"))
 		return cmd_dev_show(argc - 2, argv + 2);
+	if (!strcmp(argv[0], "dev") && argc >= 2 && !strcmp(argv[1], "stats"))
+		return cmd_dev_stats(argc - 2, argv + 2);
 	if (!strcmp(argv[0], "dev") && argc >= 2 && !strcmp(argv[1], "set"))
 		return cmd_dev_set(argc - 2, argv + 2);
 	if (!strcmp(argv[0], "obj") && argc >= 2 && !strcmp(argv[1], "show"))
@@ -1333,5 +1580,7 @@ int main(int argc, char **argv)
 		return cmd_io(argc - 1, argv + 1, CHIMNEY_CMD_RECEIVE);
 	if (!strcmp(argv[0], "monitor"))
 		return cmd_monitor(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "replay"))
+		return cmd_replay(argc - 1, argv + 1);
 	usage_err("unknown command '%s'", argv[0]);
 }

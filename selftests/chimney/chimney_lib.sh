@@ -246,12 +246,13 @@ mon_types()
 	echo "${seq[*]}"
 }
 
-# Every notification of the log has the previous one's sequence number + 1.
+# Every notification of the log (or of file $1) has the previous one's
+# sequence number + 1.
 mon_seq_contiguous()
 {
 	local line s prev=
 
-	mon_lines
+	mapfile -t MONL <"${1:-$MONLOG}"
 	for line in "${MONL[@]}"; do
 		[[ $line == type\ * ]] || continue
 		s=$(field seq "$line")

@@ -52,6 +52,18 @@ P=$(obj_handle chim0 path4)
 read -r T1 T2 <<<"$(obj_handle chim0 tcp)"
 check "target handles assigned to all objects (R7)" [ -n "$N" ] && [ -n "$P" ] && [ -n "$T2" ]
 
+stats=$(ethtool -S chim0)
+check "ethtool -S: objects, operations and CurrentlyEstablished" \
+	grep -q 'connections: 2' <<<"$stats" && grep -q 'initiates: 1' <<<"$stats" &&
+	grep -q 'tcp4_currently_established: 2' <<<"$stats" &&
+	grep -q 'tcp6_currently_established: 0' <<<"$stats" && grep -q 'ip6_out_no_routes: 0' <<<"$stats"
+out=$(ctl dev stats chim0)
+check "TCP and IP offload counters per IP version by netlink (2.10)" \
+	[ "$(field set "$out")" = "tcp4 ip4 tcp6 ip6" ] &&
+	[ "$(field currently_established "$out")" = "2 0" ]
+check "clearing one counter set is accepted; a gauge is not cleared (R96)" \
+	ctl dev set chim0 clear tcp4 clear ip6 && [ "$(field currently_established "$(ctl dev stats chim0)")" = "2 0" ]
+
 # Linkers: a path referenced with one good and one bad dependent (R5, R17).
 out=$(ctl -w initiate chim0 req 2 neigh placeholder path ref "$P" \
 	$(tcp_new 0x32 1002) $(tcp_new 0x33 1003 rcvwnd_initial 2000000000))
@@ -193,6 +205,83 @@ out=$(ctl -w terminate chim0 req 43 neigh placeholder path placeholder tcp ref "
 check "terminate failure sequence, then the second terminate succeeds (R39)" \
 	[ "$(mon_sequence)" = "terminate-complete event:$T1:TcpIndicateRetrieve:HardwareFailure event:$T1:TcpIndicateAbort receive-complete:41:REQUEST_ABORTED terminate-complete" ]
 echo N >"$DBG/corrupt"
+
+# --- tracepoints: one connection followed through its life ----------------
+
+TRACING=/sys/kernel/tracing
+if [ -d "$TRACING/events/chimney" ]; then
+	echo >"$TRACING/trace"
+	echo 1 >"$TRACING/events/chimney/enable"
+	ctl -w initiate chim0 req 45 neigh ref "$N" path ref "$P" $(tcp_new 0x65 4500) >/dev/null
+	T1=$(obj_handle chim0 tcp)
+	ctl send chim0 handle "$T1" id 46 len 10
+	ctl -w terminate chim0 req 47 neigh placeholder path placeholder tcp ref "$T1" >/dev/null
+	echo 0 >"$TRACING/events/chimney/enable"
+	got=()
+	while read -r line; do
+		case "$line" in
+		*"chimney_request: "*"req=45 "*) got+=(request) ;;
+		*"chimney_block: "*"req=45 "*"handle=$T1 "*) got+=(block) ;;
+		*"chimney_obj: tcp handle=$T1 "*) w=${line#*host=0x65 }; got+=("${w%% *}") ;;
+		*"chimney_io: "*"send handle=$T1 "*"io=46 "*) got+=(send) ;;
+		*"chimney_io: "*"send-complete handle=$T1 "*"io=46 "*) got+=(send-complete) ;;
+		*"chimney_complete: "*"terminate req=47 "*) got+=(terminate-complete) ;;
+		esac
+	done <"$TRACING/trace"
+	check "tracepoints follow one connection: create, I/O, unpublish, complete, free" \
+		[ "${got[*]}" = "request create block send send-complete unpublish terminate-complete free" ]
+	[ "${got[*]}" = "request create block send send-complete unpublish terminate-complete free" ] ||
+		echo "# trace: ${got[*]}"
+else
+	check "tracepoints of the chimney system in tracefs" false
+fi
+
+# --- a listener that overruns gets what it missed from the journal ---------
+
+ctl -w terminate chim0 req 79 neigh ref "$N" path ref "$P" >/dev/null
+conns=
+for i in $(seq 0 39); do
+	conns+=" tcp new host $((0x100 + i)) lport $((6000 + i)) rport 80 mss 1460"
+	conns+=" state established rcvnxt 1 snduna 1 sndnxt 1 sndmax 1"
+done
+ctl -w initiate chim0 req 80 neigh new host 0x80 dst 02:00:00:00:00:08 \
+	path new host 0x81 src 10.0.0.1 dst 10.0.0.8 mtu 1500 $conns >/dev/null
+N=$(obj_handle chim0 neigh)
+SLOWLOG=/tmp/chimney-slow.$$
+"$CHIMNEYCTL" monitor rcvbuf 1 >"$SLOWLOG" 2>&1 &
+SLOWPID=$!
+wait_until 10 grep -q monitoring "$SLOWLOG"
+kill -STOP $SLOWPID
+echo Y >"$DBG/corrupt"
+ctl -w invalidate chim0 req 81 neigh ref "$N" >/dev/null
+echo N >"$DBG/corrupt"
+kill -CONT $SLOWPID
+wait_until 30 grep -q 'reason HardwareFailure' "$SLOWLOG"
+slow_done() { [ "$(grep -c 'TcpIndicateAbort' "$SLOWLOG")" -ge 40 ]; }
+wait_until 60 slow_done
+kill $SLOWPID 2>/dev/null
+echo "# slow listener: $(grep -c '^type' "$SLOWLOG") notifications," \
+	"$(grep -c '^overrun' "$SLOWLOG") overruns, $(grep -c '^replay' "$SLOWLOG") replays"
+check "a stopped listener with a small buffer overruns (ENOBUFS)" grep -q '^overrun' "$SLOWLOG"
+check "it replays from the journal instead of losing them" grep -q '^replay' "$SLOWLOG"
+check "after the replay it has all 81 notifications: completion, 40 Retrieve, 40 Abort" \
+	[ "$(grep -c '^type invalidate-complete' "$SLOWLOG")" = 1 ] &&
+	[ "$(grep -c 'reason HardwareFailure' "$SLOWLOG")" = 40 ] &&
+	[ "$(grep -c 'TcpIndicateAbort' "$SLOWLOG")" = 40 ]
+check "and their sequence numbers have no gap and no repeat" \
+	mon_seq_contiguous "$SLOWLOG"
+rm -f "$SLOWLOG"
+out=$(ctl -w terminate chim0 req 82 neigh ref "$N" path ref "$(obj_handle chim0 path4)" \
+	$(for t in $(obj_handle chim0 tcp); do echo "tcp ref $t"; done))
+check "the 42 objects terminate" [ "$(obj_count chim0)" = 0 ]
+echo 1 >/sys/module/chimney/parameters/journal_kb
+ctl -w initiate chim0 req 83 $NEIGH >/dev/null
+err=$(ctl replay chim0 seq 0 2>&1)
+check "replay of notifications gone from the journal: ERANGE with extack" \
+	grep -q 'no longer all in the journal' <<<"$err"
+echo 4096 >/sys/module/chimney/parameters/journal_kb
+ctl -w terminate chim0 req 84 neigh ref "$(obj_handle chim0 neigh)" >/dev/null
+N=
 
 # --- rejected input changes nothing -----------------------------------------
 

@@ -212,6 +212,10 @@ enum chimney_tcp_upload_reason {
  *	(%CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE, _UPLOAD_ALL, _OFFLOAD_RESUME)
  * @CHIMNEY_CMD_NOTIFY_LOST: notification: a notification of this device
  *	could not be built; %CHIMNEY_A_SEQ is the number it would have had
+ * @CHIMNEY_CMD_NOTIFY_GET: dump: the device's notifications again, from
+ *	sequence number %CHIMNEY_A_SEQ on, each with its own command and
+ *	attributes, as sent; ERANGE when some are no longer in the device's
+ *	journal (see %CHIMNEY_A_JOURNAL_FIRST), then dump the objects instead
  */
 enum chimney_cmd {
 	CHIMNEY_CMD_UNSPEC,
@@ -236,6 +240,7 @@ enum chimney_cmd {
 	CHIMNEY_CMD_NEIGHBOR_EVENT,
 	CHIMNEY_CMD_STATUS_INDICATE,
 	CHIMNEY_CMD_NOTIFY_LOST,
+	CHIMNEY_CMD_NOTIFY_GET,
 
 	__CHIMNEY_CMD_MAX,
 	CHIMNEY_CMD_MAX = __CHIMNEY_CMD_MAX - 1
@@ -276,6 +281,17 @@ enum chimney_cmd {
  *	(device replies)
  * @CHIMNEY_A_DEV_ID: u32, the device's number: its debugfs directory is
  *	chimney/<number> (device replies)
+ * @CHIMNEY_A_JOURNAL_FIRST: u64, every notification of the device from this
+ *	sequence number on can be had again with %CHIMNEY_CMD_NOTIFY_GET
+ *	(device replies)
+ * @CHIMNEY_A_TCP4_OFFLOAD_STATS: nest, &enum chimney_tcp_stats_attr,
+ *	OID_TCP4_OFFLOAD_STATS (device replies)
+ * @CHIMNEY_A_TCP6_OFFLOAD_STATS: nest, OID_TCP6_OFFLOAD_STATS
+ * @CHIMNEY_A_IP4_OFFLOAD_STATS: nest, &enum chimney_ip_stats_attr,
+ *	OID_IP4_OFFLOAD_STATS (device replies)
+ * @CHIMNEY_A_IP6_OFFLOAD_STATS: nest, OID_IP6_OFFLOAD_STATS
+ * @CHIMNEY_A_STATS_CLEAR: u32, &enum chimney_stats_set bits: zero these
+ *	counter sets and only these (device set, rule R96)
  * @__CHIMNEY_A_MAX: number of attributes
  * @CHIMNEY_A_MAX: highest attribute number
  */
@@ -304,6 +320,12 @@ enum chimney_attr {
 	CHIMNEY_A_OBJ_STATE,
 	CHIMNEY_A_PENDING,
 	CHIMNEY_A_DEV_ID,
+	CHIMNEY_A_JOURNAL_FIRST,
+	CHIMNEY_A_TCP4_OFFLOAD_STATS,
+	CHIMNEY_A_TCP6_OFFLOAD_STATS,
+	CHIMNEY_A_IP4_OFFLOAD_STATS,
+	CHIMNEY_A_IP6_OFFLOAD_STATS,
+	CHIMNEY_A_STATS_CLEAR,
 
 	__CHIMNEY_A_MAX,
 	CHIMNEY_A_MAX = __CHIMNEY_A_MAX - 1
@@ -631,6 +653,92 @@ enum chimney_stats_attr {
 
 	__CHIMNEY_STATS_A_MAX,
 	CHIMNEY_STATS_A_MAX = __CHIMNEY_STATS_A_MAX - 1
+};
+
+/**
+ * enum chimney_tcp_stats_attr - TCP_OFFLOAD_STATS of one IP version; every
+ *	counter is a u64 and counts offloaded traffic only
+ * @CHIMNEY_TCP_STATS_A_UNSPEC: unused
+ * @CHIMNEY_TCP_STATS_A_PAD: padding for 64-bit attributes
+ * @CHIMNEY_TCP_STATS_A_IN_SEGMENTS: InSegments, including those in error
+ * @CHIMNEY_TCP_STATS_A_OUT_SEGMENTS: OutSegments, excluding pure
+ *	retransmissions
+ * @CHIMNEY_TCP_STATS_A_RESET_ESTABLISHED: ResetEstablished, direct
+ *	transitions to CLOSED from ESTABLISHED or CLOSE-WAIT
+ * @CHIMNEY_TCP_STATS_A_RETRANSMITTED_SEGMENTS: RetransmittedSegments
+ * @CHIMNEY_TCP_STATS_A_IN_ERRORS: InErrors
+ * @CHIMNEY_TCP_STATS_A_OUT_RESETS: OutResets, segments sent with RST
+ * @CHIMNEY_TCP_STATS_A_CURRENTLY_ESTABLISHED: CurrentlyEstablished,
+ *	offloaded connections in ESTABLISHED or CLOSE-WAIT now (a gauge,
+ *	never cleared)
+ * @__CHIMNEY_TCP_STATS_A_MAX: number of attributes
+ * @CHIMNEY_TCP_STATS_A_MAX: highest attribute number
+ */
+enum chimney_tcp_stats_attr {
+	CHIMNEY_TCP_STATS_A_UNSPEC,
+	CHIMNEY_TCP_STATS_A_PAD,
+	CHIMNEY_TCP_STATS_A_IN_SEGMENTS,
+	CHIMNEY_TCP_STATS_A_OUT_SEGMENTS,
+	CHIMNEY_TCP_STATS_A_RESET_ESTABLISHED,
+	CHIMNEY_TCP_STATS_A_RETRANSMITTED_SEGMENTS,
+	CHIMNEY_TCP_STATS_A_IN_ERRORS,
+	CHIMNEY_TCP_STATS_A_OUT_RESETS,
+	CHIMNEY_TCP_STATS_A_CURRENTLY_ESTABLISHED,
+
+	__CHIMNEY_TCP_STATS_A_MAX,
+	CHIMNEY_TCP_STATS_A_MAX = __CHIMNEY_TCP_STATS_A_MAX - 1
+};
+
+/**
+ * enum chimney_ip_stats_attr - IP_OFFLOAD_STATS of one IP version; every
+ *	counter is a u64 and counts offloaded traffic only
+ * @CHIMNEY_IP_STATS_A_UNSPEC: unused
+ * @CHIMNEY_IP_STATS_A_PAD: padding for 64-bit attributes
+ * @CHIMNEY_IP_STATS_A_IN_RECEIVES: InReceives
+ * @CHIMNEY_IP_STATS_A_IN_OCTETS: InOctets, IP headers included
+ * @CHIMNEY_IP_STATS_A_IN_DELIVERS: InDelivers
+ * @CHIMNEY_IP_STATS_A_OUT_REQUESTS: OutRequests
+ * @CHIMNEY_IP_STATS_A_OUT_OCTETS: OutOctets, IP headers included
+ * @CHIMNEY_IP_STATS_A_IN_HEADER_ERRORS: InHeaderErrors
+ * @CHIMNEY_IP_STATS_A_IN_TRUNCATED_PACKETS: InTruncatedPackets
+ * @CHIMNEY_IP_STATS_A_IN_DISCARDS: InDiscards
+ * @CHIMNEY_IP_STATS_A_OUT_DISCARDS: OutDiscards
+ * @CHIMNEY_IP_STATS_A_OUT_NO_ROUTES: OutNoRoutes
+ * @__CHIMNEY_IP_STATS_A_MAX: number of attributes
+ * @CHIMNEY_IP_STATS_A_MAX: highest attribute number
+ */
+enum chimney_ip_stats_attr {
+	CHIMNEY_IP_STATS_A_UNSPEC,
+	CHIMNEY_IP_STATS_A_PAD,
+	CHIMNEY_IP_STATS_A_IN_RECEIVES,
+	CHIMNEY_IP_STATS_A_IN_OCTETS,
+	CHIMNEY_IP_STATS_A_IN_DELIVERS,
+	CHIMNEY_IP_STATS_A_OUT_REQUESTS,
+	CHIMNEY_IP_STATS_A_OUT_OCTETS,
+	CHIMNEY_IP_STATS_A_IN_HEADER_ERRORS,
+	CHIMNEY_IP_STATS_A_IN_TRUNCATED_PACKETS,
+	CHIMNEY_IP_STATS_A_IN_DISCARDS,
+	CHIMNEY_IP_STATS_A_OUT_DISCARDS,
+	CHIMNEY_IP_STATS_A_OUT_NO_ROUTES,
+
+	__CHIMNEY_IP_STATS_A_MAX,
+	CHIMNEY_IP_STATS_A_MAX = __CHIMNEY_IP_STATS_A_MAX - 1
+};
+
+/**
+ * enum chimney_stats_set - the counter sets of %CHIMNEY_A_STATS_CLEAR
+ * @CHIMNEY_STATS_SET_TCP4: OID_TCP4_OFFLOAD_STATS
+ * @CHIMNEY_STATS_SET_TCP6: OID_TCP6_OFFLOAD_STATS
+ * @CHIMNEY_STATS_SET_IP4: OID_IP4_OFFLOAD_STATS
+ * @CHIMNEY_STATS_SET_IP6: OID_IP6_OFFLOAD_STATS
+ * @CHIMNEY_STATS_SET_ALL: all of them
+ */
+enum chimney_stats_set {
+	CHIMNEY_STATS_SET_TCP4 = 1 << 0,
+	CHIMNEY_STATS_SET_TCP6 = 1 << 1,
+	CHIMNEY_STATS_SET_IP4 = 1 << 2,
+	CHIMNEY_STATS_SET_IP6 = 1 << 3,
+	CHIMNEY_STATS_SET_ALL = 0xf,
 };
 
 #endif /* _UAPI_LINUX_CHIMNEY_H */

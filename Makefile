@@ -32,15 +32,16 @@ define kbuild
 endef
 
 TOOL		= $(BUILD)/tools/chimneyctl
+BENCH_TOOL	= $(BUILD)/tools/chimney-bench
 TOOL_CFLAGS	= -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi
 
-.PHONY: all module module-debug tool deps demo check vm-shell clean
+.PHONY: all module module-debug tool deps demo check bench vm-shell clean
 
 all: module tool
 
-tool: deps $(TOOL)
+tool: deps $(TOOL) $(BENCH_TOOL)
 
-$(TOOL): tools/chimneyctl.c include/uapi/linux/chimney.h
+$(BUILD)/tools/%: tools/%.c include/uapi/linux/chimney.h
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_CFLAGS) -o $@ $< $$(pkg-config --cflags --libs libmnl)
 
@@ -58,6 +59,10 @@ demo: deps
 
 check: deps
 	@scripts/check.sh
+
+# BENCH_ARGS, e.g. "conns 100000 storm 10000"; the defaults are the targets'.
+bench: module tool
+	@scripts/bench.sh $(BENCH_ARGS)
 
 vm-shell: deps
 	scripts/vm --kernel $(KERNEL) -- bash -c '$(CMD)'

@@ -395,6 +395,8 @@ static inline u64 chimney_obj_handle(const struct chimney_obj *obj)
 }
 
 /* chimney_state.c */
+int chimney_state_module_init(void);
+void chimney_state_module_exit(void);
 int chimney_state_init(struct chimney_dev *cdev);
 void chimney_state_destroy(struct chimney_dev *cdev);
 struct chimney_obj *chimney_obj_lookup(struct chimney_dev *cdev, u64 handle);

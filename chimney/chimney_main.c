@@ -14,9 +14,12 @@ static int __init chimney_init(void)
 {
 	int err;
 
-	err = chimney_debugfs_init();
+	err = chimney_state_module_init();
 	if (err)
 		return err;
+	err = chimney_debugfs_init();
+	if (err)
+		goto err_state_exit;
 	err = chimney_netlink_init();
 	if (err)
 		goto err_debugfs_exit;
@@ -30,6 +33,8 @@ err_netlink_exit:
 	chimney_netlink_exit();
 err_debugfs_exit:
 	chimney_debugfs_exit();
+err_state_exit:
+	chimney_state_module_exit();
 	return err;
 }
 
@@ -38,6 +43,8 @@ static void __exit chimney_exit(void)
 	rtnl_link_unregister(&chimney_link_ops);
 	chimney_netlink_exit();
 	chimney_debugfs_exit();
+	/* Last: objects freed by the devices' teardown wait for RCU. */
+	chimney_state_module_exit();
 }
 
 module_init(chimney_init);

@@ -691,6 +691,8 @@ static int chimney_parse_list(struct chimney_parse *p, const struct nlattr *list
 	return 0;
 }
 
+static int chimney_req_fits(const struct chimney_req *req, struct netlink_ext_ack *extack);
+
 static int chimney_nl_state_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
@@ -731,6 +733,8 @@ static int chimney_nl_state_doit(struct sk_buff *skb, struct genl_info *info)
 	err = chimney_parse_list(&p, info->attrs[CHIMNEY_A_BLOCKS],
 				 CHIMNEY_LAYER_NEIGH, CHIMNEY_BLOCK_NO_PARENT);
 	rcu_read_unlock();
+	if (!err)
+		err = chimney_req_fits(req, extack);
 	if (err)
 		goto err_free;
 
@@ -932,22 +936,54 @@ static int chimney_put_block(struct sk_buff *msg, const struct chimney_block *b,
 	}
 }
 
-/* Upper bound of what chimney_put_block() writes, dependents nest included. */
-static size_t chimney_block_size(const struct chimney_block *b)
+/*
+ * Upper bound of what chimney_put_block() writes for a block with the state
+ * classes in has (&chimney_block.has bits), dependents nest included.
+ */
+static size_t chimney_block_size(const struct chimney_block *b, u8 has)
 {
 	size_t n = 2 * nla_total_size(0) + CHIMNEY_SMALL_ATTR +
-		   2 * nla_total_size_64bit(sizeof(u64)) + CHIMNEY_SMALL_ATTR;
+		   2 * nla_total_size_64bit(sizeof(u64)) + CHIMNEY_SMALL_ATTR +
+		   3 * nla_total_size(0);
 
 	switch (b->layer) {
 	case CHIMNEY_LAYER_NEIGH:
-		return n + 3 * nla_total_size(0) + 2 * nla_total_size(ETH_ALEN) +
-		       3 * CHIMNEY_SMALL_ATTR;
+		return n + 2 * nla_total_size(ETH_ALEN) + 3 * CHIMNEY_SMALL_ATTR;
 	case CHIMNEY_LAYER_PATH:
-		return n + 3 * nla_total_size(0) +
-		       2 * nla_total_size(sizeof(struct in6_addr)) + CHIMNEY_SMALL_ATTR;
+		return n + 2 * nla_total_size(sizeof(struct in6_addr)) + CHIMNEY_SMALL_ATTR;
 	default:
-		return n + 3 * nla_total_size(0) + CHIMNEY_TCP_A_MAX * CHIMNEY_SMALL_ATTR;
+		/* Every TCP attribute is at most 32 bits. */
+		if (has & CHIMNEY_HAS_CONST)
+			n += (CHIMNEY_TCP_A_HASH_VALUE - CHIMNEY_TCP_A_CONST_FLAGS + 1) *
+			     CHIMNEY_SMALL_ATTR;
+		if (has & CHIMNEY_HAS_CACHED)
+			n += (CHIMNEY_TCP_A_USER_PRIORITY - CHIMNEY_TCP_A_CACHED_FLAGS + 1) *
+			     CHIMNEY_SMALL_ATTR;
+		if (has & CHIMNEY_HAS_DELEGATED)
+			n += (CHIMNEY_TCP_A_MAX - CHIMNEY_TCP_A_STATE + 1) * CHIMNEY_SMALL_ATTR;
+		return n;
 	}
+}
+
+/*
+ * The completion of a request nests all its blocks in one attribute, whose
+ * length is 16 bits: refuse a request whose completion could not fit, rather
+ * than complete it with a truncated attribute.
+ */
+static int chimney_req_fits(const struct chimney_req *req, struct netlink_ext_ack *extack)
+{
+	bool state = req->cmd == CHIMNEY_CMD_QUERY || req->cmd == CHIMNEY_CMD_TERMINATE;
+	size_t size = nla_total_size(0);
+	unsigned int i;
+
+	for (i = 0; i < req->nblocks; i++)
+		size += chimney_block_size(&req->blocks[i],
+					   state ? CHIMNEY_HAS_DELEGATED : req->blocks[i].has);
+	if (size <= U16_MAX)
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "Too many blocks: the completion would not fit in one netlink attribute (64 KiB)");
+	return -E2BIG;
 }
 
 static int chimney_put_blocks(struct sk_buff *msg, const struct chimney_req *req,
@@ -972,6 +1008,9 @@ static int chimney_put_blocks(struct sk_buff *msg, const struct chimney_req *req
 			return err;
 		nla_nest_end(msg, n);
 	}
+	/* Never a truncated length (chimney_req_fits() should see to it). */
+	if (WARN_ON_ONCE(skb_tail_pointer(msg) - (unsigned char *)list > U16_MAX))
+		return -EMSGSIZE;
 	nla_nest_end(msg, list);
 	return 0;
 }
@@ -1044,7 +1083,7 @@ void chimney_notify_complete(struct chimney_dev *cdev, const struct chimney_req 
 	trace_chimney_complete(cdev, req);
 	for (i = 0; i < req->nblocks; i++) {
 		trace_chimney_block(cdev, req, i);
-		size += chimney_block_size(&req->blocks[i]);
+		size += chimney_block_size(&req->blocks[i], req->blocks[i].has);
 	}
 	cmd = CHIMNEY_CMD_INITIATE_COMPLETE + req->cmd - CHIMNEY_CMD_INITIATE;
 	msg = chimney_notify_new(cdev, size, cmd, &hdr);

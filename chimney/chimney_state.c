@@ -57,6 +57,46 @@ int chimney_state_init(struct chimney_dev *cdev)
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_state_init);
 
+/*
+ * Connections are the bulk of the memory: a cache of their exact size
+ * keeps one well under the kmalloc-512 it would round up to.
+ */
+static struct kmem_cache *chimney_conn_cache;
+
+/**
+ * chimney_state_module_init() - create the connections' slab cache
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int chimney_state_module_init(void)
+{
+	chimney_conn_cache = KMEM_CACHE(chimney_conn, 0);
+	return chimney_conn_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * chimney_state_module_exit() - destroy it, once every object is freed
+ */
+void chimney_state_module_exit(void)
+{
+	rcu_barrier();
+	kmem_cache_destroy(chimney_conn_cache);
+}
+
+static void chimney_obj_release(struct chimney_obj *obj)
+{
+	if (obj->layer == CHIMNEY_LAYER_TCP)
+		kmem_cache_free(chimney_conn_cache,
+				container_of(obj, struct chimney_conn, obj));
+	else
+		kfree(obj);
+}
+
+static void chimney_obj_free_rcu(struct rcu_head *rcu)
+{
+	chimney_obj_release(container_of(rcu, struct chimney_obj, rcu));
+}
+
 /**
  * chimney_obj_free() - free an unpublished object after an RCU grace period
  * @obj: the object
@@ -69,7 +109,7 @@ void chimney_obj_free(struct chimney_obj *obj)
 		WARN_ON_ONCE(!list_empty(&conn->sends) || !list_empty(&conn->recvs));
 	}
 	trace_chimney_obj(obj, CHIMNEY_TRACE_OBJ_FREE, obj->flags);
-	kfree_rcu(obj, rcu);
+	call_rcu(&obj->rcu, chimney_obj_free_rcu);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_obj_free);
 
@@ -149,7 +189,7 @@ static struct chimney_obj *chimney_obj_alloc(u8 layer)
 	case CHIMNEY_LAYER_PATH:
 		return kzalloc(sizeof(struct chimney_path), GFP_KERNEL);
 	default:
-		conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+		conn = kmem_cache_zalloc(chimney_conn_cache, GFP_KERNEL);
 		if (!conn)
 			return NULL;
 		INIT_LIST_HEAD(&conn->sends);
@@ -202,7 +242,7 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 	/* Reserve the index, link the complete object, then publish it. */
 	err = xa_alloc(&cdev->objs, &id, NULL, xa_limit_32b, GFP_KERNEL);
 	if (err) {
-		kfree(obj);
+		chimney_obj_release(obj);
 		return ERR_PTR(err == -EBUSY ? -EBUSY : -ENOMEM);
 	}
 	obj->id = id;

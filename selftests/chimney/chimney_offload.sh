@@ -298,6 +298,13 @@ err=$(ctl initiate chim0 req 53 $NEIGH $PATH4 tcp new host 1 lport 1 rport 2 mss
 check "connection in CLOSED state rejected with extack" grep -q 'never offloaded' <<<"$err"
 err=$(ctl initiate chim0 req 54 $NEIGH $PATH4 $(tcp_new 0x71 5001 prio 9) 2>&1)
 check "out-of-range UserPriority rejected by the policy" [ -n "$err" ]
+many=
+for i in $(seq 1 300); do
+	many+=" tcp new host $i lport $i rport 80 mss 1460 state established"
+done
+err=$(ctl initiate chim0 req 55 $NEIGH $PATH4 $many 2>&1)
+check "a tree whose completion would pass 64 KiB: E2BIG with extack" \
+	grep -q 'completion would not fit' <<<"$err"
 check "rejected requests changed nothing" [ "$(obj_count chim0)" = "$before" ]
 
 # --- privileges and namespaces -----------------------------------------------

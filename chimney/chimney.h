@@ -358,8 +358,8 @@ struct chimney_offload_stats {
  * @journal: the notifications sent, oldest first, for replay; protected by
  *	@lock, like @journal_bytes and @journal_first
  * @journal_bytes: memory held by @journal
- * @journal_first: every notification from this sequence number on that
- *	could be built is in @journal
+ * @journal_first: every notification from this sequence number on is in
+ *	@journal
  */
 struct chimney_dev {
 	struct net_device *netdev;

@@ -8,7 +8,8 @@
  * for the notifications from the first one it missed (CHIMNEY_CMD_NOTIFY_GET
  * with CHIMNEY_A_SEQ) and gets them again, exactly as they were sent; if
  * they are no longer all in the journal it is told so (ERANGE) and
- * resynchronises by dumping the objects. No completion is lost silently.
+ * resynchronises by dumping the objects; so too when a notification could
+ * not be built at all. No completion is lost silently.
  */
 #include <linux/module.h>
 #include <linux/slab.h>

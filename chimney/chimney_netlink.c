@@ -1064,6 +1064,8 @@ static void chimney_notify_failed(struct chimney_dev *cdev, struct sk_buff *msg,
 		nlmsg_free(msg);
 		cdev->stats.notify_lost++;
 	}
+	/* Not in the journal either: a replay across it must fail. */
+	cdev->journal_first = cdev->seq;
 	genl_set_err(&chimney_genl_family, dev_net(cdev->netdev), 0, group, -ENOBUFS);
 }
 

@@ -79,9 +79,19 @@ static void chimney_dev_uninit(struct net_device *dev)
 	chimney_state_destroy(cdev);
 	chimney_journal_destroy(cdev);
 	chimney_debugfs_dev_exit(cdev);
-	mutex_destroy(&cdev->lock);
 	ida_free(&chimney_ida, cdev->id);
 	free_percpu(dev->lstats);
+}
+
+/*
+ * After the last reference: a netlink request that still held one may have
+ * taken the lock after ndo_uninit (it then found the device dead).
+ */
+static void chimney_dev_destruct(struct net_device *dev)
+{
+	struct chimney_dev *cdev = netdev_priv(dev);
+
+	mutex_destroy(&cdev->lock);
 }
 
 static int chimney_dev_open(struct net_device *dev)
@@ -136,6 +146,7 @@ VISIBLE_IF_KUNIT void chimney_dev_setup(struct net_device *dev)
 	dev->netdev_ops = &chimney_netdev_ops;
 	dev->ethtool_ops = &chimney_ethtool_ops;
 	dev->needs_free_netdev = true;
+	dev->priv_destructor = chimney_dev_destruct;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->features |= NETIF_F_LLTX;

@@ -334,6 +334,13 @@ struct chimney_offload_stats {
 	u32 established[2];
 };
 
+/* The adapter-wide status the target indicated last (section 3.11). */
+enum chimney_adapter_state {
+	CHIMNEY_ADAPTER_RUNNING,
+	CHIMNEY_ADAPTER_PAUSED,
+	CHIMNEY_ADAPTER_UPLOAD_ALL,
+};
+
 /**
  * struct chimney_dev - per-netdevice private data of one offload target
  * @netdev: the netdevice this target is attached to
@@ -354,6 +361,9 @@ struct chimney_offload_stats {
  * @latency_ms: how long the virtual hardware takes for a request
  * @corrupt: the whole device's hardware state is corrupt
  * @fail_next: fail the next N new-offload blocks with RESOURCES
+ * @adapter: &enum chimney_adapter_state, what the target last indicated
+ * @resume_pending: indicate OFFLOAD_RESUME once the upload of everything
+ *	has completed
  * @debugfs: the device's debugfs directory
  * @journal: the notifications sent, oldest first, for replay; protected by
  *	@lock, like @journal_bytes and @journal_first
@@ -379,6 +389,8 @@ struct chimney_dev {
 	u32 latency_ms;
 	bool corrupt;
 	u32 fail_next;
+	u8 adapter;
+	bool resume_pending;
 	struct dentry *debugfs;
 	struct list_head journal;
 	size_t journal_bytes;
@@ -421,6 +433,7 @@ void chimney_offload_destroy(struct chimney_dev *cdev);
 void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req);
 int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    u8 cmd, u64 io_id, u32 len);
+int chimney_offload_indicate(struct chimney_dev *cdev, u32 status);
 
 /* chimney_netlink.c */
 int chimney_netlink_init(void);
@@ -432,6 +445,7 @@ void chimney_notify_tcp_event(struct chimney_dev *cdev,
 			      u32 info);
 void chimney_notify_io(struct chimney_dev *cdev, const struct chimney_obj *conn,
 		       u8 cmd, u64 io_id, u32 status, u32 bytes);
+void chimney_notify_status(struct chimney_dev *cdev, u32 status);
 
 /* chimney_journal.c */
 void chimney_journal_init(struct chimney_dev *cdev);

@@ -9,10 +9,14 @@
  *   corrupt_handle     write a handle: that object's state is corrupt
  *   latency_ms         how long the virtual hardware takes for a request
  *   fail_next_offload  fail the next N new-offload blocks with RESOURCES
+ *   indicate           write pause, upload_all or resume: the adapter-wide
+ *                      status indication (resume waits for the upload)
  *   objects            the offloaded objects, one a line (read-only)
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "chimney.h"
 
@@ -65,6 +69,40 @@ static const struct file_operations chimney_corrupt_handle_fops = {
 	.llseek = noop_llseek,
 };
 
+static ssize_t chimney_indicate_write(struct file *file, const char __user *ubuf,
+				      size_t count, loff_t *ppos)
+{
+	struct chimney_dev *cdev = file->private_data;
+	char buf[16];
+	u32 status;
+	int err;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (sysfs_streq(buf, "pause"))
+		status = CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE;
+	else if (sysfs_streq(buf, "upload_all"))
+		status = CHIMNEY_NDIS_STATUS_UPLOAD_ALL;
+	else if (sysfs_streq(buf, "resume"))
+		status = CHIMNEY_NDIS_STATUS_OFFLOAD_RESUME;
+	else
+		return -EINVAL;
+	mutex_lock(&cdev->lock);
+	err = cdev->dead ? -ENODEV : chimney_offload_indicate(cdev, status);
+	mutex_unlock(&cdev->lock);
+	return err ? err : count;
+}
+
+static const struct file_operations chimney_indicate_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = chimney_indicate_write,
+	.llseek = noop_llseek,
+};
+
 /**
  * chimney_debugfs_dev_init() - create the debugfs directory of a device
  * @cdev: the device
@@ -82,6 +120,7 @@ void chimney_debugfs_dev_init(struct chimney_dev *cdev)
 	debugfs_create_file("corrupt_handle", 0200, d, cdev, &chimney_corrupt_handle_fops);
 	debugfs_create_u32("latency_ms", 0600, d, &cdev->latency_ms);
 	debugfs_create_u32("fail_next_offload", 0600, d, &cdev->fail_next);
+	debugfs_create_file("indicate", 0200, d, cdev, &chimney_indicate_fops);
 	debugfs_create_file("objects", 0400, d, cdev, &chimney_objects_fops);
 }
 

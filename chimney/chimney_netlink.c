@@ -1015,6 +1015,8 @@ static int chimney_put_blocks(struct sk_buff *msg, const struct chimney_req *req
 	return 0;
 }
 
+static int chimney_put_caps(struct sk_buff *msg, struct chimney_dev *cdev);
+
 /* A notification of the device, with its next sequence number. */
 static struct sk_buff *chimney_notify_new(struct chimney_dev *cdev, size_t size,
 					  u8 cmd, void **hdr)
@@ -1158,7 +1160,49 @@ void chimney_notify_io(struct chimney_dev *cdev, const struct chimney_obj *conn,
 	chimney_notify_send(cdev, msg, hdr, CHIMNEY_MCGRP_COMPLETIONS_ID);
 }
 
+/**
+ * chimney_notify_status() - NdisMIndicateStatusEx for the whole adapter
+ * @cdev: the device; its lock must be held
+ * @status: CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE, _UPLOAD_ALL or _OFFLOAD_RESUME;
+ *	a resume carries the capabilities, which may have changed
+ */
+void chimney_notify_status(struct chimney_dev *cdev, u32 status)
+{
+	size_t size = CHIMNEY_SMALL_ATTR + nla_total_size(0) + 8 * CHIMNEY_SMALL_ATTR;
+	struct sk_buff *msg;
+	void *hdr;
+
+	cdev->stats.events++;
+	msg = chimney_notify_new(cdev, size, CHIMNEY_CMD_STATUS_INDICATE, &hdr);
+	if (!msg || nla_put_u32(msg, CHIMNEY_A_STATUS, status) ||
+	    (status == CHIMNEY_NDIS_STATUS_OFFLOAD_RESUME && chimney_put_caps(msg, cdev))) {
+		chimney_notify_failed(cdev, msg, CHIMNEY_MCGRP_EVENTS_ID);
+		return;
+	}
+	chimney_notify_send(cdev, msg, hdr, CHIMNEY_MCGRP_EVENTS_ID);
+}
+
 /* ---- devices ---- */
+
+/* NDIS_TCP_CONNECTION_OFFLOAD: device replies and OFFLOAD_RESUME. */
+static int chimney_put_caps(struct sk_buff *msg, struct chimney_dev *cdev)
+{
+	struct nlattr *n = nla_nest_start(msg, CHIMNEY_A_CAPS);
+
+	if (!n ||
+	    nla_put_u32(msg, CHIMNEY_CAPS_A_ENCAPSULATION, cdev->params.encapsulation) ||
+	    nla_put_u8(msg, CHIMNEY_CAPS_A_SUPPORT_IPV4, 1) ||
+	    nla_put_u8(msg, CHIMNEY_CAPS_A_SUPPORT_IPV6, 1) ||
+	    nla_put_u8(msg, CHIMNEY_CAPS_A_SUPPORT_IPV6_EXTENSION_HEADERS, 0) ||
+	    nla_put_u8(msg, CHIMNEY_CAPS_A_SUPPORT_SACK, 0) ||
+	    nla_put_u32(msg, CHIMNEY_CAPS_A_CONGESTION_ALGORITHM, 0) ||
+	    nla_put_u32(msg, CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY,
+			READ_ONCE(cdev->capacity)) ||
+	    nla_put_u32(msg, CHIMNEY_CAPS_A_FLAGS, 0))
+		return -EMSGSIZE;
+	nla_nest_end(msg, n);
+	return 0;
+}
 
 static int chimney_put_dev(struct sk_buff *msg, struct chimney_dev *cdev)
 {
@@ -1182,19 +1226,8 @@ static int chimney_put_dev(struct sk_buff *msg, struct chimney_dev *cdev)
 	if (nla_put_u32(msg, CHIMNEY_A_PENDING, pending))
 		return -EMSGSIZE;
 
-	n = nla_nest_start(msg, CHIMNEY_A_CAPS);
-	if (!n ||
-	    nla_put_u32(msg, CHIMNEY_CAPS_A_ENCAPSULATION, pa->encapsulation) ||
-	    nla_put_u8(msg, CHIMNEY_CAPS_A_SUPPORT_IPV4, 1) ||
-	    nla_put_u8(msg, CHIMNEY_CAPS_A_SUPPORT_IPV6, 1) ||
-	    nla_put_u8(msg, CHIMNEY_CAPS_A_SUPPORT_IPV6_EXTENSION_HEADERS, 0) ||
-	    nla_put_u8(msg, CHIMNEY_CAPS_A_SUPPORT_SACK, 0) ||
-	    nla_put_u32(msg, CHIMNEY_CAPS_A_CONGESTION_ALGORITHM, 0) ||
-	    nla_put_u32(msg, CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY,
-			READ_ONCE(cdev->capacity)) ||
-	    nla_put_u32(msg, CHIMNEY_CAPS_A_FLAGS, 0))
+	if (chimney_put_caps(msg, cdev))
 		return -EMSGSIZE;
-	nla_nest_end(msg, n);
 
 	n = nla_nest_start(msg, CHIMNEY_A_PARAMS);
 	if (!n ||

@@ -432,6 +432,48 @@ static void chimney_terminate(struct chimney_dev *cdev, struct chimney_req *req)
 	chimney_req_mark_failed(req);
 }
 
+static bool chimney_offload_empty(const struct chimney_dev *cdev)
+{
+	return !cdev->count[CHIMNEY_LAYER_NEIGH] && !cdev->count[CHIMNEY_LAYER_PATH] &&
+	       !cdev->count[CHIMNEY_LAYER_TCP];
+}
+
+/**
+ * chimney_offload_indicate() - an adapter-wide status indication (3.11)
+ * @cdev: the device; its lock must be held
+ * @status: CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE: the host should offload
+ *	nothing new (what still arrives is processed, R53);
+ *	CHIMNEY_NDIS_STATUS_UPLOAD_ALL: the host should terminate everything;
+ *	CHIMNEY_NDIS_STATUS_OFFLOAD_RESUME: offload again, sent only once an
+ *	upload of everything has completed (R52), until then it is pending
+ *
+ * Return: 0, or -EINVAL for another status.
+ */
+int chimney_offload_indicate(struct chimney_dev *cdev, u32 status)
+{
+	lockdep_assert_held(&cdev->lock);
+	switch (status) {
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE:
+		cdev->adapter = CHIMNEY_ADAPTER_PAUSED;
+		break;
+	case CHIMNEY_NDIS_STATUS_UPLOAD_ALL:
+		cdev->adapter = CHIMNEY_ADAPTER_UPLOAD_ALL;
+		break;
+	case CHIMNEY_NDIS_STATUS_OFFLOAD_RESUME:
+		if (cdev->adapter == CHIMNEY_ADAPTER_UPLOAD_ALL && !chimney_offload_empty(cdev)) {
+			cdev->resume_pending = true;
+			return 0;
+		}
+		cdev->resume_pending = false;
+		cdev->adapter = CHIMNEY_ADAPTER_RUNNING;
+		break;
+	default:
+		return -EINVAL;
+	}
+	chimney_notify_status(cdev, status);
+	return 0;
+}
+
 static void chimney_process(struct chimney_dev *cdev, struct chimney_req *req)
 {
 	unsigned int i;
@@ -471,6 +513,8 @@ static void chimney_process(struct chimney_dev *cdev, struct chimney_req *req)
 		}
 	}
 	chimney_req_events(cdev, req);
+	if (cdev->resume_pending && chimney_offload_empty(cdev))
+		chimney_offload_indicate(cdev, CHIMNEY_NDIS_STATUS_OFFLOAD_RESUME);
 }
 
 static struct chimney_req *chimney_next_req(struct chimney_dev *cdev,
@@ -557,6 +601,9 @@ int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 	struct chimney_io *io;
 
 	lockdep_assert_held(&cdev->lock);
+	/* While everything is being uploaded: UPLOAD_IN_PROGRESS (3.11). */
+	if (cdev->adapter == CHIMNEY_ADAPTER_UPLOAD_ALL)
+		flags |= BIT(CHIMNEY_OBJ_RETRIEVE_BIT);
 	if (flags & (BIT(CHIMNEY_OBJ_ABORTED_BIT) | BIT(CHIMNEY_OBJ_RETRIEVE_BIT))) {
 		u32 status = flags & BIT(CHIMNEY_OBJ_ABORTED_BIT) ?
 			     CHIMNEY_NDIS_STATUS_REQUEST_ABORTED :

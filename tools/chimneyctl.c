@@ -132,6 +132,7 @@ static const char *const cmd_names[] = {
 	[CHIMNEY_CMD_SEND_COMPLETE] = "send-complete",
 	[CHIMNEY_CMD_RECEIVE_COMPLETE] = "receive-complete",
 	[CHIMNEY_CMD_TCP_EVENT] = "tcp-event",
+	[CHIMNEY_CMD_STATUS_INDICATE] = "status-indicate",
 };
 
 /* ---- netlink plumbing ---- */
@@ -579,6 +580,16 @@ static void print_notification(const struct nlmsghdr *nlh, struct notif *nt)
 		case CHIMNEY_A_BLOCKS:
 			blocks = a;
 			break;
+		case CHIMNEY_A_CAPS: {
+			const struct nlattr *c;
+
+			mnl_attr_for_each_nested(c, a)
+				if (mnl_attr_get_type(c) ==
+				    CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY)
+					print_kv_u64(&first, "capacity", mnl_attr_get_u32(c),
+						     false);
+			break;
+		}
 		}
 	}
 	if (ev_type == CHIMNEY_TCP_INDICATE_RETRIEVE) {

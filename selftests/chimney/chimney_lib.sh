@@ -230,6 +230,9 @@ mon_sequence()
 		send-complete|receive-complete)
 			t+=":$(field io "$line"):$(field status "$line")"
 			;;
+		status-indicate)
+			t+=":$(field status "$line")"
+			;;
 		esac
 		seq+=("$t")
 	done <<<"$(mon_since)"

@@ -283,6 +283,28 @@ echo 4096 >/sys/module/chimney/parameters/journal_kb
 ctl -w terminate chim0 req 84 neigh ref "$(obj_handle chim0 neigh)" >/dev/null
 N=
 
+# --- adapter-wide status indications (section 3.11) -------------------------
+
+mon_mark
+echo pause >"$DBG/indicate"
+out=$(ctl -w initiate chim0 req 90 $NEIGH $PATH4 $(tcp_new 0x90 9000))
+check "an initiate that arrives after OFFLOAD_PAUSE is still processed (R53)" \
+	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ]
+T1=$(obj_handle chim0 tcp)
+echo upload_all >"$DBG/indicate"
+ctl send chim0 handle "$T1" id 91 len 10
+echo resume >"$DBG/indicate"
+mon_wait 1 'send-complete'
+check "no OFFLOAD_RESUME while objects remain after UPLOAD_ALL (R52)" \
+	[ "$(mon_sequence)" = "status-indicate:OFFLOAD_PAUSE initiate-complete status-indicate:UPLOAD_ALL send-complete:91:UPLOAD_IN_PROGRESS" ]
+ctl -w terminate chim0 req 92 neigh ref "$(obj_handle chim0 neigh)" \
+	path ref "$(obj_handle chim0 path4)" tcp ref "$T1" >/dev/null
+mon_wait 1 'OFFLOAD_RESUME'
+check "OFFLOAD_RESUME, with the capabilities, once everything is terminated (R52)" \
+	[ "$(mon_sequence)" = "status-indicate:OFFLOAD_PAUSE initiate-complete status-indicate:UPLOAD_ALL send-complete:91:UPLOAD_IN_PROGRESS terminate-complete status-indicate:OFFLOAD_RESUME" ] &&
+	grep -q 'OFFLOAD_RESUME capacity 1000' <<<"$(mon_since)"
+check_fail "an unknown indication is refused" sh -c "echo bogus 2>/dev/null >$DBG/indicate"
+
 # --- rejected input changes nothing -----------------------------------------
 
 before=$(obj_count chim0)

@@ -23,6 +23,7 @@ mkdir -p "$ksft"
 cp "$src/tools/testing/selftests/lib.mk" "$ksft/"
 cp -r "$src/tools/testing/selftests/kselftest" "$ksft/"
 cp -r "$top/selftests/chimney" "$ksft/chimney"
+cp "$top/include/uapi/linux/chimney.h" "$ksft/chimney/"
 make -s -C "$ksft/chimney" KSFT="$ksft" all || exit 1
 
 cd "$top"

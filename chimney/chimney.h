@@ -15,6 +15,7 @@
 #include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/seqlock.h>
 #include <linux/netdevice.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -76,11 +77,14 @@ enum chimney_trace_obj {
  * @children: the objects one layer up; protected by &chimney_dev.lock
  * @sibling: entry in the parent's @children
  * @rcu: frees the object after readers are done
+ * @seq: lets readers under RCU copy the object's state whole while a
+ *	writer (holding &chimney_dev.lock) changes it in place
  */
 struct chimney_obj {
 	unsigned long flags;
 	u8 type;
 	u8 layer;
+	seqcount_mutex_t seq;
 	u32 id;
 	u32 gen;
 	u64 host_handle;

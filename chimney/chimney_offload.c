@@ -309,6 +309,8 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 			chimney_obj_relink(cdev, obj, p->obj);
 		if (!(b->has & CHIMNEY_HAS_CACHED))
 			continue;
+		/* Readers under RCU copy the state whole (chimney_obj_get_state). */
+		write_seqcount_begin(&obj->seq);
 		switch (obj->layer) {
 		case CHIMNEY_LAYER_NEIGH: {
 			struct chimney_neigh_state *st =
@@ -345,6 +347,7 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 			break;
 		}
 		}
+		write_seqcount_end(&obj->seq);
 	}
 	for (i = 0; i < req->nblocks; i++)
 		req->blocks[i].obj = NULL;

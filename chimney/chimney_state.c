@@ -222,6 +222,7 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 	obj->type = b->type;
 	obj->layer = b->layer;
 	obj->host_handle = b->host_handle;
+	seqcount_mutex_init(&obj->seq, &cdev->lock);
 	INIT_LIST_HEAD(&obj->children);
 	do {
 		obj->gen = atomic_inc_return(&chimney_gen);
@@ -336,20 +337,25 @@ bool chimney_obj_corrupt(struct chimney_dev *cdev, const struct chimney_obj *obj
  */
 void chimney_obj_get_state(const struct chimney_obj *obj, struct chimney_block *b)
 {
+	unsigned int seq;
+
 	b->type = obj->type;
 	b->layer = obj->layer;
 	b->handle = chimney_obj_handle(obj);
 	b->host_handle = obj->host_handle;
 	b->has = CHIMNEY_HAS_CONST | CHIMNEY_HAS_CACHED | CHIMNEY_HAS_DELEGATED;
-	switch (obj->layer) {
-	case CHIMNEY_LAYER_NEIGH:
-		b->st.neigh = container_of(obj, struct chimney_neigh, obj)->st;
-		break;
-	case CHIMNEY_LAYER_PATH:
-		b->st.path = container_of(obj, struct chimney_path, obj)->st;
-		break;
-	default:
-		b->st.tcp = container_of(obj, struct chimney_conn, obj)->st;
-		break;
-	}
+	do {
+		seq = read_seqcount_begin(&obj->seq);
+		switch (obj->layer) {
+		case CHIMNEY_LAYER_NEIGH:
+			b->st.neigh = container_of(obj, struct chimney_neigh, obj)->st;
+			break;
+		case CHIMNEY_LAYER_PATH:
+			b->st.path = container_of(obj, struct chimney_path, obj)->st;
+			break;
+		default:
+			b->st.tcp = container_of(obj, struct chimney_conn, obj)->st;
+			break;
+		}
+	} while (read_seqcount_retry(&obj->seq, seq));
 }

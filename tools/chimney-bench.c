@@ -453,6 +453,35 @@ static double run_tcp(uint8_t cmd, uint32_t n, uint32_t batch, const uint64_t *p
 	return now_us() - t0;
 }
 
+/* Dump the device's objects of one type; returns how many came. */
+static uint64_t dump_objects(uint8_t type)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg_start(buf, family, CHIMNEY_CMD_OBJ_GET, CHIMNEY_GENL_VERSION);
+	uint64_t n = 0;
+
+	nlh->nlmsg_flags |= NLM_F_DUMP;
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex);
+	mnl_attr_put_u8(nlh, CHIMNEY_A_OBJ_TYPE, type);
+	send_msg(nlh);
+	for (;;) {
+		int len = (int)mnl_socket_recvfrom(sk, rbuf, sizeof(rbuf));
+		struct nlmsghdr *r;
+
+		if (len < 0)
+			die("dump: %s", strerror(errno));
+		for (r = (void *)rbuf; mnl_nlmsg_ok(r, len); r = mnl_nlmsg_next(r, &len)) {
+			if (r->nlmsg_seq != seq)
+				continue;
+			if (r->nlmsg_type == NLMSG_DONE)
+				return n;
+			if (r->nlmsg_type == NLMSG_ERROR)
+				die("dump rejected");
+			n++;
+		}
+	}
+}
+
 static long slab_kb(void)
 {
 	char line[256];
@@ -547,6 +576,12 @@ int main(int argc, char **argv)
 	       "slab memory per offloaded connection",
 	       (slab_kb() - slab0) * 1024.0 / conns);
 	report("initiate, batched", t_init, conns, ref);
+	t = now_us();
+	if (dump_objects(CHIMNEY_TCP_OFFLOAD_STATE) != conns)
+		die("the dump did not return every connection");
+	t = now_us() - t;
+	printf("bench: %-44s %9.2f us/object, all %u\n", "dump of the TCP objects", t / conns,
+	       conns);
 	t = run_tcp(CHIMNEY_CMD_INVALIDATE, conns, batch, paths, npaths, st.handles);
 	report("invalidate, batched", t, conns, ref);
 	t = run_tcp(CHIMNEY_CMD_TERMINATE, conns, batch, paths, npaths, st.handles);

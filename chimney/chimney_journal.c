@@ -13,6 +13,7 @@
  */
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "chimney.h"
 
@@ -62,6 +63,7 @@ void chimney_journal_init(struct chimney_dev *cdev)
 	cdev->journal_bytes = 0;
 	cdev->journal_first = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_journal_init);
 
 /**
  * chimney_journal_add() - keep a copy of a notification being sent
@@ -99,6 +101,7 @@ void chimney_journal_add(struct chimney_dev *cdev, u64 seq, u8 cmd,
 	list_add_tail(&e->list, &cdev->journal);
 	cdev->journal_bytes += chimney_journal_cost(e);
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_journal_add);
 
 /**
  * chimney_journal_destroy() - free a device's journal
@@ -111,6 +114,7 @@ void chimney_journal_destroy(struct chimney_dev *cdev)
 		chimney_journal_evict(cdev);
 	mutex_unlock(&cdev->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_journal_destroy);
 
 /**
  * chimney_journal_put() - replay notifications into a dump

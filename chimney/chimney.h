@@ -475,6 +475,7 @@ void chimney_debugfs_dev_exit(struct chimney_dev *cdev);
 void chimney_dev_setup(struct net_device *dev);
 int chimney_dev_validate(struct nlattr *tb[], struct nlattr *data[],
 			 struct netlink_ext_ack *extack);
+void chimney_process(struct chimney_dev *cdev, struct chimney_req *req);
 #endif
 
 #endif /* _CHIMNEY_H */

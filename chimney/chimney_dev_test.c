@@ -11,12 +11,15 @@
 #include <linux/rtnetlink.h>
 
 #include "chimney.h"
+#include "chimney_test.h"
 
-struct chimney_dev_test_priv {
-	struct net_device *dev;
-};
-
-static int chimney_dev_test_init(struct kunit *test)
+/**
+ * chimney_test_dev_init() - a registered chimney device for one test case
+ * @test: the test; its priv becomes a &struct chimney_dev_test_priv
+ *
+ * Return: 0 or a negative errno.
+ */
+int chimney_test_dev_init(struct kunit *test)
 {
 	struct chimney_dev_test_priv *priv;
 	struct net_device *dev;
@@ -42,7 +45,11 @@ static int chimney_dev_test_init(struct kunit *test)
 	return 0;
 }
 
-static void chimney_dev_test_exit(struct kunit *test)
+/**
+ * chimney_test_dev_exit() - unregister (and so free) the test case's device
+ * @test: the test
+ */
+void chimney_test_dev_exit(struct kunit *test)
 {
 	struct chimney_dev_test_priv *priv = test->priv;
 
@@ -183,8 +190,8 @@ static struct kunit_case chimney_dev_test_cases[] = {
 
 static struct kunit_suite chimney_dev_test_suite = {
 	.name = "chimney_dev",
-	.init = chimney_dev_test_init,
-	.exit = chimney_dev_test_exit,
+	.init = chimney_test_dev_init,
+	.exit = chimney_test_dev_exit,
 	.test_cases = chimney_dev_test_cases,
 };
 

@@ -15,6 +15,7 @@
 #include <linux/etherdevice.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "chimney.h"
 #include "chimney_trace.h"
@@ -477,7 +478,13 @@ int chimney_offload_indicate(struct chimney_dev *cdev, u32 status)
 	return 0;
 }
 
-static void chimney_process(struct chimney_dev *cdev, struct chimney_req *req)
+/**
+ * chimney_process() - the virtual hardware processes one state request
+ * @cdev: the device; its lock must be held
+ * @req: the request; its blocks get their statuses, its completion and
+ *	events are sent
+ */
+VISIBLE_IF_KUNIT void chimney_process(struct chimney_dev *cdev, struct chimney_req *req)
 {
 	unsigned int i;
 
@@ -519,6 +526,7 @@ static void chimney_process(struct chimney_dev *cdev, struct chimney_req *req)
 	if (cdev->resume_pending && chimney_offload_empty(cdev))
 		chimney_offload_indicate(cdev, CHIMNEY_NDIS_STATUS_OFFLOAD_RESUME);
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_process);
 
 static struct chimney_req *chimney_next_req(struct chimney_dev *cdev,
 					    unsigned long *next)

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the rules of the state operations (section 3 of the
+ * specification), on a registered chimney device: requests are built as
+ * netlink would build them and handed to the virtual hardware directly.
+ */
+#include <kunit/test.h>
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+
+#include "chimney.h"
+#include "chimney_test.h"
+
+#define N	CHIMNEY_LAYER_NEIGH
+#define P	CHIMNEY_LAYER_PATH
+#define T	CHIMNEY_LAYER_TCP
+#define NONE	CHIMNEY_BLOCK_NO_PARENT
+
+struct chimney_test_block {
+	u8 layer;
+	u8 role;
+	u16 parent;
+	u64 handle;	/* of a referenced object */
+};
+
+static struct chimney_dev *chimney_test_cdev(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+
+	return netdev_priv(priv->dev);
+}
+
+/* A request of the given blocks, in traversal order, new ones complete. */
+static struct chimney_req *chimney_test_req(struct kunit *test, u8 cmd,
+					    const struct chimney_test_block *tb,
+					    unsigned int n)
+{
+	static const u8 types[] = {
+		[N] = CHIMNEY_NEIGHBOR_OFFLOAD_STATE,
+		[P] = CHIMNEY_IP4_OFFLOAD_STATE,
+		[T] = CHIMNEY_TCP_OFFLOAD_STATE,
+	};
+	struct chimney_req *req;
+	unsigned int i;
+
+	req = kunit_kzalloc(test, struct_size(req, blocks, n), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	req->cmd = cmd;
+	req->req_id = cmd;
+	req->nblocks = n;
+	for (i = 0; i < n; i++) {
+		struct chimney_block *b = &req->blocks[i];
+
+		b->layer = tb[i].layer;
+		b->role = tb[i].role;
+		b->parent = tb[i].parent;
+		b->type = types[b->layer];
+		b->handle = tb[i].handle;
+		if (b->role != CHIMNEY_ROLE_NEW)
+			continue;
+		b->host_handle = 0x100 + i;
+		b->has = CHIMNEY_HAS_CONST | CHIMNEY_HAS_CACHED | CHIMNEY_HAS_DELEGATED;
+		if (b->layer == P)
+			b->st.path.path_mtu = 1500;
+		if (b->layer == T) {
+			b->st.tcp.c.local_port = 1000 + i;
+			b->st.tcp.d.state = CHIMNEY_TCP_CONNECTION_ESTABLISHED;
+		}
+	}
+	return req;
+}
+
+static void chimney_test_process(struct kunit *test, struct chimney_req *req)
+{
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+
+	mutex_lock(&cdev->lock);
+	chimney_process(cdev, req);
+	mutex_unlock(&cdev->lock);
+}
+
+static void chimney_test_expect(struct kunit *test, const struct chimney_req *req,
+				const u32 *status)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nblocks; i++)
+		KUNIT_EXPECT_EQ_MSG(test, req->blocks[i].status, status[i], "block %u", i);
+}
+
+static const struct chimney_test_block chimney_test_tree[] = {
+	{ N, CHIMNEY_ROLE_NEW, NONE },
+	{ P, CHIMNEY_ROLE_NEW, 0 },
+	{ T, CHIMNEY_ROLE_NEW, 1 },
+	{ T, CHIMNEY_ROLE_NEW, 1 },
+};
+
+static const u32 chimney_test_all_ok[] = {
+	CHIMNEY_NDIS_STATUS_SUCCESS, CHIMNEY_NDIS_STATUS_SUCCESS,
+	CHIMNEY_NDIS_STATUS_SUCCESS, CHIMNEY_NDIS_STATUS_SUCCESS,
+};
+
+/* R2, R6, R7: a new tree succeeds and every object gets a handle. */
+static void chimney_offload_test_initiate(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_req *req;
+	unsigned int i;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 4);
+	chimney_test_process(test, req);
+	chimney_test_expect(test, req, chimney_test_all_ok);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_NE(test, req->blocks[i].handle, 0ULL);
+	KUNIT_EXPECT_EQ(test, cdev->count[T], 2U);
+	KUNIT_EXPECT_EQ(test, cdev->stats.initiates, 1ULL);
+}
+
+/* R6, R9, R17: a path whose MTU is too large; its connection is not tried. */
+static void chimney_offload_test_path_mtu(struct kunit *test)
+{
+	static const u32 want[] = {
+		CHIMNEY_NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS,
+		CHIMNEY_NDIS_STATUS_OFFLOAD_PATH_MTU,
+		CHIMNEY_NDIS_STATUS_FAILURE,
+	};
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_req *req;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 3);
+	req->blocks[1].st.path.path_mtu = CHIMNEY_MAX_PATH_MTU + 1;
+	chimney_test_process(test, req);
+	chimney_test_expect(test, req, want);
+	KUNIT_EXPECT_EQ(test, cdev->count[P], 0U);
+	KUNIT_EXPECT_EQ(test, cdev->count[T], 0U);
+}
+
+/* R15, R18: a source MAC address, and the connection capacity. */
+static void chimney_offload_test_resources(struct kunit *test)
+{
+	static const u32 want[] = {
+		CHIMNEY_NDIS_STATUS_SUCCESS,
+		CHIMNEY_NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS,
+		CHIMNEY_NDIS_STATUS_SUCCESS,
+		CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_ENTRIES,
+	};
+	static const u32 hw[] = { CHIMNEY_NDIS_STATUS_OFFLOAD_HW_ADDRESS_ENTRIES };
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_req *req;
+
+	cdev->capacity = 1;
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 4);
+	chimney_test_process(test, req);
+	chimney_test_expect(test, req, want);
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 1);
+	eth_broadcast_addr(req->blocks[0].st.neigh.dl_source_address);
+	chimney_test_process(test, req);
+	chimney_test_expect(test, req, hw);
+}
+
+/* R40, R41, R51: terminate returns delegated state and the objects go. */
+static void chimney_offload_test_terminate(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_test_block refs[4];
+	struct chimney_req *req;
+	unsigned int i;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 4);
+	chimney_test_process(test, req);
+	for (i = 0; i < 4; i++) {
+		refs[i] = chimney_test_tree[i];
+		refs[i].role = CHIMNEY_ROLE_REF;
+		refs[i].handle = req->blocks[i].handle;
+	}
+	req = chimney_test_req(test, CHIMNEY_CMD_TERMINATE, refs, 4);
+	chimney_test_process(test, req);
+	chimney_test_expect(test, req, chimney_test_all_ok);
+	KUNIT_EXPECT_EQ(test, req->blocks[2].has, CHIMNEY_HAS_DELEGATED);
+	KUNIT_EXPECT_EQ(test, req->blocks[2].st.tcp.d.state,
+			(u8)CHIMNEY_TCP_CONNECTION_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, cdev->count[N] + cdev->count[P] + cdev->count[T], 0U);
+	/* Their handles are stale now. */
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, chimney_obj_lookup(cdev, refs[2].handle));
+	rcu_read_unlock();
+}
+
+/* R36, R37: invalidate on corrupt hardware fails, then Retrieve and Abort. */
+static void chimney_offload_test_corrupt_invalidate(struct kunit *test)
+{
+	static const u32 fail[] = { CHIMNEY_NDIS_STATUS_FAILURE };
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_test_block ref = { N, CHIMNEY_ROLE_REF, NONE };
+	struct chimney_obj *conn;
+	struct chimney_req *req;
+	u64 events;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 4);
+	chimney_test_process(test, req);
+	ref.handle = req->blocks[0].handle;
+	/* It stays until a terminate: this test case makes none. */
+	rcu_read_lock();
+	conn = chimney_obj_lookup(cdev, req->blocks[2].handle);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, conn);
+	events = cdev->stats.events;
+	cdev->corrupt = true;
+	req = chimney_test_req(test, CHIMNEY_CMD_INVALIDATE, &ref, 1);
+	chimney_test_process(test, req);
+	cdev->corrupt = false;
+	chimney_test_expect(test, req, fail);
+	/* Two connections: a Retrieve and an Abort each. */
+	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 4ULL);
+	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->flags));
+	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &conn->flags));
+}
+
+static struct kunit_case chimney_offload_test_cases[] = {
+	KUNIT_CASE(chimney_offload_test_initiate),
+	KUNIT_CASE(chimney_offload_test_path_mtu),
+	KUNIT_CASE(chimney_offload_test_resources),
+	KUNIT_CASE(chimney_offload_test_terminate),
+	KUNIT_CASE(chimney_offload_test_corrupt_invalidate),
+	{}
+};
+
+static struct kunit_suite chimney_offload_test_suite = {
+	.name = "chimney_offload",
+	.init = chimney_test_dev_init,
+	.exit = chimney_test_dev_exit,
+	.test_cases = chimney_offload_test_cases,
+};
+
+kunit_test_suite(chimney_offload_test_suite);

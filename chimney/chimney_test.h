@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * chimney: what the KUnit suites of chimney_test.ko share: a registered
+ * chimney device per test case.
+ */
+#ifndef _CHIMNEY_TEST_H
+#define _CHIMNEY_TEST_H
+
+#include <kunit/test.h>
+
+struct chimney_dev_test_priv {
+	struct net_device *dev;
+};
+
+int chimney_test_dev_init(struct kunit *test);
+void chimney_test_dev_exit(struct kunit *test);
+
+#endif /* _CHIMNEY_TEST_H */

@@ -7,17 +7,16 @@
 #include <linux/slab.h>
 
 #include "chimney.h"
+#include "chimney_test.h"
 
 #define CHIMNEY_TEST_JOURNAL_LIMIT	(4096 * 1024)	/* journal_kb's default */
 
 static int chimney_journal_test_init(struct kunit *test)
 {
-	struct chimney_dev *cdev;
+	struct chimney_dev *cdev = chimney_test_bare_dev(test);
 
-	cdev = kunit_kzalloc(test, sizeof(*cdev), GFP_KERNEL);
 	if (!cdev)
 		return -ENOMEM;
-	mutex_init(&cdev->lock);
 	chimney_journal_init(cdev);
 	test->priv = cdev;
 	return 0;

@@ -612,10 +612,9 @@ int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 	struct chimney_io *io;
 
 	lockdep_assert_held(&cdev->lock);
-	/* While everything is being uploaded: UPLOAD_IN_PROGRESS (3.11). */
-	if (cdev->adapter == CHIMNEY_ADAPTER_UPLOAD_ALL)
-		flags |= BIT(CHIMNEY_OBJ_RETRIEVE_BIT);
-	if (flags & (BIT(CHIMNEY_OBJ_ABORTED_BIT) | BIT(CHIMNEY_OBJ_RETRIEVE_BIT))) {
+	/* Also while everything is being uploaded (3.11). */
+	if (cdev->adapter == CHIMNEY_ADAPTER_UPLOAD_ALL ||
+	    flags & (BIT(CHIMNEY_OBJ_ABORTED_BIT) | BIT(CHIMNEY_OBJ_RETRIEVE_BIT))) {
 		u32 status = flags & BIT(CHIMNEY_OBJ_ABORTED_BIT) ?
 			     CHIMNEY_NDIS_STATUS_REQUEST_ABORTED :
 			     CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS;

@@ -7,15 +7,14 @@
 #include <kunit/test.h>
 
 #include "chimney.h"
+#include "chimney_test.h"
 
 static int chimney_stats_test_init(struct kunit *test)
 {
-	struct chimney_dev *cdev;
+	struct chimney_dev *cdev = chimney_test_bare_dev(test);
 
-	cdev = kunit_kzalloc(test, sizeof(*cdev), GFP_KERNEL);
 	if (!cdev)
 		return -ENOMEM;
-	mutex_init(&cdev->lock);
 	chimney_state_init(cdev);
 	test->priv = cdev;
 	return 0;

@@ -1147,6 +1147,21 @@ static int cmd_dev_show(int argc, char **argv)
 	return nl_talk(&n, nlh, print_dev_cb, NULL) ? EXIT_REJECTED : 0;
 }
 
+/* A counter set of "dev set DEV clear SET", as enum chimney_stats_set. */
+static uint32_t stats_set_of(const char *v)
+{
+	static const struct { const char *name; uint32_t set; } sets[] = {
+		{ "tcp4", CHIMNEY_STATS_SET_TCP4 }, { "tcp6", CHIMNEY_STATS_SET_TCP6 },
+		{ "ip4", CHIMNEY_STATS_SET_IP4 }, { "ip6", CHIMNEY_STATS_SET_IP6 },
+		{ "all", CHIMNEY_STATS_SET_ALL },
+	};
+
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+		if (!strcmp(v, sets[i].name))
+			return sets[i].set;
+	usage_err("unknown counter set '%s'", v);
+}
+
 static int cmd_dev_set(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -1164,14 +1179,7 @@ static int cmd_dev_set(int argc, char **argv)
 	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "clear")) {
-			const char *v = argv[i + 1];
-
-			clear |= !strcmp(v, "tcp4") ? CHIMNEY_STATS_SET_TCP4 :
-				 !strcmp(v, "tcp6") ? CHIMNEY_STATS_SET_TCP6 :
-				 !strcmp(v, "ip4") ? CHIMNEY_STATS_SET_IP4 :
-				 !strcmp(v, "ip6") ? CHIMNEY_STATS_SET_IP6 :
-				 !strcmp(v, "all") ? CHIMNEY_STATS_SET_ALL :
-				 (usage_err("unknown counter set '%s'", v), 0);
+			clear |= stats_set_of(argv[i + 1]);
 		} else if (!strcmp(argv[i], "capacity")) {
 			nest = mnl_attr_nest_start(nlh, CHIMNEY_A_CAPS);
 			mnl_attr_put_u32(nlh, CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY,

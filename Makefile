@@ -33,13 +33,19 @@ endef
 
 TOOL		= $(BUILD)/tools/chimneyctl
 BENCH_TOOL	= $(BUILD)/tools/chimney-bench
+# ip(8) finds it with IP_LIB_DIR=$(BUILD)/ip: "ip link add ... type chimney peer ..."
+IP_PLUGIN	= $(BUILD)/ip/link_chimney.so
 TOOL_CFLAGS	= -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi
 
 .PHONY: all module module-debug tool deps demo check bench vm-shell clean
 
 all: module tool
 
-tool: deps $(TOOL) $(BENCH_TOOL)
+tool: deps $(TOOL) $(BENCH_TOOL) $(IP_PLUGIN)
+
+$(IP_PLUGIN): tools/ip/link_chimney.c include/uapi/linux/chimney.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_CFLAGS) -fPIC -shared -o $@ $<
 
 $(BUILD)/tools/%: tools/%.c include/uapi/linux/chimney.h
 	@mkdir -p $(dir $@)

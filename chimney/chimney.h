@@ -17,6 +17,9 @@
 #include <linux/mutex.h>
 #include <linux/seqlock.h>
 #include <linux/netdevice.h>
+#include <linux/rhashtable-types.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/genetlink.h>
@@ -180,27 +183,91 @@ struct chimney_path {
  * @list: entry in &chimney_conn.sends or .recvs
  * @io_id: the host's id of the request
  * @len: bytes to send, or size of the receive buffer
+ * @done: bytes acknowledged by the peer (send), or placed (receive)
+ * @flags: &enum chimney_io_flags, and CHIMNEY_IO_DISC_DATA
+ * @data: the bytes to send, or the receive buffer
  */
 struct chimney_io {
 	struct list_head list;
 	u64 io_id;
 	u32 len;
+	u32 done;
+	u32 flags;
+	u8 data[];
 };
+
+/* The data of a graceful disconnect, queued with the sends (internal). */
+#define CHIMNEY_IO_DISC_DATA	BIT(31)
+
+/**
+ * struct chimney_flow_key - what the receive path looks connections up by
+ * @local: the path's source address (IPv4: the first 4 bytes)
+ * @remote: the path's destination address
+ * @lport: local port, network byte order
+ * @rport: remote port, network byte order
+ * @v6: 1 for IPv6
+ *
+ * All of it is hashed: fill it with chimney_flow_key_init() first.
+ */
+struct chimney_flow_key {
+	struct in6_addr local;
+	struct in6_addr remote;
+	__be16 lport;
+	__be16 rport;
+	u32 v6;
+};
+
+/* Bits of &chimney_conn.dp: what the data path has done. */
+#define CHIMNEY_DP_FIN_RCVD	0	/* the peer's FIN is in sequence */
+#define CHIMNEY_DP_FIN_SENT	1	/* our FIN went out */
+#define CHIMNEY_DP_DISC_IND	2	/* TcpIndicateDisconnect was sent */
+#define CHIMNEY_DP_RST		3	/* reset: nothing is sent any more */
+#define CHIMNEY_DP_ACK_NOW	4	/* an ACK is owed at the end of input */
 
 /**
  * struct chimney_conn - an offloaded TCP connection
  * @obj: the object
- * @st: its constant, cached and delegated state
- * @sends: outstanding send requests, in posting order
+ * @st: its constant, cached and delegated state as readers see it; the
+ *	engine publishes @tcb into @st.d inside @obj.seq after each run
+ * @sends: outstanding send requests, in posting order; the unacknowledged
+ *	bytes start at the first one's @done, at SndUna
  * @recvs: outstanding receive requests, in posting order
+ * @disc: the outstanding disconnect request; its data, if any, is also the
+ *	last entry of @sends
+ * @cdev: the device
+ * @tcb: the delegated variables the engine keeps current
+ * @node: entry in &chimney_dev.flows
+ * @key: its key there
+ * @rcvq: bytes received in sequence and not yet placed, one skb a segment
+ * @timer: the retransmission timer
+ * @fired: entry in &chimney_dev.dp_fired once @timer has fired
+ * @rto: retransmission timeout, in ms
+ * @rcv_space: the receive window with nothing buffered
+ * @ts_delta: NicDelta of section 4.6
+ * @fin_seq: sequence number of our FIN, once sent
+ * @dp: CHIMNEY_DP_* bits
  *
- * @sends and @recvs are protected by &chimney_dev.lock.
+ * @sends, @recvs, @rcvq and the rest of the engine's state are protected
+ * by &chimney_dev.lock; @fired by &chimney_dev.dp_lock.
  */
 struct chimney_conn {
 	struct chimney_obj obj;
 	struct chimney_tcp_state st;
 	struct list_head sends;
 	struct list_head recvs;
+	struct chimney_io *disc;
+	struct chimney_dev *cdev;
+	struct chimney_tcp_delegated tcb;
+	struct rhash_head node;
+	struct chimney_flow_key key;
+	struct sk_buff_head rcvq;
+	struct timer_list timer;
+	struct list_head fired;
+	u32 rto;
+	u32 rcv_space;
+	u32 ts_delta;
+	u32 fin_seq;
+	unsigned long dp;
 };
 
 /* Roles of a block in a request tree (section 2.2 of the specification). */
@@ -374,6 +441,14 @@ enum chimney_adapter_state {
  * @journal_bytes: memory held by @journal
  * @journal_first: every notification from this sequence number on is in
  *	@journal
+ * @peer: the other end of the wire, if any; RTNL and RCU
+ * @flows: the offloaded TCP connections by &struct chimney_flow_key;
+ *	changed under @lock, looked up under RCU by the receive path
+ * @dp_rxq: received frames of offloaded connections, for @dp_work
+ * @dp_lock: protects @dp_fired
+ * @dp_fired: connections whose timer fired
+ * @dp_work: the TCP engine: runs @dp_rxq and @dp_fired under @lock
+ * @ip_id: the next IPv4 ID, of the upper half of the space (R61)
  */
 struct chimney_dev {
 	struct net_device *netdev;
@@ -399,6 +474,13 @@ struct chimney_dev {
 	struct list_head journal;
 	size_t journal_bytes;
 	u64 journal_first;
+	struct net_device __rcu *peer;
+	struct rhashtable flows;
+	struct sk_buff_head dp_rxq;
+	spinlock_t dp_lock; /* protects dp_fired */
+	struct list_head dp_fired;
+	struct work_struct dp_work;
+	u16 ip_id;
 };
 
 extern struct rtnl_link_ops chimney_link_ops;
@@ -431,12 +513,81 @@ void chimney_obj_get_state(const struct chimney_obj *obj,
 			   struct chimney_block *b);
 int chimney_layer_of_type(u8 type);
 
+struct chimney_conn *chimney_flow_lookup(struct chimney_dev *cdev,
+					 const struct chimney_flow_key *key);
+void chimney_flow_key_init(struct chimney_flow_key *key, bool v6,
+			   const struct in6_addr *local,
+			   const struct in6_addr *remote, u16 lport, u16 rport);
+
+/* chimney_datapath.c */
+void chimney_dp_init(struct chimney_dev *cdev);
+void chimney_dp_destroy(struct chimney_dev *cdev);
+void chimney_dp_rx(struct chimney_dev *cdev, struct sk_buff *skb);
+int chimney_dp_xmit(struct chimney_dev *cdev, struct sk_buff *skb);
+int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
+			    u32 seq, u8 tcp_flags, u32 len);
+
+/**
+ * struct chimney_seg - a parsed TCP segment of an offloaded connection
+ * @seq: its sequence number
+ * @ack: its acknowledgment number
+ * @len: payload bytes
+ * @win: window field, not scaled
+ * @flags: TCP flags (the 13th byte of the header)
+ * @has_ts: it carries the timestamp option
+ * @tsval: TSval of the option
+ * @tsecr: TSecr of the option
+ */
+struct chimney_seg {
+	u32 seq;
+	u32 ack;
+	u32 len;
+	u16 win;
+	u8 flags;
+	bool has_ts;
+	u32 tsval;
+	u32 tsecr;
+};
+
+/**
+ * struct chimney_pkt - where the parts of a received segment are
+ * @key: its connection, as seen from the receiving end
+ * @seg: the TCP header's fields
+ * @thoff: offset of the TCP header from skb->data
+ * @doff: offset of the payload from skb->data
+ * @vid: VLAN ID of its tag
+ * @tagged: it came with a VLAN tag
+ */
+struct chimney_pkt {
+	struct chimney_flow_key key;
+	struct chimney_seg seg;
+	unsigned int thoff;
+	unsigned int doff;
+	u16 vid;
+	bool tagged;
+};
+
+/* chimney_tcp.c */
+void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn);
+void chimney_tcp_conn_stop(struct chimney_dev *cdev, struct chimney_conn *conn);
+void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,
+		       struct sk_buff *skb, const struct chimney_seg *seg);
+void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn);
+void chimney_tcp_push(struct chimney_dev *cdev, struct chimney_conn *conn);
+void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
+			    struct chimney_io *io);
+void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn,
+		       u32 status);
+u32 chimney_tcp_now(void);
+u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to,
+			  u32 len);
+
 /* chimney_offload.c */
 void chimney_offload_init(struct chimney_dev *cdev);
 void chimney_offload_destroy(struct chimney_dev *cdev);
 void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req);
 int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
-			    u8 cmd, u64 io_id, u32 len);
+			    u8 cmd, struct chimney_io *io);
 int chimney_offload_indicate(struct chimney_dev *cdev, u32 status);
 
 /* chimney_netlink.c */
@@ -448,7 +599,8 @@ void chimney_notify_tcp_event(struct chimney_dev *cdev,
 			      const struct chimney_obj *conn, u32 type,
 			      u32 info);
 void chimney_notify_io(struct chimney_dev *cdev, const struct chimney_obj *conn,
-		       u8 cmd, u64 io_id, u32 status, u32 bytes);
+		       u8 cmd, u64 io_id, u32 status, u32 bytes,
+		       const void *data);
 void chimney_notify_status(struct chimney_dev *cdev, u32 status);
 
 /* chimney_journal.c */
@@ -472,6 +624,10 @@ void chimney_debugfs_dev_init(struct chimney_dev *cdev);
 void chimney_debugfs_dev_exit(struct chimney_dev *cdev);
 
 #if IS_ENABLED(CONFIG_KUNIT)
+int chimney_dp_parse(struct sk_buff *skb, struct chimney_pkt *pkt);
+bool chimney_dp_csum_ok(struct sk_buff *skb, const struct chimney_pkt *pkt);
+struct sk_buff *chimney_dp_build(struct chimney_dev *cdev, struct chimney_conn *conn,
+				 u32 seq, u8 tcp_flags, u32 len);
 void chimney_dev_setup(struct net_device *dev);
 int chimney_dev_validate(struct nlattr *tb[], struct nlattr *data[],
 			 struct netlink_ext_ack *extack);

@@ -3,8 +3,11 @@
  * chimney: the netdevice of an offload target.
  *
  * rtnl_link_ops and net_device_ops (ethtool_ops are in chimney_ethtool.c),
- * and the life of the offload target that each device is. Until the wire of the data path
- * exists, every transmitted frame is counted and dropped, as on dummy.
+ * and the life of the offload target that each device is. A device made
+ * with a peer ("ip link add A type chimney peer name B") is one end of a
+ * wire, as veth is: what the host stack transmits on one end is received
+ * by the other (chimney_datapath.c). Without a peer, every transmitted
+ * frame is counted and dropped, as on dummy.
  */
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
@@ -50,6 +53,7 @@ static int chimney_dev_init(struct net_device *dev)
 	if (err)
 		goto err_free_id;
 	chimney_offload_init(cdev);
+	chimney_dp_init(cdev);
 	chimney_journal_init(cdev);
 	cdev->capacity = CHIMNEY_DEFAULT_CAPACITY;
 	chimney_params_default(&cdev->params);
@@ -77,6 +81,7 @@ static void chimney_dev_uninit(struct net_device *dev)
 	mutex_unlock(&cdev->lock);
 	chimney_offload_destroy(cdev);
 	chimney_state_destroy(cdev);
+	chimney_dp_destroy(cdev);
 	chimney_journal_destroy(cdev);
 	chimney_debugfs_dev_exit(cdev);
 	ida_free(&chimney_ida, cdev->id);
@@ -108,10 +113,33 @@ static int chimney_dev_stop(struct net_device *dev)
 
 static netdev_tx_t chimney_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 {
+	struct chimney_dev *cdev = netdev_priv(dev);
+	struct net_device *peer;
+
 	dev_lstats_add(dev, skb->len);
 	skb_tx_timestamp(skb);
-	dev_kfree_skb(skb);
+	rcu_read_lock();
+	peer = rcu_dereference(cdev->peer);
+	if (peer)
+		chimney_dp_rx(netdev_priv(peer), skb);
+	else
+		dev_kfree_skb(skb);
+	rcu_read_unlock();
 	return NETDEV_TX_OK;
+}
+
+static int chimney_dev_get_iflink(const struct net_device *dev)
+{
+	struct chimney_dev *cdev = netdev_priv(dev);
+	struct net_device *peer;
+	int iflink;
+
+	rcu_read_lock();
+	peer = rcu_dereference(cdev->peer);
+	/* Without a peer the device is its own link, as on dummy. */
+	iflink = peer ? peer->ifindex : dev->ifindex;
+	rcu_read_unlock();
+	return iflink;
 }
 
 static void chimney_dev_get_stats64(struct net_device *dev,
@@ -129,6 +157,7 @@ static const struct net_device_ops chimney_netdev_ops = {
 	.ndo_get_stats64	= chimney_dev_get_stats64,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_get_iflink		= chimney_dev_get_iflink,
 };
 
 /**
@@ -162,7 +191,7 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_dev_setup);
 /**
  * chimney_dev_validate() - check the attributes of a new chimney link
  * @tb: the IFLA_* attributes of the request
- * @data: the IFLA_INFO_DATA attributes (none are defined yet)
+ * @data: the IFLA_INFO_DATA attributes (&enum chimney_link_attr)
  * @extack: where a rejection is explained
  *
  * Return: 0 if the link may be created, a negative errno otherwise.
@@ -187,10 +216,109 @@ VISIBLE_IF_KUNIT int chimney_dev_validate(struct nlattr *tb[],
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_dev_validate);
 
+/*
+ * Create the peer first, then this end, then tie them together, as veth
+ * does. The peer may be created in another namespace (its IFLA_NET_NS_*).
+ */
+static int chimney_dev_newlink(struct net *src_net, struct net_device *dev,
+			       struct nlattr *tb[], struct nlattr *data[],
+			       struct netlink_ext_ack *extack)
+{
+	struct chimney_dev *cdev = netdev_priv(dev);
+	struct nlattr *peer_tb[IFLA_MAX + 1];
+	unsigned char name_assign_type;
+	struct ifinfomsg *ifmp;
+	struct net_device *peer;
+	char ifname[IFNAMSIZ];
+	struct net *net;
+	int err;
+
+	if (!data || !data[CHIMNEY_LINK_A_PEER])
+		return register_netdevice(dev);
+
+	ifmp = nla_data(data[CHIMNEY_LINK_A_PEER]);
+	err = rtnl_nla_parse_ifinfomsg(peer_tb, data[CHIMNEY_LINK_A_PEER], extack);
+	if (err < 0)
+		return err;
+	err = chimney_dev_validate(peer_tb, NULL, extack);
+	if (err < 0)
+		return err;
+	if (peer_tb[IFLA_IFNAME]) {
+		nla_strscpy(ifname, peer_tb[IFLA_IFNAME], IFNAMSIZ);
+		name_assign_type = NET_NAME_USER;
+	} else {
+		snprintf(ifname, IFNAMSIZ, CHIMNEY_DRV_NAME "%%d");
+		name_assign_type = NET_NAME_ENUM;
+	}
+	net = rtnl_link_get_net(src_net, peer_tb);
+	if (IS_ERR(net))
+		return PTR_ERR(net);
+	peer = rtnl_create_link(net, ifname, name_assign_type, &chimney_link_ops,
+				peer_tb, extack);
+	if (IS_ERR(peer)) {
+		put_net(net);
+		return PTR_ERR(peer);
+	}
+	if (ifmp->ifi_index)
+		peer->ifindex = ifmp->ifi_index;
+	err = register_netdevice(peer);
+	put_net(net);
+	if (err < 0)
+		goto err_free_peer;
+	err = rtnl_configure_link(peer, ifmp, 0, NULL);
+	if (err < 0)
+		goto err_unregister_peer;
+
+	err = register_netdevice(dev);
+	if (err < 0)
+		goto err_unregister_peer;
+	rcu_assign_pointer(cdev->peer, peer);
+	rcu_assign_pointer(((struct chimney_dev *)netdev_priv(peer))->peer, dev);
+	return 0;
+
+err_unregister_peer:
+	unregister_netdevice(peer);
+	return err;
+err_free_peer:
+	free_netdev(peer);
+	return err;
+}
+
+/* Both ends go together; the core waits a grace period before freeing. */
+static void chimney_dev_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct chimney_dev *cdev = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(cdev->peer);
+
+	RCU_INIT_POINTER(cdev->peer, NULL);
+	unregister_netdevice_queue(dev, head);
+	if (peer) {
+		RCU_INIT_POINTER(((struct chimney_dev *)netdev_priv(peer))->peer, NULL);
+		unregister_netdevice_queue(peer, head);
+	}
+}
+
+static struct net *chimney_dev_get_link_net(const struct net_device *dev)
+{
+	struct chimney_dev *cdev = netdev_priv(dev);
+	struct net_device *peer = rtnl_dereference(cdev->peer);
+
+	return peer ? dev_net(peer) : dev_net(dev);
+}
+
+static const struct nla_policy chimney_link_policy[CHIMNEY_LINK_A_MAX + 1] = {
+	[CHIMNEY_LINK_A_PEER]	= { .len = sizeof(struct ifinfomsg) },
+};
+
 struct rtnl_link_ops chimney_link_ops __read_mostly = {
 	.kind		= CHIMNEY_DRV_NAME,
 	.priv_size	= sizeof(struct chimney_dev),
 	.setup		= chimney_dev_setup,
 	.validate	= chimney_dev_validate,
+	.newlink	= chimney_dev_newlink,
+	.dellink	= chimney_dev_dellink,
+	.get_link_net	= chimney_dev_get_link_net,
+	.policy		= chimney_link_policy,
+	.maxtype	= CHIMNEY_LINK_A_MAX,
 };
 EXPORT_SYMBOL_IF_KUNIT(chimney_link_ops);

@@ -49,14 +49,16 @@ int chimney_test_dev_init(struct kunit *test)
  * chimney_test_bare_dev() - a device's state without a netdevice
  * @test: the test, which frees it
  *
- * Return: the device, with its lock initialised, or NULL.
+ * Return: the device, with its lock and data path initialised, or NULL.
  */
 struct chimney_dev *chimney_test_bare_dev(struct kunit *test)
 {
 	struct chimney_dev *cdev = kunit_kzalloc(test, sizeof(*cdev), GFP_KERNEL);
 
-	if (cdev)
+	if (cdev) {
 		mutex_init(&cdev->lock);
+		chimney_dp_init(cdev);
+	}
 	return cdev;
 }
 

@@ -55,7 +55,7 @@ static struct netlink_range_validation chimney_capacity_range = {
 };
 
 static struct netlink_range_validation chimney_io_len_range = {
-	.max = 1 << 30,
+	.max = CHIMNEY_IO_MAX_DATA,
 };
 
 static const struct nla_policy chimney_neigh_const_policy[CHIMNEY_NEIGH_A_MAX + 1] = {
@@ -221,11 +221,27 @@ static const struct nla_policy chimney_obj_get_policy[CHIMNEY_A_MAX + 1] = {
 	[CHIMNEY_A_PARENT]	= NLA_POLICY_MIN(NLA_U64, 1),
 };
 
-static const struct nla_policy chimney_io_policy[CHIMNEY_A_MAX + 1] = {
+static const struct nla_policy chimney_send_policy[CHIMNEY_A_MAX + 1] = {
+	[CHIMNEY_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[CHIMNEY_A_HANDLE]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[CHIMNEY_A_IO_ID]	= { .type = NLA_U64 },
+	[CHIMNEY_A_IO_DATA]	= { .type = NLA_BINARY, .len = CHIMNEY_IO_MAX_DATA },
+};
+
+static const struct nla_policy chimney_recv_policy[CHIMNEY_A_MAX + 1] = {
 	[CHIMNEY_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[CHIMNEY_A_HANDLE]	= NLA_POLICY_MIN(NLA_U64, 1),
 	[CHIMNEY_A_IO_ID]	= { .type = NLA_U64 },
 	[CHIMNEY_A_IO_LEN]	= NLA_POLICY_FULL_RANGE(NLA_U32, &chimney_io_len_range),
+	[CHIMNEY_A_IO_FLAGS]	= NLA_POLICY_MASK(NLA_U32, CHIMNEY_IO_NO_PUSH),
+};
+
+static const struct nla_policy chimney_disconnect_policy[CHIMNEY_A_MAX + 1] = {
+	[CHIMNEY_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[CHIMNEY_A_HANDLE]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[CHIMNEY_A_IO_ID]	= { .type = NLA_U64 },
+	[CHIMNEY_A_IO_DATA]	= { .type = NLA_BINARY, .len = CHIMNEY_IO_MAX_DATA },
+	[CHIMNEY_A_IO_FLAGS]	= NLA_POLICY_MASK(NLA_U32, CHIMNEY_IO_ABORTIVE_CLOSE),
 };
 
 static const struct nla_policy chimney_notify_get_policy[CHIMNEY_A_MAX + 1] = {
@@ -1138,22 +1154,25 @@ void chimney_notify_tcp_event(struct chimney_dev *cdev, const struct chimney_obj
  * @io_id: the host's id of the request
  * @status: its NDIS status
  * @bytes: bytes transferred
+ * @data: for a receive completion, the @bytes placed; NULL otherwise
  */
 void chimney_notify_io(struct chimney_dev *cdev, const struct chimney_obj *conn,
-		       u8 cmd, u64 io_id, u32 status, u32 bytes)
+		       u8 cmd, u64 io_id, u32 status, u32 bytes, const void *data)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
 	trace_chimney_io(cdev, conn, cmd, io_id, status, bytes);
 	msg = chimney_notify_new(cdev, 3 * nla_total_size_64bit(sizeof(u64)) +
-				 2 * CHIMNEY_SMALL_ATTR, cmd, &hdr);
+				 2 * CHIMNEY_SMALL_ATTR +
+				 (data ? nla_total_size(bytes) : 0), cmd, &hdr);
 	if (!msg ||
 	    chimney_put_u64(msg, CHIMNEY_A_HANDLE, chimney_obj_handle(conn), CHIMNEY_A_PAD) ||
 	    chimney_put_u64(msg, CHIMNEY_A_HOST_HANDLE, conn->host_handle, CHIMNEY_A_PAD) ||
 	    chimney_put_u64(msg, CHIMNEY_A_IO_ID, io_id, CHIMNEY_A_PAD) ||
 	    nla_put_u32(msg, CHIMNEY_A_STATUS, status) ||
-	    nla_put_u32(msg, CHIMNEY_A_IO_BYTES, bytes)) {
+	    nla_put_u32(msg, CHIMNEY_A_IO_BYTES, bytes) ||
+	    (data && bytes && nla_put(msg, CHIMNEY_A_IO_DATA, bytes, data))) {
 		chimney_notify_failed(cdev, msg, CHIMNEY_MCGRP_COMPLETIONS_ID);
 		return;
 	}
@@ -1640,20 +1659,74 @@ out:
 
 /* ---- TCP I/O requests ---- */
 
+/* A send request owns a copy of its data; a receive request its buffer. */
+static struct chimney_io *chimney_nl_io_new(struct genl_info *info)
+{
+	struct nlattr *data = info->attrs[CHIMNEY_A_IO_DATA];
+	struct chimney_io *io;
+	u32 len;
+
+	u32 flags = info->attrs[CHIMNEY_A_IO_FLAGS] ?
+		    nla_get_u32(info->attrs[CHIMNEY_A_IO_FLAGS]) : 0;
+
+	if (data && !nla_len(data)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, data, "Data needs at least one byte");
+		return ERR_PTR(-EINVAL);
+	}
+	if (info->genlhdr->cmd == CHIMNEY_CMD_DISCONNECT) {
+		len = data ? nla_len(data) : 0;
+		if (data && (flags & CHIMNEY_IO_ABORTIVE_CLOSE)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, data,
+					    "An abortive disconnect carries no data");
+			return ERR_PTR(-EINVAL);
+		}
+	} else if (info->genlhdr->cmd == CHIMNEY_CMD_SEND) {
+		if (GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_DATA))
+			return ERR_PTR(-EINVAL);
+		len = nla_len(data);
+	} else {
+		if (GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_LEN))
+			return ERR_PTR(-EINVAL);
+		len = nla_get_u32(info->attrs[CHIMNEY_A_IO_LEN]);
+	}
+	io = kvmalloc(struct_size(io, data, len), GFP_KERNEL);
+	if (!io)
+		return ERR_PTR(-ENOMEM);
+	io->io_id = nla_get_u64(info->attrs[CHIMNEY_A_IO_ID]);
+	io->len = len;
+	io->done = 0;
+	io->flags = flags;
+	if (data)
+		nla_memcpy(io->data, data, len);
+	return io;
+}
+
+/* The host disconnects a connection once (3.8). */
+static bool chimney_nl_disconnecting(const struct chimney_conn *conn)
+{
+	return conn->disc || test_bit(CHIMNEY_DP_FIN_SENT, &conn->dp) ||
+	       test_bit(CHIMNEY_DP_RST, &conn->dp);
+}
+
 static int chimney_nl_io_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct chimney_dev *cdev;
 	struct chimney_obj *obj;
+	struct chimney_io *io;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_HANDLE) ||
-	    GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_LEN))
+	    GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_ID))
 		return -EINVAL;
+	io = chimney_nl_io_new(info);
+	if (IS_ERR(io))
+		return PTR_ERR(io);
 	cdev = chimney_nl_dev(genl_info_net(info), info->attrs, extack);
-	if (IS_ERR(cdev))
+	if (IS_ERR(cdev)) {
+		kvfree(io);
 		return PTR_ERR(cdev);
+	}
 
 	mutex_lock(&cdev->lock);
 	obj = chimney_obj_lookup(cdev, nla_get_u64(info->attrs[CHIMNEY_A_HANDLE]));
@@ -1664,13 +1737,18 @@ static int chimney_nl_io_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(extack, info->attrs[CHIMNEY_A_HANDLE],
 				    "Not the handle of an offloaded TCP connection");
 		err = -ENOENT;
+	} else if (info->genlhdr->cmd == CHIMNEY_CMD_DISCONNECT &&
+		   chimney_nl_disconnecting(container_of(obj, struct chimney_conn, obj))) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[CHIMNEY_A_HANDLE],
+				    "The connection is already being disconnected");
+		err = -EALREADY;
 	} else {
 		err = chimney_offload_post_io(cdev, container_of(obj, struct chimney_conn, obj),
-					      info->genlhdr->cmd,
-					      nla_get_u64(info->attrs[CHIMNEY_A_IO_ID]),
-					      nla_get_u32(info->attrs[CHIMNEY_A_IO_LEN]));
+					      info->genlhdr->cmd, io);
+		io = NULL;
 	}
 	mutex_unlock(&cdev->lock);
+	kvfree(io);
 	dev_put(cdev->netdev);
 	return err;
 }
@@ -1727,14 +1805,21 @@ static const struct genl_ops chimney_genl_ops[] = {
 	{
 		.cmd = CHIMNEY_CMD_SEND,
 		.flags = GENL_UNS_ADMIN_PERM,
-		.policy = chimney_io_policy,
+		.policy = chimney_send_policy,
 		.maxattr = CHIMNEY_A_MAX,
 		.doit = chimney_nl_io_doit,
 	},
 	{
 		.cmd = CHIMNEY_CMD_RECEIVE,
 		.flags = GENL_UNS_ADMIN_PERM,
-		.policy = chimney_io_policy,
+		.policy = chimney_recv_policy,
+		.maxattr = CHIMNEY_A_MAX,
+		.doit = chimney_nl_io_doit,
+	},
+	{
+		.cmd = CHIMNEY_CMD_DISCONNECT,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.policy = chimney_disconnect_policy,
 		.maxattr = CHIMNEY_A_MAX,
 		.doit = chimney_nl_io_doit,
 	},

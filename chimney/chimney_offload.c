@@ -165,6 +165,8 @@ static u32 chimney_initiate_new(struct chimney_dev *cdev, struct chimney_block *
 	}
 	obj = chimney_obj_create(cdev, parent, b);
 	if (IS_ERR(obj)) {
+		if (PTR_ERR(obj) == -EEXIST)
+			return CHIMNEY_NDIS_STATUS_FAILURE;
 		if (PTR_ERR(obj) != -EBUSY)
 			return CHIMNEY_NDIS_STATUS_RESOURCES;
 		switch (b->layer) {
@@ -330,17 +332,20 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 			struct chimney_tcp_state *st = &chimney_conn(obj)->st;
 			const struct chimney_tcp_cached *ca = &b->st.tcp.ca;
 
+			struct chimney_tcp_delegated *tcb = &chimney_conn(obj)->tcb;
+
 			/* Decision 13: new keepalive values reset its counters. */
 			if (ca->ka_probe_count != st->ca.ka_probe_count ||
 			    ca->ka_timeout != st->ca.ka_timeout ||
 			    ca->ka_interval != st->ca.ka_interval) {
-				st->d.keepalive_probe_count = 0;
-				st->d.keepalive_timeout_delta = ca->ka_timeout;
+				tcb->keepalive_probe_count = 0;
+				tcb->keepalive_timeout_delta = ca->ka_timeout;
 			}
 			if (ca->flags & CHIMNEY_TCP_FLAG_MAX_RT_RESTART)
-				st->d.total_rt = 0;
+				tcb->total_rt = 0;
 			if (ca->flags & CHIMNEY_TCP_FLAG_KEEP_ALIVE_RESTART)
-				st->d.keepalive_timeout_delta = ca->ka_timeout;
+				tcb->keepalive_timeout_delta = ca->ka_timeout;
+			st->d = *tcb;
 			st->ca = *ca;
 			/* Restart and update flags act once; they are not state. */
 			st->ca.flags &= CHIMNEY_TCP_FLAG_KEEP_ALIVE_ENABLED |
@@ -368,26 +373,11 @@ static void chimney_invalidate(struct chimney_dev *cdev, struct chimney_req *req
 	chimney_req_mark_failed(req);
 }
 
-static void chimney_flush_list(struct chimney_dev *cdev, struct chimney_obj *obj,
-			       struct list_head *list, u8 cmd, u32 status)
-{
-	struct chimney_io *io, *tmp;
-
-	list_for_each_entry_safe(io, tmp, list, list) {
-		list_del(&io->list);
-		chimney_notify_io(cdev, obj, cmd, io->io_id, status, 0);
-		kfree(io);
-	}
-}
-
 /* Complete every outstanding I/O request of a connection being uploaded. */
 static void chimney_conn_flush_io(struct chimney_dev *cdev,
 				  struct chimney_obj *obj, u32 status)
 {
-	struct chimney_conn *conn = chimney_conn(obj);
-
-	chimney_flush_list(cdev, obj, &conn->sends, CHIMNEY_CMD_SEND_COMPLETE, status);
-	chimney_flush_list(cdev, obj, &conn->recvs, CHIMNEY_CMD_RECEIVE_COMPLETE, status);
+	chimney_tcp_flush(cdev, chimney_conn(obj), status);
 }
 
 /*
@@ -593,44 +583,49 @@ void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
 }
 
 /**
- * chimney_offload_post_io() - post a send or receive request
+ * chimney_offload_post_io() - post a send, receive or disconnect request
  * @cdev: the device; its lock must be held
- * @conn: the connection
- * @cmd: CHIMNEY_CMD_SEND or CHIMNEY_CMD_RECEIVE
- * @io_id: the host's id of the request
- * @len: bytes to send, or the receive buffer's size
+ * @conn: the connection; for a disconnect, without one outstanding
+ * @cmd: CHIMNEY_CMD_SEND, CHIMNEY_CMD_RECEIVE or CHIMNEY_CMD_DISCONNECT
+ * @io: the request, kvmalloc()ed; the engine owns it from here on
  *
- * The request stays outstanding until the data path completes it. On a
- * connection being uploaded or aborted it completes at once (R60).
+ * The request stays outstanding until the data path completes it: a send
+ * once the peer has acknowledged all of it, a receive once filled (or
+ * pushed). On a connection being uploaded or aborted it completes at once
+ * (R60), and so does a receive posted after TcpIndicateDisconnect (R67).
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0.
  */
 int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
-			    u8 cmd, u64 io_id, u32 len)
+			    u8 cmd, struct chimney_io *io)
 {
 	unsigned long flags = READ_ONCE(conn->obj.flags);
-	struct chimney_io *io;
+	u8 done = cmd == CHIMNEY_CMD_SEND ? CHIMNEY_CMD_SEND_COMPLETE :
+		  cmd == CHIMNEY_CMD_RECEIVE ? CHIMNEY_CMD_RECEIVE_COMPLETE :
+		  CHIMNEY_CMD_DISCONNECT_COMPLETE;
+	u32 status = 0;
 
 	lockdep_assert_held(&cdev->lock);
 	/* Also while everything is being uploaded (3.11). */
-	if (cdev->adapter == CHIMNEY_ADAPTER_UPLOAD_ALL ||
-	    flags & (BIT(CHIMNEY_OBJ_ABORTED_BIT) | BIT(CHIMNEY_OBJ_RETRIEVE_BIT))) {
-		u32 status = flags & BIT(CHIMNEY_OBJ_ABORTED_BIT) ?
-			     CHIMNEY_NDIS_STATUS_REQUEST_ABORTED :
-			     CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS;
-
-		chimney_notify_io(cdev, &conn->obj, cmd == CHIMNEY_CMD_SEND ?
-				  CHIMNEY_CMD_SEND_COMPLETE :
-				  CHIMNEY_CMD_RECEIVE_COMPLETE, io_id, status, 0);
+	if (flags & BIT(CHIMNEY_OBJ_ABORTED_BIT) || test_bit(CHIMNEY_DP_RST, &conn->dp))
+		status = CHIMNEY_NDIS_STATUS_REQUEST_ABORTED;
+	else if (cdev->adapter == CHIMNEY_ADAPTER_UPLOAD_ALL ||
+		 flags & BIT(CHIMNEY_OBJ_RETRIEVE_BIT))
+		status = CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS;
+	else if (cmd == CHIMNEY_CMD_RECEIVE && test_bit(CHIMNEY_DP_DISC_IND, &conn->dp))
+		status = CHIMNEY_NDIS_STATUS_INVALID_STATE;
+	if (status) {
+		chimney_notify_io(cdev, &conn->obj, done, io->io_id, status, 0, NULL);
+		kvfree(io);
 		return 0;
 	}
-	io = kzalloc(sizeof(*io), GFP_KERNEL);
-	if (!io)
-		return -ENOMEM;
-	io->io_id = io_id;
-	io->len = len;
-	trace_chimney_io(cdev, &conn->obj, cmd, io_id, 0, len);
+	trace_chimney_io(cdev, &conn->obj, cmd, io->io_id, 0, io->len);
+	if (cmd == CHIMNEY_CMD_DISCONNECT) {
+		chimney_tcp_disconnect(cdev, conn, io);
+		return 0;
+	}
 	list_add_tail(&io->list, cmd == CHIMNEY_CMD_SEND ? &conn->sends : &conn->recvs);
+	chimney_tcp_push(cdev, conn);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/rculist.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
@@ -44,6 +45,56 @@ int chimney_layer_of_type(u8 type)
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_layer_of_type);
 
+static const struct rhashtable_params chimney_flow_params = {
+	.key_len = sizeof(struct chimney_flow_key),
+	.key_offset = offsetof(struct chimney_conn, key),
+	.head_offset = offsetof(struct chimney_conn, node),
+	.automatic_shrinking = true,
+};
+
+/**
+ * chimney_flow_key_init() - the key of a connection, or of a segment
+ * @key: filled whole, padding included, since all of it is hashed
+ * @v6: an IPv6 connection
+ * @local: the local address (IPv4: its first 4 bytes)
+ * @remote: the remote address
+ * @lport: the local port
+ * @rport: the remote port
+ */
+void chimney_flow_key_init(struct chimney_flow_key *key, bool v6,
+			   const struct in6_addr *local,
+			   const struct in6_addr *remote, u16 lport, u16 rport)
+{
+	memset(key, 0, sizeof(*key));
+	if (v6) {
+		key->local = *local;
+		key->remote = *remote;
+	} else {
+		key->local.s6_addr32[0] = local->s6_addr32[0];
+		key->remote.s6_addr32[0] = remote->s6_addr32[0];
+	}
+	key->lport = htons(lport);
+	key->rport = htons(rport);
+	key->v6 = v6;
+}
+
+/**
+ * chimney_flow_lookup() - the offloaded connection a segment belongs to
+ * @cdev: the device
+ * @key: the segment's addresses and ports, as seen from this end
+ *
+ * Lockless: the receive path only tests the result; with the device's lock
+ * held, the connection stays.
+ *
+ * Return: the connection, or NULL.
+ */
+struct chimney_conn *chimney_flow_lookup(struct chimney_dev *cdev,
+					 const struct chimney_flow_key *key)
+{
+	return rhashtable_lookup_fast(&cdev->flows, key, chimney_flow_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_flow_lookup);
+
 /**
  * chimney_state_init() - set up the empty tree of a device
  * @cdev: the device
@@ -53,7 +104,7 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_layer_of_type);
 int chimney_state_init(struct chimney_dev *cdev)
 {
 	xa_init_flags(&cdev->objs, XA_FLAGS_ALLOC1);
-	return 0;
+	return rhashtable_init(&cdev->flows, &chimney_flow_params);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_state_init);
 
@@ -106,12 +157,22 @@ void chimney_obj_free(struct chimney_obj *obj)
 	if (obj->layer == CHIMNEY_LAYER_TCP) {
 		struct chimney_conn *conn = container_of(obj, struct chimney_conn, obj);
 
-		WARN_ON_ONCE(!list_empty(&conn->sends) || !list_empty(&conn->recvs));
+		WARN_ON_ONCE(!list_empty(&conn->sends) || !list_empty(&conn->recvs) ||
+			     conn->disc);
 	}
 	trace_chimney_obj(obj, CHIMNEY_TRACE_OBJ_FREE, obj->flags);
 	call_rcu(&obj->rcu, chimney_obj_free_rcu);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_obj_free);
+
+/* Out of the receive path's table; the engine lets go of it. */
+static void chimney_conn_unhash(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	if (!conn->cdev)
+		return;
+	rhashtable_remove_fast(&cdev->flows, &conn->node, chimney_flow_params);
+	chimney_tcp_conn_stop(cdev, conn);
+}
 
 /**
  * chimney_state_destroy() - free every object of a device
@@ -130,6 +191,8 @@ void chimney_state_destroy(struct chimney_dev *cdev)
 	xa_for_each(&cdev->objs, idx, obj) {
 		xa_erase(&cdev->objs, idx);
 		set_bit(CHIMNEY_OBJ_DEAD_BIT, &obj->flags);
+		if (obj->layer == CHIMNEY_LAYER_TCP)
+			chimney_conn_unhash(cdev, container_of(obj, struct chimney_conn, obj));
 		chimney_obj_free(obj);
 		if (++n % 1024 == 0) {
 			mutex_unlock(&cdev->lock);
@@ -140,6 +203,7 @@ void chimney_state_destroy(struct chimney_dev *cdev)
 	memset(cdev->count, 0, sizeof(cdev->count));
 	mutex_unlock(&cdev->lock);
 	xa_destroy(&cdev->objs);
+	rhashtable_destroy(&cdev->flows);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_state_destroy);
 
@@ -198,6 +262,31 @@ static struct chimney_obj *chimney_obj_alloc(u8 layer)
 	}
 }
 
+/*
+ * Give a new connection to the engine and put it in the receive path's
+ * table, keyed by its path's addresses and its ports. A second connection
+ * with the same addresses and ports is refused with -EEXIST.
+ */
+static int chimney_conn_hash(struct chimney_dev *cdev, struct chimney_conn *conn,
+			     struct chimney_obj *parent)
+{
+	const struct chimney_path_state *ps =
+		&container_of(parent, struct chimney_path, obj)->st;
+	int err;
+
+	chimney_flow_key_init(&conn->key, parent->type == CHIMNEY_IP6_OFFLOAD_STATE,
+			      &ps->source_address, &ps->destination_address,
+			      conn->st.c.local_port, conn->st.c.remote_port);
+	chimney_tcp_conn_init(cdev, conn);
+	err = rhashtable_lookup_insert_fast(&cdev->flows, &conn->node,
+					    chimney_flow_params);
+	if (err) {
+		chimney_tcp_conn_stop(cdev, conn);
+		conn->cdev = NULL;
+	}
+	return err;
+}
+
 /**
  * chimney_obj_create() - offload a new object
  * @cdev: the device; its lock must be held
@@ -205,7 +294,8 @@ static struct chimney_obj *chimney_obj_alloc(u8 layer)
  * @b: the new-offload block with the object's type, host handle and state
  *
  * Return: the object, published, or an ERR_PTR: -ENOMEM, -EBUSY when the
- * index space is exhausted.
+ * index space is exhausted, -EEXIST for a second TCP connection with the
+ * same addresses and ports.
  */
 struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 				       struct chimney_obj *parent,
@@ -237,6 +327,7 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 		break;
 	default:
 		container_of(obj, struct chimney_conn, obj)->st = b->st.tcp;
+		container_of(obj, struct chimney_conn, obj)->tcb = b->st.tcp.d;
 		break;
 	}
 
@@ -248,6 +339,15 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 	}
 	obj->id = id;
 	RCU_INIT_POINTER(obj->parent, parent);
+	if (b->layer == CHIMNEY_LAYER_TCP && parent) {
+		err = chimney_conn_hash(cdev, container_of(obj, struct chimney_conn, obj),
+					parent);
+		if (err) {
+			xa_erase(&cdev->objs, id);
+			chimney_obj_release(obj);
+			return ERR_PTR(err);
+		}
+	}
 	if (parent)
 		list_add_tail(&obj->sibling, &parent->children);
 	else
@@ -274,6 +374,8 @@ void chimney_obj_unpublish(struct chimney_dev *cdev, struct chimney_obj *obj)
 	trace_chimney_obj(obj, CHIMNEY_TRACE_OBJ_UNPUBLISH, obj->flags);
 	set_bit(CHIMNEY_OBJ_DEAD_BIT, &obj->flags);
 	xa_erase(&cdev->objs, obj->id);
+	if (obj->layer == CHIMNEY_LAYER_TCP)
+		chimney_conn_unhash(cdev, container_of(obj, struct chimney_conn, obj));
 	chimney_stats_conn(cdev, obj, -1);
 	if (rcu_access_pointer(obj->parent))
 		list_del(&obj->sibling);

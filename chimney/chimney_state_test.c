@@ -21,6 +21,8 @@ static int chimney_state_test_init(struct kunit *test)
 		return -ENOMEM;
 	mutex_init(&priv->a.lock);
 	mutex_init(&priv->b.lock);
+	chimney_dp_init(&priv->a);
+	chimney_dp_init(&priv->b);
 	chimney_state_init(&priv->a);
 	chimney_state_init(&priv->b);
 	test->priv = priv;
@@ -47,6 +49,9 @@ static struct chimney_obj *chimney_test_create(struct kunit *test,
 	};
 	struct chimney_obj *obj;
 
+	/* The receive path's table keys connections by their ports. */
+	b.st.tcp.c.local_port = host;
+	b.st.tcp.c.remote_port = host >> 16;
 	mutex_lock(&cdev->lock);
 	obj = chimney_obj_create(cdev, parent, &b);
 	mutex_unlock(&cdev->lock);

@@ -16,8 +16,8 @@ static bool chimney_conn_established(const struct chimney_obj *obj)
 {
 	const struct chimney_conn *conn = container_of(obj, struct chimney_conn, obj);
 
-	return conn->st.d.state == CHIMNEY_TCP_CONNECTION_ESTABLISHED ||
-	       conn->st.d.state == CHIMNEY_TCP_CONNECTION_CLOSE_WAIT;
+	return conn->tcb.state == CHIMNEY_TCP_CONNECTION_ESTABLISHED ||
+	       conn->tcb.state == CHIMNEY_TCP_CONNECTION_CLOSE_WAIT;
 }
 
 static int chimney_conn_ipv(const struct chimney_obj *obj)

@@ -87,7 +87,11 @@ static struct chimney_obj *chimney_stats_test_create(struct kunit *test,
 	struct chimney_dev *cdev = test->priv;
 	struct chimney_obj *obj;
 
+	static u16 port;
+
 	b.st.tcp.d.state = state;
+	/* The receive path's table keys connections by their ports. */
+	b.st.tcp.c.local_port = ++port;
 	mutex_lock(&cdev->lock);
 	obj = chimney_obj_create(cdev, parent, &b);
 	mutex_unlock(&cdev->lock);

@@ -47,11 +47,15 @@ step debug-kernel "build: debug kernel (cached)" "$here/debug-kernel.sh"
 step build-debug "build: chimney.ko, chimney_test.ko for the debug kernel (W=1, -Werror)" \
 	make -s module-debug
 
-# The debug kernel's kselftests are the longest suite: they run in a VM of
-# their own from here on, beside everything else (the machine has 2 cores).
+# The debug kernel's kselftests are the longest suites: they run in two VMs
+# of their own from here on (control plane, data path), beside everything
+# else (the machine has 2 cores).
 suite kselftest-debug "kselftest (debug kernel)" "$here/kselftest.sh" debug \
-	>"$dir/lane-debug.out" &
+	chimney_link.sh chimney_offload.sh chimney_badinput.sh >"$dir/lane-debug.out" &
 lane=$!
+suite kselftest-debug-tcp "kselftest data path (debug kernel)" "$here/kselftest.sh" debug \
+	chimney_tcp.sh >"$dir/lane-debug-tcp.out" &
+lane_tcp=$!
 
 step checkpatch "checkpatch --strict" "$here/static-checks.sh" checkpatch
 step sparse-stock "sparse (C=2) against the stock kernel" \
@@ -62,8 +66,8 @@ step intree "in-tree build (drivers/net/chimney, olddefconfig)" "$here/intree-bu
 suite vm "vm runner self-test (stock kernel)" "$here/vm-selftest.sh"
 suite kunit "kunit (debug kernel)" "$here/kunit.sh"
 suite kselftest-stock "kselftest (stock kernel)" "$here/kselftest.sh" stock
-wait $lane
-cat "$dir/lane-debug.out"
+wait $lane $lane_tcp
+cat "$dir/lane-debug.out" "$dir/lane-debug-tcp.out"
 
 echo "check: logs in $dir, $((SECONDS - start))s in all"
 python3 "$here/results.py" total "$dir"/*.results

@@ -17,6 +17,8 @@ PKGS=(
 	sparse
 	# what runs inside the guest and the userspace tool
 	iproute2 ethtool libmnl-dev pkg-config
+	# make bench: throughput through the wire
+	iperf3
 )
 
 missing=()

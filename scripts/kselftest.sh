@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-#   scripts/kselftest.sh stock|debug RESULTS
+#   scripts/kselftest.sh stock|debug [TEST...] RESULTS
 #
-# Run chimney's kselftests in a VM on the given kernel, with the kernel's own
-# lib.mk and kselftest runner (copied beside the collection, as in
+# Run chimney's kselftests (or only the TEST programs named, e.g.
+# chimney_tcp.sh) in a VM on the given kernel, with the kernel's own lib.mk
+# and kselftest runner (copied beside the collection, as in
 # tools/testing/selftests). Writes one result line per check to RESULTS,
-# plus one for a clean kernel log.
+# plus one for a clean kernel log. Runs with different TEST lists may go
+# side by side.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 build=${CHIMNEY_BUILD:-$top/build}
-kernel=$1 results=$2
+kernel=$1 results=${!#}
+tests=("${@:2:$#-2}")
+tag=
+[ ${#tests[@]} -eq 0 ] || tag=-${tests[0]%.sh}
 src=$("$here/debug-kernel.sh" --src) || exit 1
-ksft=$build/ksft-$kernel
-out=$build/vm/kselftest-$kernel
+ksft=$build/ksft-$kernel$tag
+out=$build/vm/kselftest-$kernel$tag
 
 # The collection as tools/testing/selftests/chimney, built on the host.
 rm -rf "$ksft"
@@ -29,7 +34,7 @@ make -s -C "$ksft/chimney" KSFT="$ksft" all || exit 1
 cd "$top"
 CHIMNEY_KO=$build/$kernel/chimney/chimney.ko CHIMNEYCTL=$build/tools/chimneyctl \
 	"$here/vm" --kernel "$kernel" --quiet --out "$out" -- \
-	make -s -C "$ksft/chimney" KSFT="$ksft" run_tests
+	make -s -C "$ksft/chimney" KSFT="$ksft" ${tests[@]:+TEST_PROGS="${tests[*]}"} run_tests
 vmrc=$?
 cat "$out/output.log" 2>/dev/null
 
@@ -40,8 +45,8 @@ else
 	echo "FAIL kselftest/$kernel: the VM produced no output" >>"$results"
 fi
 if [ -f "$out/rc" ] && [ ! -s "$out/splats.txt" ]; then
-	echo "PASS kselftest/$kernel: kernel log clean" >>"$results"
+	echo "PASS kselftest/$kernel$tag: kernel log clean" >>"$results"
 else
-	echo "FAIL kselftest/$kernel: kernel log clean (VM exit $vmrc, see $out)" >>"$results"
+	echo "FAIL kselftest/$kernel$tag: kernel log clean (VM exit $vmrc, see $out)" >>"$results"
 fi
 ! grep -q '^FAIL' "$results"

@@ -145,6 +145,10 @@ static void on_notification(const struct nlmsghdr *nlh, int keep)
 	const struct nlattr *a;
 
 	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		if (mnl_attr_get_type(a) == CHIMNEY_A_STATUS &&
+		    mnl_attr_get_u32(a) != CHIMNEY_NDIS_STATUS_SUCCESS &&
+		    g->cmd == CHIMNEY_CMD_SEND_COMPLETE)
+			st.failed++;
 		if (mnl_attr_get_type(a) == CHIMNEY_A_SEQ) {
 			uint64_t s = mnl_attr_get_u64(a);
 
@@ -514,9 +518,53 @@ static void report(const char *what, double us, uint32_t n, double ref)
 	       us / n / ref);
 }
 
+/*
+ * The data path: bytes through one offloaded connection in send requests
+ * of 65000 bytes, WINDOW * 4 of them outstanding, until the peer has
+ * acknowledged them all.
+ */
+static int stream(uint64_t handle, uint64_t bytes)
+{
+	static uint8_t payload[65000];
+	uint64_t posted = 0, reqs, id = 0;
+	char *buf = malloc(1 << 17);
+	double t;
+
+	if (!buf)
+		die("out of memory");
+	memset(payload, 'x', sizeof(payload));
+	reqs = (bytes + sizeof(payload) - 1) / sizeof(payload);
+	st.completions = 0;
+	t = now_us();
+	while (st.completions < reqs) {
+		while (id < reqs && id - st.completions < 4 * WINDOW) {
+			struct nlmsghdr *nlh = msg_start(buf, family, CHIMNEY_CMD_SEND,
+							 CHIMNEY_GENL_VERSION);
+			uint64_t len = bytes - posted < sizeof(payload) ?
+				       bytes - posted : sizeof(payload);
+
+			mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex);
+			mnl_attr_put_u64(nlh, CHIMNEY_A_HANDLE, handle);
+			mnl_attr_put_u64(nlh, CHIMNEY_A_IO_ID, ++id);
+			mnl_attr_put(nlh, CHIMNEY_A_IO_DATA, len, payload);
+			send_msg(nlh);
+			posted += len;
+		}
+		pump(&st.completions, st.completions + 1, KEEP_NONE);
+	}
+	t = now_us() - t;
+	if (st.failed)
+		die("%" PRIu64 " send requests failed", st.failed);
+	printf("bench: %-44s %9.2f MB/s (%" PRIu64 " bytes in %.2f s)\n",
+	       "offloaded connection, send requests", bytes / t, bytes, t / 1e6);
+	free(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	uint32_t conns = 1000000, batch = 128, single = 10000, storm = 100000;
+	uint32_t conns = 1000000, batch = 128, single = 10000, storm = 100000, hold = 0;
+	uint64_t stream_handle = 0, stream_bytes = 0;
 	static uint64_t paths[MAX_PATHS];
 	uint32_t npaths, i, rounds = 20000;
 	int rcvbuf = 256 << 20, sndbuf = 16 << 20, one = 1;
@@ -526,13 +574,25 @@ int main(int argc, char **argv)
 	long slab0;
 
 	if (argc < 3)
-		die("usage: chimney-bench DEV DEBUGFS-DIR [conns N] [batch B] [single N] [storm N]");
+		die("usage: chimney-bench DEV DEBUGFS-DIR [conns N] [batch B] [single N] [storm N]\n"
+		    "       [hold 1] | [stream HANDLE BYTES]");
 	ifindex = if_nametoindex(argv[1]);
 	dbg = argv[2];
 	if (!ifindex)
 		die("no device %s", argv[1]);
 	for (i = 3; i + 1 < (uint32_t)argc; i += 2) {
 		uint32_t v = strtoul(argv[i + 1], NULL, 0);
+
+		if (!strcmp(argv[i], "stream") && i + 2 < (uint32_t)argc) {
+			stream_handle = strtoull(argv[i + 1], NULL, 0);
+			stream_bytes = strtoull(argv[i + 2], NULL, 0);
+			i++;
+			continue;
+		}
+		if (!strcmp(argv[i], "hold")) {
+			hold = v;
+			continue;
+		}
 
 		if (!strcmp(argv[i], "conns"))
 			conns = v;
@@ -564,6 +624,8 @@ int main(int argc, char **argv)
 	if (mnl_socket_setsockopt(sk, NETLINK_ADD_MEMBERSHIP, &grp_completions,
 				  sizeof(grp_completions)) < 0)
 		die("join completions: %s", strerror(errno));
+	if (stream_handle)
+		return stream(stream_handle, stream_bytes);
 
 	/* Scale: conns connections under one neighbor and up to 1000 paths. */
 	npaths = conns / 1000 ? conns / 1000 : 1;
@@ -576,6 +638,9 @@ int main(int argc, char **argv)
 	       "slab memory per offloaded connection",
 	       (slab_kb() - slab0) * 1024.0 / conns);
 	report("initiate, batched", t_init, conns, ref);
+	/* "hold 1": leave them offloaded (the receive path's table is full). */
+	if (hold)
+		return 0;
 	t = now_us();
 	if (dump_objects(CHIMNEY_TCP_OFFLOAD_STATE) != conns)
 		die("the dump did not return every connection");

@@ -133,6 +133,7 @@ static const char *const cmd_names[] = {
 	[CHIMNEY_CMD_RECEIVE_COMPLETE] = "receive-complete",
 	[CHIMNEY_CMD_TCP_EVENT] = "tcp-event",
 	[CHIMNEY_CMD_STATUS_INDICATE] = "status-indicate",
+	[CHIMNEY_CMD_DISCONNECT_COMPLETE] = "disconnect-complete",
 };
 
 /* ---- netlink plumbing ---- */
@@ -176,11 +177,17 @@ static struct nlmsghdr *msg_start(char *buf, uint16_t type, uint16_t flags, uint
 
 typedef int (*msg_fn)(const struct nlmsghdr *nlh, void *data);
 
-/* The completion -w waits for; it may arrive before the request's ACK. */
+/*
+ * The completion -w waits for; it may arrive before the request's ACK. A
+ * state request's completion is known by its request id, an I/O request's
+ * by its I/O id; a receive completion's bytes go to out (if set).
+ */
 static struct {
 	bool armed, got;
-	uint8_t cmd;
-	uint64_t req_id;
+	uint8_t done_cmd;
+	uint16_t id_attr;
+	uint64_t id;
+	FILE *out;
 	int result;
 } waiter;
 
@@ -598,6 +605,8 @@ static void print_notification(const struct nlmsghdr *nlh, struct notif *nt)
 			     reason_names[ev_info] ? reason_names[ev_info] : "unknown");
 	} else if (ev_type == CHIMNEY_TCP_INDICATE_ABORT) {
 		print_kv_str(&first, "event", "TcpIndicateAbort");
+	} else if (ev_type == CHIMNEY_TCP_INDICATE_DISCONNECT) {
+		print_kv_str(&first, "event", "TcpIndicateDisconnect");
 	} else if (ev_type) {
 		print_kv_u64(&first, "event", ev_type, false);
 		print_kv_u64(&first, "info", ev_info, false);
@@ -903,19 +912,34 @@ static void check_waiter(const struct nlmsghdr *nlh)
 	struct notif nt;
 	bool ours = false;
 
+	const struct nlattr *data = NULL;
+	bool io_failed = false;
+
 	if (!waiter.armed || waiter.got || nlh->nlmsg_type != family_id ||
-	    g->cmd != CHIMNEY_CMD_INITIATE_COMPLETE + waiter.cmd - CHIMNEY_CMD_INITIATE)
+	    g->cmd != waiter.done_cmd)
 		return;
-	mnl_attr_for_each(a, nlh, sizeof(*g))
-		if (mnl_attr_get_type(a) == CHIMNEY_A_REQ_ID &&
-		    mnl_attr_get_u64(a) == waiter.req_id)
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		if (mnl_attr_get_type(a) == waiter.id_attr &&
+		    mnl_attr_get_u64(a) == waiter.id)
 			ours = true;
+		else if (mnl_attr_get_type(a) == CHIMNEY_A_IO_DATA)
+			data = a;
+		else if (mnl_attr_get_type(a) == CHIMNEY_A_STATUS &&
+			 waiter.id_attr == CHIMNEY_A_IO_ID)
+			io_failed = mnl_attr_get_u32(a) != CHIMNEY_NDIS_STATUS_SUCCESS;
+	}
 	if (!ours)
 		return;
 	any_failed = false;
 	print_notification(nlh, &nt);
+	if (data && waiter.out &&
+	    fwrite(mnl_attr_get_payload(data), 1, mnl_attr_get_payload_len(data),
+		   waiter.out) != mnl_attr_get_payload_len(data)) {
+		perror("chimneyctl: out");
+		io_failed = true;
+	}
 	waiter.got = true;
-	waiter.result = any_failed ? EXIT_FAILED : 0;
+	waiter.result = any_failed || io_failed ? EXIT_FAILED : 0;
 }
 
 /* Wait for the completion of the armed request; print it. */
@@ -963,8 +987,9 @@ static int cmd_state(int argc, char **argv, uint8_t cmd)
 	if (wait_done) {
 		join_groups(&n, true, false);
 		waiter.armed = true;
-		waiter.cmd = cmd;
-		waiter.req_id = req_id;
+		waiter.done_cmd = CHIMNEY_CMD_INITIATE_COMPLETE + cmd - CHIMNEY_CMD_INITIATE;
+		waiter.id_attr = CHIMNEY_A_REQ_ID;
+		waiter.id = req_id;
 	}
 	err = nl_talk(&n, nlh, NULL, NULL);
 	if (err)
@@ -976,36 +1001,128 @@ static int cmd_state(int argc, char **argv, uint8_t cmd)
 	return 0;
 }
 
+/* The payload of "send ... len N": a pattern a peer can check. */
+static void fill_pattern(uint8_t *p, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = 'a' + i % 26;
+}
+
+static uint32_t read_file(const char *path, uint8_t *p)
+{
+	FILE *f = fopen(path, "rb");
+	size_t len;
+
+	if (!f) {
+		perror(path);
+		exit(EXIT_USAGE);
+	}
+	len = fread(p, 1, CHIMNEY_IO_MAX_DATA + 1, f);
+	fclose(f);
+	if (!len || len > CHIMNEY_IO_MAX_DATA)
+		usage_err("%s: a send takes 1 to %d bytes", path, CHIMNEY_IO_MAX_DATA);
+	return (uint32_t)len;
+}
+
+/*
+ * send DEV handle H id ID (len N | data STRING | file PATH)
+ * recv DEV handle H id ID len N [nopush] [out FILE]
+ * disconnect DEV handle H id ID [abortive | len N | data STRING | file PATH]
+ */
 static int cmd_io(int argc, char **argv, uint8_t cmd)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nl n = nl_open();
-	struct nlmsghdr *nlh;
+	static uint8_t payload[CHIMNEY_IO_MAX_DATA + 1];
+	static char buf[1 << 17];
 	uint64_t handle = 0, id = 0;
-	uint32_t len = 0;
-	int i;
+	struct nl n = nl_open();
+	const char *out = NULL;
+	uint32_t len = 0, flags = 0;
+	struct nlmsghdr *nlh;
+	bool have = false;
+	int i, err;
 
 	if (argc < 1)
 		usage_err("usage: %s DEV handle H id ID len N", argv[-1]);
 	resolve_family(&n);
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "handle"))
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "nopush") && cmd == CHIMNEY_CMD_RECEIVE) {
+			flags |= CHIMNEY_IO_NO_PUSH;
+			continue;
+		}
+		if (!strcmp(argv[i], "abortive") && cmd == CHIMNEY_CMD_DISCONNECT) {
+			flags |= CHIMNEY_IO_ABORTIVE_CLOSE;
+			continue;
+		}
+		if (i + 1 >= argc)
+			usage_err("'%s' needs a value", argv[i]);
+		if (!strcmp(argv[i], "handle")) {
 			handle = parse_u64(argv[i + 1], "handle");
-		else if (!strcmp(argv[i], "id"))
+		} else if (!strcmp(argv[i], "id")) {
 			id = parse_u64(argv[i + 1], "id");
-		else if (!strcmp(argv[i], "len"))
+		} else if (!strcmp(argv[i], "len")) {
 			len = parse_u32(argv[i + 1], "len");
-		else
+			if (cmd != CHIMNEY_CMD_RECEIVE) {
+				if (len > CHIMNEY_IO_MAX_DATA)
+					usage_err("a send takes at most %d bytes",
+						  CHIMNEY_IO_MAX_DATA);
+				fill_pattern(payload, len);
+			}
+			have = true;
+		} else if (!strcmp(argv[i], "data") && cmd != CHIMNEY_CMD_RECEIVE) {
+			len = strlen(argv[i + 1]);
+			if (len > CHIMNEY_IO_MAX_DATA)
+				usage_err("a send takes at most %d bytes", CHIMNEY_IO_MAX_DATA);
+			memcpy(payload, argv[i + 1], len);
+			have = true;
+		} else if (!strcmp(argv[i], "file") && cmd != CHIMNEY_CMD_RECEIVE) {
+			len = read_file(argv[i + 1], payload);
+			have = true;
+		} else if (!strcmp(argv[i], "out") && cmd == CHIMNEY_CMD_RECEIVE) {
+			out = argv[i + 1];
+		} else {
 			usage_err("unknown key '%s'", argv[i]);
+		}
+		i++;
 	}
-	if (i != argc)
-		usage_err("'%s' needs a value", argv[argc - 1]);
+	if (!have && cmd != CHIMNEY_CMD_DISCONNECT)
+		usage_err(cmd == CHIMNEY_CMD_SEND ? "send needs len, data or file" :
+			  "recv needs len");
 	nlh = msg_start(buf, family_id, 0, cmd, &n);
 	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
 	mnl_attr_put_u64(nlh, CHIMNEY_A_HANDLE, handle);
 	mnl_attr_put_u64(nlh, CHIMNEY_A_IO_ID, id);
-	mnl_attr_put_u32(nlh, CHIMNEY_A_IO_LEN, len);
-	return nl_talk(&n, nlh, NULL, NULL) ? EXIT_REJECTED : 0;
+	if (cmd == CHIMNEY_CMD_RECEIVE)
+		mnl_attr_put_u32(nlh, CHIMNEY_A_IO_LEN, len);
+	else if (len)
+		mnl_attr_put(nlh, CHIMNEY_A_IO_DATA, len, payload);
+	if (flags)
+		mnl_attr_put_u32(nlh, CHIMNEY_A_IO_FLAGS, flags);
+	if (wait_done) {
+		join_groups(&n, true, false);
+		waiter.armed = true;
+		waiter.done_cmd = cmd == CHIMNEY_CMD_SEND ? CHIMNEY_CMD_SEND_COMPLETE :
+				  cmd == CHIMNEY_CMD_RECEIVE ? CHIMNEY_CMD_RECEIVE_COMPLETE :
+				  CHIMNEY_CMD_DISCONNECT_COMPLETE;
+		waiter.id_attr = CHIMNEY_A_IO_ID;
+		waiter.id = id;
+		if (out) {
+			waiter.out = fopen(out, "ab");
+			if (!waiter.out) {
+				perror(out);
+				return EXIT_USAGE;
+			}
+		}
+	}
+	if (nl_talk(&n, nlh, NULL, NULL))
+		return EXIT_REJECTED;
+	if (!wait_done)
+		return 0;
+	err = wait_completion(&n);
+	if (waiter.out && fclose(waiter.out))
+		err = EXIT_FAILED;
+	return err;
 }
 
 /* ---- show: devices and objects ---- */
@@ -1525,7 +1642,13 @@ static void help(void)
 	     "  dev stats DEV                       TCP_OFFLOAD_STATS and IP_OFFLOAD_STATS, per IP version\n"
 	     "  obj show DEV [handle H] [type neigh|path4|path6|tcp] [parent H]\n"
 	     "  initiate|update|invalidate|query|terminate DEV req ID TREE...\n"
-	     "  send|recv DEV handle H id ID len N  post a TCP send or receive request\n"
+	     "  send DEV handle H id ID len N|data STR|file PATH\n"
+	     "                                      post a TCP send request (len N: a pattern)\n"
+	     "  recv DEV handle H id ID len N [nopush] [out FILE]\n"
+	     "                                      post a TCP receive request; with -w, its\n"
+	     "                                      bytes are appended to FILE\n"
+	     "  disconnect DEV handle H id ID [abortive | len N | data STR | file PATH]\n"
+	     "                                      graceful (data, then FIN) or abortive (RST)\n"
 	     "  monitor [rcvbuf BYTES]              print completions and events as they come;\n"
 	     "                                      on a sequence gap or ENOBUFS, replay the missed\n"
 	     "                                      ones from the device's journal (or resync by dump)\n"
@@ -1597,6 +1720,8 @@ int main(int argc, char **argv)
 		return cmd_io(argc - 1, argv + 1, CHIMNEY_CMD_SEND);
 	if (!strcmp(argv[0], "recv"))
 		return cmd_io(argc - 1, argv + 1, CHIMNEY_CMD_RECEIVE);
+	if (!strcmp(argv[0], "disconnect"))
+		return cmd_io(argc - 1, argv + 1, CHIMNEY_CMD_DISCONNECT);
 	if (!strcmp(argv[0], "monitor"))
 		return cmd_monitor(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "replay"))

@@ -121,6 +121,20 @@ chimney_require_ctl()
 	fi
 }
 
+# ip(8) learns "type chimney peer ..." from build/ip/link_chimney.so.
+chimney_require_ip_plugin()
+{
+	if [ -z "${IP_LIB_DIR:-}" ]; then
+		IP_LIB_DIR=$CHIMNEY_LIB_DIR/../../ip
+		[ -f "$IP_LIB_DIR/link_chimney.so" ] || IP_LIB_DIR=$CHIMNEY_LIB_DIR/../../build/ip
+	fi
+	export IP_LIB_DIR
+	if [ ! -f "$IP_LIB_DIR/link_chimney.so" ]; then
+		echo "SKIP: link_chimney.so not found in $IP_LIB_DIR"
+		exit $ksft_skip
+	fi
+}
+
 ctl()
 {
 	"$CHIMNEYCTL" "$@"

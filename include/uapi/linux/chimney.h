@@ -21,8 +21,30 @@
 #ifndef _UAPI_LINUX_CHIMNEY_H
 #define _UAPI_LINUX_CHIMNEY_H
 
-/* rtnl link kind: "ip link add NAME type chimney". */
+/* rtnl link kind: "ip link add NAME type chimney [peer name PEER]". */
 #define CHIMNEY_LINK_KIND	"chimney"
+
+/**
+ * enum chimney_link_attr - IFLA_INFO_DATA of a chimney link
+ * @CHIMNEY_LINK_A_UNSPEC: unused
+ * @CHIMNEY_LINK_A_PEER: a struct ifinfomsg followed by IFLA_* attributes:
+ *	create the other end of the wire too, as veth's VETH_INFO_PEER does.
+ *	What one end transmits the other receives; the offload target of
+ *	each end takes the frames of its offloaded connections out of what it
+ *	receives.
+ * @__CHIMNEY_LINK_A_MAX: number of attributes
+ * @CHIMNEY_LINK_A_MAX: highest attribute number
+ */
+enum chimney_link_attr {
+	CHIMNEY_LINK_A_UNSPEC,
+	CHIMNEY_LINK_A_PEER,
+
+	__CHIMNEY_LINK_A_MAX,
+	CHIMNEY_LINK_A_MAX = __CHIMNEY_LINK_A_MAX - 1
+};
+
+/* Largest payload of one send request, and largest receive buffer. */
+#define CHIMNEY_IO_MAX_DATA	65000
 
 /* Generic netlink family name, version and multicast groups. */
 #define CHIMNEY_GENL_NAME		"chimney"
@@ -197,8 +219,11 @@ enum chimney_tcp_upload_reason {
  *	objects of a device, filtered by %CHIMNEY_A_OBJ_TYPE and
  *	%CHIMNEY_A_PARENT
  * @CHIMNEY_CMD_SEND: MiniportTcpOffloadSend: post a send request
- *	(%CHIMNEY_A_IO) on connection %CHIMNEY_A_HANDLE
+ *	(%CHIMNEY_A_IO_ID, %CHIMNEY_A_IO_DATA) on connection %CHIMNEY_A_HANDLE;
+ *	it completes once the peer has acknowledged all of it
  * @CHIMNEY_CMD_RECEIVE: MiniportTcpOffloadReceive: post a receive request
+ *	(%CHIMNEY_A_IO_ID, %CHIMNEY_A_IO_LEN, %CHIMNEY_A_IO_FLAGS); its
+ *	completion carries the bytes placed in %CHIMNEY_A_IO_DATA
  * @CHIMNEY_CMD_INITIATE_COMPLETE: notification, NdisMInitiateOffloadComplete
  * @CHIMNEY_CMD_UPDATE_COMPLETE: notification, NdisMUpdateOffloadComplete
  * @CHIMNEY_CMD_INVALIDATE_COMPLETE: notification, NdisMInvalidateOffloadComplete
@@ -216,6 +241,13 @@ enum chimney_tcp_upload_reason {
  *	sequence number %CHIMNEY_A_SEQ on, each with its own command and
  *	attributes, as sent; ERANGE when some are no longer in the device's
  *	journal (see %CHIMNEY_A_JOURNAL_FIRST), then dump the objects instead
+ * @CHIMNEY_CMD_DISCONNECT: MiniportTcpOffloadDisconnect (%CHIMNEY_A_IO_ID):
+ *	graceful, with optional %CHIMNEY_A_IO_DATA sent before the FIN, or
+ *	abortive (%CHIMNEY_IO_ABORTIVE_CLOSE in %CHIMNEY_A_IO_FLAGS: an RST)
+ * @CHIMNEY_CMD_DISCONNECT_COMPLETE: notification,
+ *	NdisTcpOffloadDisconnectComplete: SUCCESS once the FIN (and the data
+ *	before it) is acknowledged, or the RST is sent; %CHIMNEY_A_IO_BYTES
+ *	of its data acknowledged
  */
 enum chimney_cmd {
 	CHIMNEY_CMD_UNSPEC,
@@ -241,6 +273,8 @@ enum chimney_cmd {
 	CHIMNEY_CMD_STATUS_INDICATE,
 	CHIMNEY_CMD_NOTIFY_LOST,
 	CHIMNEY_CMD_NOTIFY_GET,
+	CHIMNEY_CMD_DISCONNECT,
+	CHIMNEY_CMD_DISCONNECT_COMPLETE,
 
 	__CHIMNEY_CMD_MAX,
 	CHIMNEY_CMD_MAX = __CHIMNEY_CMD_MAX - 1
@@ -274,7 +308,8 @@ enum chimney_cmd {
  * @CHIMNEY_A_STATS: nest, &enum chimney_stats_attr (device replies)
  * @CHIMNEY_A_IO_ID: u64, chosen by the host for an I/O request and echoed
  *	in its completion
- * @CHIMNEY_A_IO_LEN: u32, bytes of a send request or of a receive buffer
+ * @CHIMNEY_A_IO_LEN: u32, size of a receive buffer, at most
+ *	%CHIMNEY_IO_MAX_DATA
  * @CHIMNEY_A_IO_BYTES: u32, bytes transferred (I/O completions)
  * @CHIMNEY_A_OBJ_STATE: u32, &enum chimney_obj_state_flags of an object
  * @CHIMNEY_A_PENDING: u32, requests waiting for the virtual hardware
@@ -292,6 +327,11 @@ enum chimney_cmd {
  * @CHIMNEY_A_IP6_OFFLOAD_STATS: nest, OID_IP6_OFFLOAD_STATS
  * @CHIMNEY_A_STATS_CLEAR: u32, &enum chimney_stats_set bits: zero these
  *	counter sets and only these (device set, rule R96)
+ * @CHIMNEY_A_IO_DATA: binary, the payload of a send or graceful disconnect
+ *	request (1 to %CHIMNEY_IO_MAX_DATA bytes), or the bytes a receive
+ *	completion placed
+ * @CHIMNEY_A_IO_FLAGS: u32, &enum chimney_io_flags of a receive or
+ *	disconnect request
  * @__CHIMNEY_A_MAX: number of attributes
  * @CHIMNEY_A_MAX: highest attribute number
  */
@@ -326,9 +366,24 @@ enum chimney_attr {
 	CHIMNEY_A_IP4_OFFLOAD_STATS,
 	CHIMNEY_A_IP6_OFFLOAD_STATS,
 	CHIMNEY_A_STATS_CLEAR,
+	CHIMNEY_A_IO_DATA,
+	CHIMNEY_A_IO_FLAGS,
 
 	__CHIMNEY_A_MAX,
 	CHIMNEY_A_MAX = __CHIMNEY_A_MAX - 1
+};
+
+/**
+ * enum chimney_io_flags - flags of an I/O request (%CHIMNEY_A_IO_FLAGS)
+ * @CHIMNEY_IO_NO_PUSH: receive, TcpReceiveNoPush: complete the request only
+ *	when it is full, ignoring PSH (section 3.7); without it, a push-mode
+ *	request also completes on a PSH segment
+ * @CHIMNEY_IO_ABORTIVE_CLOSE: disconnect, TCP_DISCONNECT_ABORTIVE_CLOSE:
+ *	send an RST (section 3.8); without it, a graceful close (FIN)
+ */
+enum chimney_io_flags {
+	CHIMNEY_IO_NO_PUSH = 1 << 0,
+	CHIMNEY_IO_ABORTIVE_CLOSE = 1 << 1,
 };
 
 /**

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chimney: the wire and the receive demultiplexer.
+ *
+ * A chimney device created with a peer is one end of a wire, as veth is:
+ * what one end transmits, the other receives. Each end's receive path
+ * looks every frame up, under RCU and without a lock, in the table of its
+ * offloaded connections. Frames of an offloaded connection go to the TCP
+ * engine (chimney_tcp.c), which runs them in process context under the
+ * device's lock; everything else goes up to the host stack, including what
+ * section 3.10 of the specification keeps from the target: IP fragments,
+ * IPv4 options, IPv6 extension headers, ARP and ICMP. The engine's own
+ * segments are built here, from the neighbor, the path and the TCP state.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+#include <kunit/visibility.h>
+
+#include "chimney.h"
+
+static void chimney_parse_opts(const struct tcphdr *th, struct chimney_seg *seg)
+{
+	const u8 *p = (const u8 *)(th + 1);
+	int left = th->doff * 4 - sizeof(*th);
+
+	while (left > 0) {
+		u8 kind = p[0], len;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			p++;
+			left--;
+			continue;
+		}
+		if (left < 2)
+			break;
+		len = p[1];
+		if (len < 2 || len > left)
+			break;
+		if (kind == TCPOPT_TIMESTAMP && len == TCPOLEN_TIMESTAMP) {
+			seg->has_ts = true;
+			seg->tsval = get_unaligned_be32(p + 2);
+			seg->tsecr = get_unaligned_be32(p + 6);
+		}
+		p += len;
+		left -= len;
+	}
+}
+
+/**
+ * chimney_dp_parse() - parse a received frame
+ * @skb: the frame; skb->data is its network header (after eth_type_trans)
+ * @pkt: where its parts are
+ *
+ * The target may process TCP straight over IPv4 without options and not
+ * fragmented, or over IPv6 without extension headers (section 3.10).
+ *
+ * Return: 0, or -1 for a frame the host stack keeps.
+ */
+VISIBLE_IF_KUNIT int chimney_dp_parse(struct sk_buff *skb, struct chimney_pkt *pkt)
+{
+	__be16 proto = skb->protocol;
+	unsigned int off = 0, iplen;
+	const struct tcphdr *th;
+	bool v6;
+
+	memset(&pkt->seg, 0, sizeof(pkt->seg));
+	pkt->tagged = skb_vlan_tag_present(skb);
+	pkt->vid = pkt->tagged ? skb_vlan_tag_get_id(skb) : 0;
+	if (eth_type_vlan(proto) && !pkt->tagged) {
+		const struct vlan_hdr *vh;
+
+		if (!pskb_may_pull(skb, VLAN_HLEN))
+			return -1;
+		vh = (const struct vlan_hdr *)skb->data;
+		pkt->tagged = true;
+		pkt->vid = ntohs(vh->h_vlan_TCI) & VLAN_VID_MASK;
+		proto = vh->h_vlan_encapsulated_proto;
+		off = VLAN_HLEN;
+	}
+	if (proto == htons(ETH_P_IP)) {
+		const struct iphdr *iph;
+
+		if (!pskb_may_pull(skb, off + sizeof(*iph)))
+			return -1;
+		iph = (const struct iphdr *)(skb->data + off);
+		if (iph->version != 4 || iph->ihl != 5 || ip_is_fragment(iph) ||
+		    iph->protocol != IPPROTO_TCP)
+			return -1;
+		iplen = ntohs(iph->tot_len);
+		if (iplen < sizeof(*iph) + sizeof(*th) || off + iplen > skb->len)
+			return -1;
+		chimney_flow_key_init(&pkt->key, false,
+				      (const struct in6_addr *)&iph->daddr,
+				      (const struct in6_addr *)&iph->saddr, 0, 0);
+		pkt->thoff = off + sizeof(*iph);
+		iplen -= sizeof(*iph);
+		v6 = false;
+	} else if (proto == htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6h;
+
+		if (!pskb_may_pull(skb, off + sizeof(*ip6h)))
+			return -1;
+		ip6h = (const struct ipv6hdr *)(skb->data + off);
+		if (ip6h->nexthdr != IPPROTO_TCP)
+			return -1;
+		iplen = ntohs(ip6h->payload_len);
+		if (iplen < sizeof(*th) || off + sizeof(*ip6h) + iplen > skb->len)
+			return -1;
+		chimney_flow_key_init(&pkt->key, true, &ip6h->daddr, &ip6h->saddr, 0, 0);
+		pkt->thoff = off + sizeof(*ip6h);
+		v6 = true;
+	} else {
+		return -1;
+	}
+	if (!pskb_may_pull(skb, pkt->thoff + sizeof(*th)))
+		return -1;
+	th = (const struct tcphdr *)(skb->data + pkt->thoff);
+	if (th->doff < 5 || th->doff * 4 > iplen ||
+	    !pskb_may_pull(skb, pkt->thoff + th->doff * 4))
+		return -1;
+	th = (const struct tcphdr *)(skb->data + pkt->thoff);
+	pkt->key.lport = th->dest;
+	pkt->key.rport = th->source;
+	pkt->key.v6 = v6;
+	pkt->doff = pkt->thoff + th->doff * 4;
+	pkt->seg.seq = ntohl(th->seq);
+	pkt->seg.ack = ntohl(th->ack_seq);
+	pkt->seg.win = ntohs(th->window);
+	pkt->seg.flags = tcp_flag_byte(th);
+	pkt->seg.len = iplen - th->doff * 4;
+	chimney_parse_opts(th, &pkt->seg);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_dp_parse);
+
+/**
+ * chimney_dp_csum_ok() - the TCP checksum of a parsed frame
+ * @skb: the frame
+ * @pkt: its parts
+ *
+ * Return: true when the checksum is right, or the frame's sender (a local
+ * stack) left it to be computed.
+ */
+VISIBLE_IF_KUNIT bool chimney_dp_csum_ok(struct sk_buff *skb, const struct chimney_pkt *pkt)
+{
+	unsigned int len = pkt->doff - pkt->thoff + pkt->seg.len;
+	__wsum csum;
+
+	if (skb_csum_unnecessary(skb))
+		return true;
+	csum = skb_checksum(skb, pkt->thoff, len, 0);
+	if (!pkt->key.v6)
+		return !csum_tcpudp_magic(pkt->key.remote.s6_addr32[0],
+					  pkt->key.local.s6_addr32[0], len,
+					  IPPROTO_TCP, csum);
+	return !csum_ipv6_magic(&pkt->key.remote, &pkt->key.local, len,
+				IPPROTO_TCP, csum);
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_dp_csum_ok);
+
+/* R63: a neighbor with VLAN 0 takes any tag or none, else only its own. */
+static bool chimney_vlan_ok(const struct chimney_conn *conn,
+			    const struct chimney_pkt *pkt)
+{
+	const struct chimney_obj *path = chimney_obj_parent(&conn->obj);
+	const struct chimney_obj *nobj = path ? chimney_obj_parent(path) : NULL;
+	u16 vid;
+
+	if (!nobj)
+		return true;
+	vid = container_of(nobj, struct chimney_neigh, obj)->st.vlan_id;
+	return !vid || (pkt->tagged && pkt->vid == vid);
+}
+
+/* One received frame of an offloaded connection, under the lock. */
+static void chimney_dp_input(struct chimney_dev *cdev, struct sk_buff *skb)
+{
+	struct chimney_conn *conn;
+	struct chimney_pkt pkt;
+	int v;
+
+	conn = chimney_dp_parse(skb, &pkt) ? NULL : chimney_flow_lookup(cdev, &pkt.key);
+	if (!conn || !chimney_vlan_ok(conn, &pkt)) {
+		/* Terminated meanwhile (R48), or not the target's after all. */
+		netif_rx(skb);
+		return;
+	}
+	v = pkt.key.v6;
+	cdev->ostats.ip[v][CHIMNEY_IP_IN_RECEIVES]++;
+	cdev->ostats.ip[v][CHIMNEY_IP_IN_OCTETS] += skb->len;
+	if (!chimney_dp_csum_ok(skb, &pkt)) {
+		cdev->ostats.tcp[v][CHIMNEY_TCP_IN_ERRORS]++;
+		kfree_skb(skb);
+		return;
+	}
+	cdev->ostats.ip[v][CHIMNEY_IP_IN_DELIVERS]++;
+	cdev->ostats.tcp[v][CHIMNEY_TCP_IN_SEGMENTS]++;
+	/* The engine keeps the payload only. */
+	__skb_pull(skb, pkt.doff);
+	if (pskb_trim(skb, pkt.seg.len)) {
+		kfree_skb(skb);
+		return;
+	}
+	chimney_tcp_input(cdev, conn, skb, &pkt.seg);
+}
+
+/*
+ * The TCP engine: received segments and fired timers, in process context
+ * under the device's lock, so that it completes requests and indicates
+ * events the way the control plane does.
+ */
+static void chimney_dp_work(struct work_struct *work)
+{
+	struct chimney_dev *cdev = container_of(work, struct chimney_dev, dp_work);
+	struct chimney_conn *conn;
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+	unsigned int n = 0;
+
+	__skb_queue_head_init(&q);
+	mutex_lock(&cdev->lock);
+	spin_lock_bh(&cdev->dp_lock);
+	while ((conn = list_first_entry_or_null(&cdev->dp_fired, struct chimney_conn,
+						fired))) {
+		list_del_init(&conn->fired);
+		spin_unlock_bh(&cdev->dp_lock);
+		chimney_tcp_timer_run(cdev, conn);
+		spin_lock_bh(&cdev->dp_lock);
+	}
+	spin_unlock_bh(&cdev->dp_lock);
+
+	spin_lock_bh(&cdev->dp_rxq.lock);
+	skb_queue_splice_tail_init(&cdev->dp_rxq, &q);
+	spin_unlock_bh(&cdev->dp_rxq.lock);
+	while ((skb = __skb_dequeue(&q))) {
+		chimney_dp_input(cdev, skb);
+		if (++n % 64 == 0)
+			cond_resched();
+	}
+	mutex_unlock(&cdev->lock);
+}
+
+/**
+ * chimney_dp_init() - the data path of a new device
+ * @cdev: the device
+ */
+void chimney_dp_init(struct chimney_dev *cdev)
+{
+	skb_queue_head_init(&cdev->dp_rxq);
+	spin_lock_init(&cdev->dp_lock);
+	INIT_LIST_HEAD(&cdev->dp_fired);
+	INIT_WORK(&cdev->dp_work, chimney_dp_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_dp_init);
+
+/**
+ * chimney_dp_destroy() - stop the data path of a device going away
+ * @cdev: the device, closed, with its connections gone
+ */
+void chimney_dp_destroy(struct chimney_dev *cdev)
+{
+	cancel_work_sync(&cdev->dp_work);
+	skb_queue_purge(&cdev->dp_rxq);
+}
+
+/**
+ * chimney_dp_rx() - a frame arrives from the wire
+ * @cdev: the receiving end
+ * @skb: the frame, from its Ethernet header on
+ *
+ * Called with BHs off, under RCU. The lookup takes no lock: frames of an
+ * offloaded connection are queued for the engine, the rest go up the host
+ * stack of the receiving end's namespace.
+ */
+void chimney_dp_rx(struct chimney_dev *cdev, struct sk_buff *skb)
+{
+	struct chimney_pkt pkt;
+
+	if (__dev_forward_skb(cdev->netdev, skb) != NET_RX_SUCCESS)
+		return;
+	if (!chimney_dp_parse(skb, &pkt) && chimney_flow_lookup(cdev, &pkt.key)) {
+		skb_queue_tail(&cdev->dp_rxq, skb);
+		queue_work(system_wq, &cdev->dp_work);
+		return;
+	}
+	netif_rx(skb);
+}
+
+/**
+ * chimney_dp_xmit() - put a frame on the wire
+ * @cdev: the sending end
+ * @skb: the frame, from its Ethernet header on
+ *
+ * Return: 0, or -ENOLINK with the frame dropped when there is no peer or
+ * the device is down.
+ */
+int chimney_dp_xmit(struct chimney_dev *cdev, struct sk_buff *skb)
+{
+	struct net_device *peer;
+	int err = 0;
+
+	rcu_read_lock();
+	peer = rcu_dereference(cdev->peer);
+	if (peer && netif_running(cdev->netdev)) {
+		local_bh_disable();
+		chimney_dp_rx(netdev_priv(peer), skb);
+		local_bh_enable();
+	} else {
+		kfree_skb(skb);
+		err = -ENOLINK;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/* The TCP header of an engine's segment, with the timestamp option. */
+static void chimney_build_tcp(struct chimney_conn *conn, struct tcphdr *th,
+			      u32 seq, u8 tcp_flags, bool ts)
+{
+	const struct chimney_tcp_state *st = &conn->st;
+	u32 win = conn->tcb.rcv_wnd;
+
+	if (st->c.flags & CHIMNEY_TCP_FLAG_WINDOW_SCALING_ENABLED)
+		win >>= st->c.rcv_wind_scale;
+	memset(th, 0, sizeof(*th));
+	th->source = htons(st->c.local_port);
+	th->dest = htons(st->c.remote_port);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(conn->tcb.rcv_nxt);
+	th->doff = (sizeof(*th) + (ts ? TCPOLEN_TSTAMP_ALIGNED : 0)) / 4;
+	tcp_flag_byte(th) = tcp_flags;
+	th->window = htons(min_t(u32, win, U16_MAX));
+	if (ts) {
+		__be32 *opt = (__be32 *)(th + 1);
+
+		*opt++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
+			       (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
+		*opt++ = htonl(chimney_tcp_now() + conn->ts_delta);
+		*opt = htonl(conn->tcb.ts_recent);
+	}
+}
+
+/**
+ * chimney_dp_build() - build one segment of a connection
+ * @cdev: the device; its lock must be held
+ * @conn: the connection, with its path and neighbor
+ * @seq: its sequence number
+ * @tcp_flags: TCPHDR_* flags
+ * @len: payload bytes, copied from the send queue at @seq
+ *
+ * The frame is built as section 3.6 says: IPv4 with DF and an IP ID from
+ * the upper half (R61), the neighbor's VLAN and priority (R62), the path's
+ * addresses, the TCP state's ports, window and timestamps.
+ *
+ * Return: the frame, from its Ethernet header on, or an ERR_PTR: -ENOMEM,
+ * or -ENOLINK for a connection without its path and neighbor.
+ */
+VISIBLE_IF_KUNIT struct sk_buff *chimney_dp_build(struct chimney_dev *cdev,
+						  struct chimney_conn *conn,
+						  u32 seq, u8 tcp_flags, u32 len)
+{
+	const struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
+	const struct chimney_tcp_state *st = &conn->st;
+	const struct chimney_neigh_state *ns;
+	const struct chimney_path_state *ps;
+	bool ts, v6;
+	unsigned int thlen, iplen;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	struct ethhdr *eth;
+	__wsum csum;
+
+	lockdep_assert_held(&cdev->lock);
+	if (!pobj || !chimney_obj_parent(pobj))
+		return ERR_PTR(-ENOLINK);
+	ps = &container_of(pobj, struct chimney_path, obj)->st;
+	ns = &container_of(chimney_obj_parent(pobj), struct chimney_neigh, obj)->st;
+	v6 = pobj->type == CHIMNEY_IP6_OFFLOAD_STATE;
+	ts = st->c.flags & CHIMNEY_TCP_FLAG_TIMESTAMP_ENABLED;
+	thlen = sizeof(*th) + (ts ? TCPOLEN_TSTAMP_ALIGNED : 0);
+	iplen = v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+
+	skb = alloc_skb(NET_IP_ALIGN + ETH_HLEN + iplen + thlen + len, GFP_KERNEL);
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+	skb_reserve(skb, NET_IP_ALIGN + ETH_HLEN + iplen + thlen);
+	if (len)
+		chimney_tcp_copy_send(conn, seq - conn->tcb.snd_una, skb_put(skb, len), len);
+	th = skb_push(skb, thlen);
+	skb_reset_transport_header(skb);
+	chimney_build_tcp(conn, th, seq, tcp_flags, ts);
+	csum = csum_partial(th, thlen + len, 0);
+	if (v6) {
+		struct ipv6hdr *ip6h = skb_push(skb, sizeof(*ip6h));
+
+		th->check = csum_ipv6_magic(&ps->source_address, &ps->destination_address,
+					    thlen + len, IPPROTO_TCP, csum);
+		ip6_flow_hdr(ip6h, st->ca.tos_or_traffic_class,
+			     htonl(st->ca.flow_label) & IPV6_FLOWLABEL_MASK);
+		ip6h->payload_len = htons(thlen + len);
+		ip6h->nexthdr = IPPROTO_TCP;
+		ip6h->hop_limit = st->ca.ttl_or_hop_limit ?: 64;
+		ip6h->saddr = ps->source_address;
+		ip6h->daddr = ps->destination_address;
+		skb->protocol = htons(ETH_P_IPV6);
+	} else {
+		struct iphdr *iph = skb_push(skb, sizeof(*iph));
+
+		th->check = tcp_v4_check(thlen + len, ps->source_address.s6_addr32[0],
+					 ps->destination_address.s6_addr32[0], csum);
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->tos = st->ca.tos_or_traffic_class;
+		iph->tot_len = htons(iplen + thlen + len);
+		iph->id = htons(0x8000 | cdev->ip_id++);
+		iph->frag_off = htons(IP_DF);
+		iph->ttl = st->ca.ttl_or_hop_limit ?: 64;
+		iph->protocol = IPPROTO_TCP;
+		iph->saddr = ps->source_address.s6_addr32[0];
+		iph->daddr = ps->destination_address.s6_addr32[0];
+		ip_send_check(iph);
+		skb->protocol = htons(ETH_P_IP);
+	}
+	skb_reset_network_header(skb);
+	skb->dev = cdev->netdev;
+	eth = skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
+	ether_addr_copy(eth->h_dest, ns->dl_destination_address);
+	ether_addr_copy(eth->h_source, cdev->netdev->dev_addr);
+	eth->h_proto = skb->protocol;
+	if (ns->vlan_id || st->ca.user_priority)
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
+				       ns->vlan_id | (st->ca.user_priority << VLAN_PRIO_SHIFT));
+
+	return skb;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_dp_build);
+
+/**
+ * chimney_dp_send_segment() - build one segment of a connection and send it
+ * @cdev: the device; its lock must be held
+ * @conn: the connection, with its path and neighbor
+ * @seq: its sequence number
+ * @tcp_flags: TCPHDR_* flags
+ * @len: payload bytes, copied from the send queue at @seq
+ *
+ * Counted in the IP and TCP offload counters of section 2.10.
+ *
+ * Return: 0, -ENOMEM, or -ENOLINK when there is no wire.
+ */
+int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
+			    u32 seq, u8 tcp_flags, u32 len)
+{
+	struct sk_buff *skb = chimney_dp_build(cdev, conn, seq, tcp_flags, len);
+	int v = conn->key.v6;
+	unsigned int bytes;
+
+	if (IS_ERR(skb)) {
+		cdev->ostats.ip[v][CHIMNEY_IP_OUT_DISCARDS]++;
+		return PTR_ERR(skb);
+	}
+	bytes = skb->len - ETH_HLEN;
+	cdev->ostats.ip[v][CHIMNEY_IP_OUT_REQUESTS]++;
+	cdev->ostats.ip[v][CHIMNEY_IP_OUT_OCTETS] += bytes;
+	cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_SEGMENTS]++;
+	if (tcp_flags & TCPHDR_RST)
+		cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_RESETS]++;
+	if (chimney_dp_xmit(cdev, skb)) {
+		cdev->ostats.ip[v][CHIMNEY_IP_OUT_NO_ROUTES]++;
+		return -ENOLINK;
+	}
+	return 0;
+}

@@ -1,0 +1,808 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chimney: the TCP engine of offloaded connections.
+ *
+ * It starts from the const, cached and delegated state the host offloaded
+ * and keeps the delegated variables current, so that a query or terminate
+ * returns them as they are. It runs under the device's lock: from a netlink
+ * request that posts a send or receive, or from the data path's work item
+ * with received segments and fired timers.
+ *
+ * Sending: send requests are queued in posting order (R56); the bytes from
+ * SndUna on are the unacknowledged and unsent ones, segmented by the
+ * effective MSS within the peer's window and the congestion window. A send
+ * request completes with SUCCESS once all its bytes are acknowledged
+ * (R57). Retransmission follows RFC 6298 with TcpMaximumRetransmissions as
+ * the limit (then TcpIndicateRetrieve(TimeoutExpiration)), and a fast
+ * retransmit on TcpDuplicateAckThreshold duplicate ACKs.
+ *
+ * Receiving: segments in sequence within the window are kept until receive
+ * requests take them, FIFO (R64); a request completes when full, or on a
+ * PSH in push mode (R65). Out-of-order segments are dropped with a
+ * duplicate ACK. A FIN is indicated (TcpIndicateDisconnect) once the data
+ * before it has been taken (R82); an acceptable RST (seq == RcvNxt) aborts
+ * the sends and is indicated (TcpIndicateAbort, R83); others get a
+ * challenge ACK or are dropped (4.7).
+ */
+#include <linux/tcp.h>
+#include <net/tcp.h>
+#include <kunit/visibility.h>
+
+#include "chimney.h"
+
+/* RFC 6298 with Linux's floor, and the ceiling of both. */
+#define CHIMNEY_RTO_MIN_MS	200
+#define CHIMNEY_RTO_MAX_MS	60000
+#define CHIMNEY_RTO_INIT_MS	1000
+
+struct chimney_rcv_cb {
+	u32 off;
+	bool psh;
+};
+
+#define CHIMNEY_RCV_CB(skb) ((struct chimney_rcv_cb *)(skb)->cb)
+
+/**
+ * chimney_tcp_now() - the target's timestamp clock
+ *
+ * Return: milliseconds, modulo 2^32.
+ */
+u32 chimney_tcp_now(void)
+{
+	return (u32)ktime_to_ms(ktime_get());
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_now);
+
+static int chimney_conn_v6(const struct chimney_conn *conn)
+{
+	return conn->key.v6;
+}
+
+/* The most payload of a segment: RemoteMss within the path MTU. */
+static u32 chimney_tcp_mss(const struct chimney_conn *conn)
+{
+	const struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
+	u32 hdr = conn->key.v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+	u32 mtu = pobj ? container_of(pobj, struct chimney_path, obj)->st.path_mtu : 576;
+	u32 mss = conn->st.c.remote_mss ?: 536;
+
+	mss = min(mss, mtu - hdr - (u32)sizeof(struct tcphdr));
+	if (conn->st.c.flags & CHIMNEY_TCP_FLAG_TIMESTAMP_ENABLED)
+		mss -= TCPOLEN_TSTAMP_ALIGNED;
+	return max(mss, 64U);
+}
+
+static void chimney_tcp_count_rexmit(struct chimney_dev *cdev,
+				     const struct chimney_conn *conn)
+{
+	cdev->ostats.tcp[chimney_conn_v6(conn)][CHIMNEY_TCP_RETRANSMITTED_SEGMENTS]++;
+}
+
+static void chimney_tcp_set_state(struct chimney_dev *cdev,
+				  struct chimney_conn *conn, u8 state)
+{
+	chimney_stats_conn(cdev, &conn->obj, -1);
+	conn->tcb.state = state;
+	chimney_stats_conn(cdev, &conn->obj, 1);
+}
+
+/*
+ * The engine works on &chimney_conn.tcb under the device's lock, and may
+ * sleep there (notifications); readers under RCU see the delegated state
+ * published whole at the end of each of its runs.
+ */
+static void chimney_tcp_publish(struct chimney_conn *conn)
+{
+	/* R49: a timer that is not running is -1, never 0. */
+	conn->tcb.retransmit_timeout_delta = timer_pending(&conn->timer) ?
+		jiffies_to_msecs(max_t(long, READ_ONCE(conn->timer.expires) - jiffies, 1)) :
+		U32_MAX;
+	write_seqcount_begin(&conn->obj.seq);
+	conn->st.d = conn->tcb;
+	write_seqcount_end(&conn->obj.seq);
+}
+
+static void chimney_tcp_event(struct chimney_dev *cdev, struct chimney_conn *conn,
+			      u32 type, u32 info)
+{
+	if (type == CHIMNEY_TCP_INDICATE_ABORT)
+		chimney_obj_set_flag(&conn->obj, CHIMNEY_OBJ_ABORTED_BIT);
+	else if (type == CHIMNEY_TCP_INDICATE_RETRIEVE)
+		chimney_obj_set_flag(&conn->obj, CHIMNEY_OBJ_RETRIEVE_BIT);
+	chimney_notify_tcp_event(cdev, &conn->obj, type, info);
+}
+
+/*
+ * The engine sends only while the connection and everything under it are
+ * sound: not invalidated (3.4), not corrupt or failed (3.12), not reset.
+ */
+static bool chimney_tcp_can_send(struct chimney_dev *cdev,
+				 const struct chimney_conn *conn)
+{
+	const unsigned long stop = BIT(CHIMNEY_OBJ_INVALID_BIT) |
+				   BIT(CHIMNEY_OBJ_CORRUPT_BIT) |
+				   BIT(CHIMNEY_OBJ_FAILED_BIT) |
+				   BIT(CHIMNEY_OBJ_ABORTED_BIT);
+	const struct chimney_obj *obj;
+
+	if (test_bit(CHIMNEY_DP_RST, &conn->dp) || READ_ONCE(cdev->corrupt))
+		return false;
+	for (obj = &conn->obj; obj; obj = chimney_obj_parent(obj))
+		if (READ_ONCE(obj->flags) & stop)
+			return false;
+	return true;
+}
+
+/* Bytes of the send requests not yet acknowledged. */
+static u32 chimney_tcp_queued(const struct chimney_conn *conn)
+{
+	const struct chimney_io *io;
+	u32 n = 0;
+
+	list_for_each_entry(io, &conn->sends, list)
+		n += io->len - io->done;
+	return n;
+}
+
+/**
+ * chimney_tcp_copy_send() - copy bytes of the send queue
+ * @conn: the connection
+ * @off: offset from SndUna
+ * @to: where to
+ * @len: how many; the queue has them
+ *
+ * Return: the bytes copied.
+ */
+u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to, u32 len)
+{
+	const struct chimney_io *io;
+	u32 copied = 0;
+
+	list_for_each_entry(io, &conn->sends, list) {
+		u32 left = io->len - io->done, n;
+
+		if (off >= left) {
+			off -= left;
+			continue;
+		}
+		n = min(left - off, len - copied);
+		memcpy(to + copied, io->data + io->done + off, n);
+		copied += n;
+		off = 0;
+		if (copied == len)
+			break;
+	}
+	return copied;
+}
+
+static void chimney_tcp_arm(struct chimney_conn *conn, u32 ms)
+{
+	mod_timer(&conn->timer, jiffies + msecs_to_jiffies(ms));
+}
+
+static void chimney_tcp_send_ack(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	if (test_bit(CHIMNEY_DP_RST, &conn->dp))
+		return;
+	clear_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+	chimney_dp_send_segment(cdev, conn, conn->tcb.snd_nxt, TCPHDR_ACK, 0);
+}
+
+/*
+ * The FIN of a graceful disconnect goes once every byte before it has gone
+ * (R78), and again after a timeout sent everything again.
+ */
+static void chimney_tcp_output_fin(struct chimney_dev *cdev, struct chimney_conn *conn,
+				   u32 queued)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+
+	if (!conn->disc || d->snd_nxt - d->snd_una != queued ||
+	    (test_bit(CHIMNEY_DP_FIN_SENT, &conn->dp) && d->snd_nxt != conn->fin_seq))
+		return;
+	if (!test_and_set_bit(CHIMNEY_DP_FIN_SENT, &conn->dp)) {
+		conn->fin_seq = d->snd_nxt;
+		chimney_tcp_set_state(cdev, conn, d->state == CHIMNEY_TCP_CONNECTION_CLOSE_WAIT ?
+				      CHIMNEY_TCP_CONNECTION_LAST_ACK :
+				      CHIMNEY_TCP_CONNECTION_FIN_WAIT1);
+	} else {
+		chimney_tcp_count_rexmit(cdev, conn);
+	}
+	if (chimney_dp_send_segment(cdev, conn, conn->fin_seq, TCPHDR_ACK | TCPHDR_FIN, 0))
+		return;
+	clear_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+	d->snd_nxt = conn->fin_seq + 1;
+	if (after(d->snd_nxt, d->snd_max))
+		d->snd_max = d->snd_nxt;
+	if (!timer_pending(&conn->timer))
+		chimney_tcp_arm(conn, conn->rto);
+}
+
+/* Send what the windows allow, from SndNxt on. */
+static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+	u32 mss, queued, wnd;
+
+	if (!chimney_tcp_can_send(cdev, conn))
+		return;
+	mss = chimney_tcp_mss(conn);
+	queued = chimney_tcp_queued(conn);
+	wnd = min(d->snd_wnd, max(d->cwnd, mss));
+	for (;;) {
+		u32 inflight = d->snd_nxt - d->snd_una;
+		u32 n = queued > inflight ? queued - inflight : 0;
+		u8 flags = TCPHDR_ACK;
+
+		if (!n)
+			break;
+		if (inflight >= wnd) {
+			/* Zero window: the persist timer probes it (4.5). */
+			if (!inflight && !timer_pending(&conn->timer))
+				chimney_tcp_arm(conn, conn->rto);
+			break;
+		}
+		n = min3(n, mss, wnd - inflight);
+		if (inflight + n == queued)
+			flags |= TCPHDR_PSH;
+		if (before(d->snd_nxt, d->snd_max))
+			chimney_tcp_count_rexmit(cdev, conn);
+		if (chimney_dp_send_segment(cdev, conn, d->snd_nxt, flags, n))
+			break;
+		clear_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+		d->snd_nxt += n;
+		if (after(d->snd_nxt, d->snd_max))
+			d->snd_max = d->snd_nxt;
+		if (!timer_pending(&conn->timer))
+			chimney_tcp_arm(conn, conn->rto);
+	}
+	chimney_tcp_output_fin(cdev, conn, queued);
+}
+
+/* Complete the send requests the peer has acknowledged, in order (R57). */
+static void chimney_tcp_sends_acked(struct chimney_dev *cdev,
+				    struct chimney_conn *conn, u32 bytes)
+{
+	struct chimney_io *io, *tmp;
+
+	list_for_each_entry_safe(io, tmp, &conn->sends, list) {
+		u32 left = io->len - io->done;
+
+		if (bytes < left) {
+			io->done += bytes;
+			break;
+		}
+		bytes -= left;
+		io->done = io->len;
+		list_del(&io->list);
+		/* A disconnect's data: the disconnect completes after its FIN. */
+		if (io->flags & CHIMNEY_IO_DISC_DATA)
+			continue;
+		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
+				  CHIMNEY_NDIS_STATUS_SUCCESS, io->len, NULL);
+		kvfree(io);
+	}
+}
+
+/* Complete the disconnect request: R78, R79. */
+static void chimney_tcp_disc_done(struct chimney_dev *cdev, struct chimney_conn *conn,
+				  u32 status)
+{
+	struct chimney_io *io = conn->disc;
+
+	if (!io)
+		return;
+	conn->disc = NULL;
+	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_DISCONNECT_COMPLETE, io->io_id,
+			  status, io->done, NULL);
+	kvfree(io);
+}
+
+/*
+ * Complete every send, in order, then the disconnect, with status (R58:
+ * after the first that fails, all fail).
+ */
+static void chimney_tcp_abort_sends(struct chimney_dev *cdev, struct chimney_conn *conn,
+				    u32 status)
+{
+	struct chimney_io *io, *tmp;
+
+	list_for_each_entry_safe(io, tmp, &conn->sends, list) {
+		list_del(&io->list);
+		if (io->flags & CHIMNEY_IO_DISC_DATA)
+			continue;
+		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
+				  status, io->done, NULL);
+		kvfree(io);
+	}
+	chimney_tcp_disc_done(cdev, conn, status);
+}
+
+/**
+ * chimney_tcp_flush() - complete every outstanding I/O request (terminate)
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ * @status: REQUEST_ABORTED or UPLOAD_IN_PROGRESS
+ *
+ * Sends, then receives, then the disconnect: all complete before the
+ * terminate does (R42).
+ */
+void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn, u32 status)
+{
+	struct chimney_io *io, *tmp;
+
+	lockdep_assert_held(&cdev->lock);
+	list_for_each_entry_safe(io, tmp, &conn->sends, list) {
+		list_del(&io->list);
+		if (io->flags & CHIMNEY_IO_DISC_DATA)
+			continue;
+		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
+				  status, 0, NULL);
+		kvfree(io);
+	}
+	list_for_each_entry_safe(io, tmp, &conn->recvs, list) {
+		list_del(&io->list);
+		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
+				  status, 0, NULL);
+		kvfree(io);
+	}
+	chimney_tcp_disc_done(cdev, conn, status);
+}
+
+/* RFC 6298 on a round-trip sample, in ms; SRTT and RttVar are kept in ms. */
+static void chimney_tcp_rtt(struct chimney_conn *conn, u32 r)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+	u32 rto;
+
+	if (!d->srtt) {
+		d->srtt = min_t(u32, r, U16_MAX);
+		d->rtt_var = min_t(u32, r / 2, U16_MAX);
+	} else {
+		u32 diff = d->srtt > r ? d->srtt - r : r - d->srtt;
+
+		d->rtt_var = min_t(u32, (3 * d->rtt_var + diff) / 4, U16_MAX);
+		d->srtt = min_t(u32, (7 * d->srtt + r) / 8, U16_MAX);
+	}
+	rto = d->srtt + max(4U * d->rtt_var, 1U);
+	conn->rto = clamp(rto, (u32)CHIMNEY_RTO_MIN_MS, (u32)CHIMNEY_RTO_MAX_MS);
+}
+
+/* R92: an acknowledgment proves the neighbor reachable. */
+static void chimney_tcp_neigh_reached(struct chimney_conn *conn)
+{
+	struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
+	struct chimney_obj *nobj = pobj ? chimney_obj_parent(pobj) : NULL;
+	struct chimney_neigh *neigh;
+
+	if (!nobj)
+		return;
+	neigh = container_of(nobj, struct chimney_neigh, obj);
+	if (!neigh->st.nic_reachability_delta)
+		return;
+	write_seqcount_begin(&nobj->seq);
+	neigh->st.nic_reachability_delta = 0;
+	write_seqcount_end(&nobj->seq);
+}
+
+static void chimney_tcp_fin_acked(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	switch (conn->tcb.state) {
+	case CHIMNEY_TCP_CONNECTION_FIN_WAIT1:
+		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_FIN_WAIT2);
+		break;
+	case CHIMNEY_TCP_CONNECTION_CLOSING:
+		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_TIME_WAIT);
+		break;
+	case CHIMNEY_TCP_CONNECTION_LAST_ACK:
+		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSED);
+		break;
+	}
+	chimney_tcp_disc_done(cdev, conn, CHIMNEY_NDIS_STATUS_SUCCESS);
+}
+
+static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
+			    const struct chimney_seg *seg)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+	u32 mss = chimney_tcp_mss(conn), win = seg->win;
+
+	if (after(seg->ack, d->snd_max)) {
+		/* It acknowledges what was never sent. */
+		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+		return;
+	}
+	if (before(seg->ack, d->snd_una))
+		return;
+	if (conn->st.c.flags & CHIMNEY_TCP_FLAG_WINDOW_SCALING_ENABLED)
+		win <<= conn->st.c.snd_wind_scale;
+	if (after(seg->ack, d->snd_una)) {
+		u32 acked = seg->ack - d->snd_una;
+		bool fin = test_bit(CHIMNEY_DP_FIN_SENT, &conn->dp) &&
+			   !before(seg->ack, conn->fin_seq + 1);
+
+		d->snd_una = seg->ack;
+		if (before(d->snd_nxt, d->snd_una))
+			d->snd_nxt = d->snd_una;
+		/* The FIN takes a sequence number and no byte of data. */
+		chimney_tcp_sends_acked(cdev, conn, acked - fin);
+		if (fin)
+			chimney_tcp_fin_acked(cdev, conn);
+		if (seg->has_ts && seg->tsecr)
+			chimney_tcp_rtt(conn, chimney_tcp_now() + conn->ts_delta - seg->tsecr);
+		if (d->cwnd < d->ss_thresh)
+			d->cwnd += min(acked, mss);
+		else
+			d->cwnd += max(mss * mss / max(d->cwnd, 1U), 1U);
+		d->dup_ack_count = 0;
+		d->retransmit_count = 0;
+		d->snd_wnd_probe_count = 0;
+		chimney_tcp_neigh_reached(conn);
+		if (d->snd_una == d->snd_max)
+			del_timer(&conn->timer);
+		else
+			chimney_tcp_arm(conn, conn->rto);
+	} else if (!seg->len && win == d->snd_wnd && d->snd_una != d->snd_max &&
+		   ++d->dup_ack_count == READ_ONCE(cdev->params.tcp_duplicate_ack_threshold)) {
+		/* Fast retransmit (RFC 5681): resend the first lost segment. */
+		u32 flight = d->snd_max - d->snd_una;
+
+		d->ss_thresh = max(flight / 2, 2 * mss);
+		d->cwnd = d->ss_thresh;
+		chimney_tcp_count_rexmit(cdev, conn);
+		chimney_dp_send_segment(cdev, conn, d->snd_una, TCPHDR_ACK,
+					min(mss, min(flight, chimney_tcp_queued(conn))));
+	}
+	/* RFC 793 window update rule. */
+	if (after(seg->seq, d->send_wl1) || seg->seq == d->send_wl1) {
+		d->snd_wnd = win;
+		d->send_wl1 = seg->seq;
+		d->max_snd_wnd = max(d->max_snd_wnd, win);
+	}
+}
+
+/* Fill the posted receive requests from the received bytes, FIFO (3.7). */
+static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+	u32 before_wnd = d->rcv_wnd;
+	struct chimney_io *io;
+
+	while ((io = list_first_entry_or_null(&conn->recvs, struct chimney_io, list))) {
+		struct sk_buff *skb = skb_peek(&conn->rcvq);
+		struct chimney_rcv_cb *cb;
+		bool push = false;
+		u32 n;
+
+		if (io->len && !skb)
+			break;
+		if (skb) {
+			cb = CHIMNEY_RCV_CB(skb);
+			n = min(io->len - io->done, skb->len - cb->off);
+			if (skb_copy_bits(skb, cb->off, io->data + io->done, n))
+				break;
+			io->done += n;
+			cb->off += n;
+			d->rcv_wnd += n;
+			if (cb->off == skb->len) {
+				push = cb->psh;
+				__skb_unlink(skb, &conn->rcvq);
+				kfree_skb(skb);
+			}
+		}
+		/* Zero-byte requests complete at once and take nothing (R68). */
+		if (io->done < io->len && !(push && !(io->flags & CHIMNEY_IO_NO_PUSH)))
+			continue;
+		list_del(&io->list);
+		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
+				  CHIMNEY_NDIS_STATUS_SUCCESS, io->done, io->data);
+		kvfree(io);
+	}
+	/* The window opened by half of it: tell the peer. */
+	if (d->rcv_wnd - before_wnd >= conn->rcv_space / 2 ||
+	    (before_wnd < chimney_tcp_mss(conn) && d->rcv_wnd >= chimney_tcp_mss(conn)))
+		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+	if (!skb_queue_empty(&conn->rcvq) || !test_bit(CHIMNEY_DP_FIN_RCVD, &conn->dp) ||
+	    test_and_set_bit(CHIMNEY_DP_DISC_IND, &conn->dp))
+		return;
+	/*
+	 * R82: the peer's FIN, once everything before it is taken. The
+	 * requests still posted get what they have; later ones INVALID_STATE.
+	 */
+	while ((io = list_first_entry_or_null(&conn->recvs, struct chimney_io, list))) {
+		list_del(&io->list);
+		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
+				  CHIMNEY_NDIS_STATUS_SUCCESS, io->done, io->data);
+		kvfree(io);
+	}
+	chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_DISCONNECT, 0);
+}
+
+/* An acceptable RST (R83): nothing more is sent; the sends are aborted. */
+static void chimney_tcp_reset(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	u8 state = conn->tcb.state;
+
+	set_bit(CHIMNEY_DP_RST, &conn->dp);
+	del_timer(&conn->timer);
+	if (state == CHIMNEY_TCP_CONNECTION_ESTABLISHED ||
+	    state == CHIMNEY_TCP_CONNECTION_CLOSE_WAIT)
+		cdev->ostats.tcp[chimney_conn_v6(conn)][CHIMNEY_TCP_RESET_ESTABLISHED]++;
+	chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSED);
+	chimney_tcp_abort_sends(cdev, conn, CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
+	chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_ABORT, 0);
+}
+
+static bool chimney_tcp_in_window(const struct chimney_conn *conn, u32 seq)
+{
+	const struct chimney_tcp_delegated *d = &conn->tcb;
+
+	return !before(seq, d->rcv_nxt) && before(seq, d->rcv_nxt + max(d->rcv_wnd, 1U));
+}
+
+/* The peer's FIN is in sequence. */
+static void chimney_tcp_fin(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	conn->tcb.rcv_nxt++;
+	set_bit(CHIMNEY_DP_FIN_RCVD, &conn->dp);
+	switch (conn->tcb.state) {
+	case CHIMNEY_TCP_CONNECTION_ESTABLISHED:
+		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSE_WAIT);
+		break;
+	case CHIMNEY_TCP_CONNECTION_FIN_WAIT1:
+		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSING);
+		break;
+	case CHIMNEY_TCP_CONNECTION_FIN_WAIT2:
+		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_TIME_WAIT);
+		break;
+	}
+}
+
+/* Take the payload (skb, or NULL) of an acceptable segment. */
+static void chimney_tcp_data(struct chimney_dev *cdev, struct chimney_conn *conn,
+			     struct sk_buff *skb, const struct chimney_seg *seg)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+	bool fin = seg->flags & TCPHDR_FIN;
+	u32 len = seg->len, take;
+
+	if (test_bit(CHIMNEY_DP_FIN_RCVD, &conn->dp) || seg->seq != d->rcv_nxt) {
+		/* Old, repeated or out of order: dropped, the peer resends. */
+		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+		kfree_skb(skb);
+		return;
+	}
+	take = min(len, d->rcv_wnd);
+	if (seg->has_ts)
+		d->ts_recent = seg->tsval;
+	d->ts_recent_age = chimney_tcp_now();
+	if (take) {
+		struct chimney_rcv_cb *cb = CHIMNEY_RCV_CB(skb);
+
+		if (take < len && pskb_trim(skb, take)) {
+			kfree_skb(skb);
+			return;
+		}
+		cb->off = 0;
+		cb->psh = take == len && (seg->flags & TCPHDR_PSH);
+		__skb_queue_tail(&conn->rcvq, skb);
+		skb = NULL;
+		d->rcv_nxt += take;
+		d->rcv_wnd -= take;
+	}
+	kfree_skb(skb);
+	if (fin && take == len)
+		chimney_tcp_fin(cdev, conn);
+	set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+}
+
+/**
+ * chimney_tcp_input() - a received segment of an offloaded connection
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ * @skb: its payload only; the engine owns it
+ * @seg: its header
+ */
+void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,
+		       struct sk_buff *skb, const struct chimney_seg *seg)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+
+	lockdep_assert_held(&cdev->lock);
+	if (test_bit(CHIMNEY_DP_RST, &conn->dp)) {
+		kfree_skb(skb);
+		goto out;
+	}
+	if (seg->flags & TCPHDR_RST) {
+		/* 4.7: exact, a reset; in the window, a challenge ACK. */
+		if (seg->seq == d->rcv_nxt)
+			chimney_tcp_reset(cdev, conn);
+		else if (chimney_tcp_in_window(conn, seg->seq))
+			set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+		kfree_skb(skb);
+		goto ack;
+	}
+	if (seg->flags & TCPHDR_SYN) {
+		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+		kfree_skb(skb);
+		goto ack;
+	}
+	/* PAWS (RFC 7323): an older timestamp is a duplicate. */
+	if (seg->has_ts && d->ts_recent && (s32)(seg->tsval - d->ts_recent) < 0) {
+		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+		kfree_skb(skb);
+		goto ack;
+	}
+	if (seg->flags & TCPHDR_ACK)
+		chimney_tcp_ack(cdev, conn, seg);
+	if (seg->len || (seg->flags & TCPHDR_FIN))
+		chimney_tcp_data(cdev, conn, skb, seg);
+	else
+		kfree_skb(skb);
+	chimney_tcp_deliver(cdev, conn);
+	chimney_tcp_output(cdev, conn);
+ack:
+	if (test_bit(CHIMNEY_DP_ACK_NOW, &conn->dp))
+		chimney_tcp_send_ack(cdev, conn);
+out:
+	chimney_tcp_publish(conn);
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_input);
+
+/**
+ * chimney_tcp_disconnect() - a disconnect request (section 3.8)
+ * @cdev: the device; its lock must be held
+ * @conn: the connection, with no disconnect outstanding
+ * @io: the request; the engine owns it
+ *
+ * Abortive (R76): an RST, the only one a target sends (R77); every send
+ * completes with REQUEST_ABORTED first, then the disconnect with SUCCESS;
+ * nothing more is received or acknowledged. Graceful (R78): its data goes
+ * after the sends, then a FIN; it completes once the FIN is acknowledged,
+ * and receiving goes on.
+ */
+void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
+			    struct chimney_io *io)
+{
+	lockdep_assert_held(&cdev->lock);
+	if (io->flags & CHIMNEY_IO_ABORTIVE_CLOSE) {
+		if (chimney_tcp_can_send(cdev, conn))
+			chimney_dp_send_segment(cdev, conn, conn->tcb.snd_nxt,
+						TCPHDR_RST | TCPHDR_ACK, 0);
+		set_bit(CHIMNEY_DP_RST, &conn->dp);
+		del_timer(&conn->timer);
+		__skb_queue_purge(&conn->rcvq);
+		chimney_tcp_abort_sends(cdev, conn, CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
+		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_DISCONNECT_COMPLETE, io->io_id,
+				  CHIMNEY_NDIS_STATUS_SUCCESS, 0, NULL);
+		kvfree(io);
+		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSED);
+		chimney_tcp_publish(conn);
+		return;
+	}
+	conn->disc = io;
+	if (io->len) {
+		io->flags |= CHIMNEY_IO_DISC_DATA;
+		list_add_tail(&io->list, &conn->sends);
+	}
+	chimney_tcp_push(cdev, conn);
+}
+
+/**
+ * chimney_tcp_push() - a send or receive request was posted
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ */
+void chimney_tcp_push(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	lockdep_assert_held(&cdev->lock);
+	chimney_tcp_deliver(cdev, conn);
+	chimney_tcp_output(cdev, conn);
+	if (test_bit(CHIMNEY_DP_ACK_NOW, &conn->dp))
+		chimney_tcp_send_ack(cdev, conn);
+	chimney_tcp_publish(conn);
+}
+
+/**
+ * chimney_tcp_timer_run() - the retransmission or persist timer fired
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ *
+ * Go back to SndUna with a doubled timeout; after TcpMaximumRetransmissions
+ * in a row, ask the host to take the connection back (R90).
+ */
+void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+	u32 mss = chimney_tcp_mss(conn);
+
+	lockdep_assert_held(&cdev->lock);
+	if (timer_pending(&conn->timer) || !chimney_tcp_can_send(cdev, conn) ||
+	    test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags))
+		return;
+	if (d->snd_una == d->snd_max && !chimney_tcp_queued(conn))
+		goto out;
+	if (d->snd_una == d->snd_max) {
+		/* Zero-window probe: one byte past the window (4.5). */
+		if (++d->snd_wnd_probe_count > READ_ONCE(cdev->params.tcp_maximum_retransmissions))
+			goto timeout;
+		if (!chimney_dp_send_segment(cdev, conn, d->snd_nxt, TCPHDR_ACK, 1)) {
+			d->snd_nxt++;
+			d->snd_max = d->snd_nxt;
+		}
+		chimney_tcp_arm(conn, min(conn->rto << d->snd_wnd_probe_count,
+					  (u32)CHIMNEY_RTO_MAX_MS));
+		goto out;
+	}
+	if (++d->retransmit_count > READ_ONCE(cdev->params.tcp_maximum_retransmissions))
+		goto timeout;
+	d->total_rt += conn->rto;
+	d->ss_thresh = max((d->snd_max - d->snd_una) / 2, 2 * mss);
+	d->cwnd = mss;
+	d->snd_nxt = d->snd_una;
+	conn->rto = min(conn->rto * 2, (u32)CHIMNEY_RTO_MAX_MS);
+	chimney_tcp_output(cdev, conn);
+	goto out;
+timeout:
+	chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_RETRIEVE,
+			  CHIMNEY_UPLOAD_TIMEOUT_EXPIRATION);
+out:
+	chimney_tcp_publish(conn);
+}
+
+static void chimney_tcp_timer(struct timer_list *t)
+{
+	struct chimney_conn *conn = from_timer(conn, t, timer);
+	struct chimney_dev *cdev = conn->cdev;
+
+	spin_lock(&cdev->dp_lock);
+	if (list_empty(&conn->fired))
+		list_add_tail(&conn->fired, &cdev->dp_fired);
+	spin_unlock(&cdev->dp_lock);
+	queue_work(system_wq, &cdev->dp_work);
+}
+
+/**
+ * chimney_tcp_conn_init() - the engine takes a new connection
+ * @cdev: the device; its lock must be held
+ * @conn: the connection, with its offloaded state
+ *
+ * NicDelta comes from TsTime (R21); the window advertised never shrinks
+ * below what the host advertised.
+ */
+void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+
+	conn->cdev = cdev;
+	conn->dp = 0;
+	skb_queue_head_init(&conn->rcvq);
+	INIT_LIST_HEAD(&conn->fired);
+	timer_setup(&conn->timer, chimney_tcp_timer, 0);
+	conn->rcv_space = max(d->rcv_wnd, conn->st.ca.initial_rcv_wnd) ?: U16_MAX;
+	d->rcv_wnd = conn->rcv_space;
+	conn->ts_delta = d->ts_time - chimney_tcp_now();
+	conn->rto = d->srtt ? clamp_t(u32, d->srtt + 4 * d->rtt_var,
+				      CHIMNEY_RTO_MIN_MS, CHIMNEY_RTO_MAX_MS) :
+		    CHIMNEY_RTO_INIT_MS;
+	if (!d->cwnd)
+		d->cwnd = 10 * chimney_tcp_mss(conn);
+	if (!d->ss_thresh)
+		d->ss_thresh = U32_MAX;
+	/* Not published yet: no reader can see it. */
+	conn->st.d = conn->tcb;
+}
+
+/**
+ * chimney_tcp_conn_stop() - the engine lets go of a connection
+ * @cdev: the device; its lock must be held
+ * @conn: the connection, out of the receive path's table
+ */
+void chimney_tcp_conn_stop(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	del_timer_sync(&conn->timer);
+	spin_lock_bh(&cdev->dp_lock);
+	list_del_init(&conn->fired);
+	spin_unlock_bh(&cdev->dp_lock);
+	__skb_queue_purge(&conn->rcvq);
+}

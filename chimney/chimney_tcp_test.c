@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the data path: the segments the engine builds (read back
+ * by the receive path's parser), and the engine's sequence arithmetic
+ * across the wrap of the sequence space and its round-trip timer.
+ */
+#include <kunit/test.h>
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <net/tcp.h>
+
+#include "chimney.h"
+#include "chimney_test.h"
+
+static const u8 chimney_test_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x42 };
+
+struct chimney_tcp_test_conn {
+	u8 flags;		/* CHIMNEY_TCP_FLAG_* */
+	bool v6;
+	u16 vlan;
+	u8 prio;
+};
+
+static struct chimney_dev *chimney_tcp_test_cdev(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+
+	return netdev_priv(priv->dev);
+}
+
+/* A connection with its neighbor and path, as initiate would make it. */
+static struct chimney_conn *chimney_tcp_test_conn(struct kunit *test,
+						  const struct chimney_tcp_test_conn *tc)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_block *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct chimney_obj *n, *p, *t;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	mutex_lock(&cdev->lock);
+	b->layer = CHIMNEY_LAYER_NEIGH;
+	b->type = CHIMNEY_NEIGHBOR_OFFLOAD_STATE;
+	ether_addr_copy(b->st.neigh.dl_destination_address, chimney_test_mac);
+	b->st.neigh.vlan_id = tc->vlan;
+	n = chimney_obj_create(cdev, NULL, b);
+
+	memset(b, 0, sizeof(*b));
+	b->layer = CHIMNEY_LAYER_PATH;
+	b->type = tc->v6 ? CHIMNEY_IP6_OFFLOAD_STATE : CHIMNEY_IP4_OFFLOAD_STATE;
+	b->st.path.path_mtu = 1500;
+	if (tc->v6) {
+		b->st.path.source_address.s6_addr[0] = 0xfd;
+		b->st.path.source_address.s6_addr[15] = 1;
+		b->st.path.destination_address.s6_addr[0] = 0xfd;
+		b->st.path.destination_address.s6_addr[15] = 2;
+	} else {
+		b->st.path.source_address.s6_addr32[0] = htonl(0x0a000001);
+		b->st.path.destination_address.s6_addr32[0] = htonl(0x0a000002);
+	}
+	p = IS_ERR(n) ? n : chimney_obj_create(cdev, n, b);
+
+	memset(b, 0, sizeof(*b));
+	b->layer = CHIMNEY_LAYER_TCP;
+	b->type = CHIMNEY_TCP_OFFLOAD_STATE;
+	b->st.tcp.c.flags = tc->flags;
+	b->st.tcp.c.local_port = 1000;
+	b->st.tcp.c.remote_port = 2000;
+	b->st.tcp.c.remote_mss = 1460;
+	b->st.tcp.c.rcv_wind_scale = 7;
+	b->st.tcp.ca.user_priority = tc->prio;
+	b->st.tcp.d.state = CHIMNEY_TCP_CONNECTION_ESTABLISHED;
+	b->st.tcp.d.rcv_nxt = 0xfffffff0;
+	b->st.tcp.d.rcv_wnd = 1 << 20;
+	b->st.tcp.d.snd_una = 100;
+	b->st.tcp.d.snd_nxt = 100;
+	b->st.tcp.d.snd_max = 100;
+	b->st.tcp.d.snd_wnd = 65535;
+	b->st.tcp.d.ts_recent = 77;
+	b->st.tcp.d.ts_time = 5000;
+	t = IS_ERR(p) ? p : chimney_obj_create(cdev, p, b);
+	mutex_unlock(&cdev->lock);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	return container_of(t, struct chimney_conn, obj);
+}
+
+/* Queue a send request of len bytes 'a', 'b', ... directly. */
+static void chimney_tcp_test_send(struct kunit *test, struct chimney_conn *conn, u32 len)
+{
+	struct chimney_io *io = kvzalloc(struct_size(io, data, len), GFP_KERNEL);
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, io);
+	io->io_id = 1;
+	io->len = len;
+	for (i = 0; i < len; i++)
+		io->data[i] = 'a' + i % 26;
+	list_add_tail(&io->list, &conn->sends);
+}
+
+/* Build a segment and parse it back the way the receive path would. */
+static struct sk_buff *chimney_tcp_test_build(struct kunit *test, struct chimney_conn *conn,
+					      u32 len, struct chimney_pkt *pkt)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct sk_buff *skb;
+
+	mutex_lock(&cdev->lock);
+	skb = chimney_dp_build(cdev, conn, conn->tcb.snd_una, TCPHDR_ACK | TCPHDR_PSH, len);
+	mutex_unlock(&cdev->lock);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(skb));
+	KUNIT_EXPECT_TRUE(test, ether_addr_equal(eth_hdr(skb)->h_dest, chimney_test_mac));
+	KUNIT_EXPECT_TRUE(test, ether_addr_equal(eth_hdr(skb)->h_source,
+						 cdev->netdev->dev_addr));
+	skb->protocol = eth_type_trans(skb, cdev->netdev);
+	KUNIT_ASSERT_EQ(test, chimney_dp_parse(skb, pkt), 0);
+	return skb;
+}
+
+static void chimney_tcp_test_segment_v4(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = {
+		.flags = CHIMNEY_TCP_FLAG_TIMESTAMP_ENABLED |
+			 CHIMNEY_TCP_FLAG_WINDOW_SCALING_ENABLED,
+	};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_pkt pkt;
+	const struct iphdr *iph;
+	struct sk_buff *skb;
+	u8 data[10];
+
+	chimney_tcp_test_send(test, conn, 10);
+	skb = chimney_tcp_test_build(test, conn, 10, &pkt);
+	iph = ip_hdr(skb);
+	/* R61: DF, and an IP ID of the upper half. */
+	KUNIT_EXPECT_TRUE(test, iph->frag_off & htons(IP_DF));
+	KUNIT_EXPECT_GE(test, ntohs(iph->id), 0x8000);
+	KUNIT_EXPECT_EQ(test, iph->ttl, 64);
+	KUNIT_EXPECT_FALSE(test, pkt.tagged);
+	/* The segment is the connection's, seen from the other end. */
+	KUNIT_EXPECT_EQ(test, ntohs(pkt.key.rport), 1000);
+	KUNIT_EXPECT_EQ(test, ntohs(pkt.key.lport), 2000);
+	KUNIT_EXPECT_EQ(test, ntohl(pkt.key.remote.s6_addr32[0]), 0x0a000001U);
+	KUNIT_EXPECT_EQ(test, pkt.seg.seq, 100U);
+	KUNIT_EXPECT_EQ(test, pkt.seg.ack, 0xfffffff0U);
+	KUNIT_EXPECT_EQ(test, pkt.seg.flags, TCPHDR_ACK | TCPHDR_PSH);
+	/* The window is scaled by RcvWindScale. */
+	KUNIT_EXPECT_EQ(test, pkt.seg.win, (1 << 20) >> 7);
+	/* R21: TSval = NicTime + NicDelta, from TsTime 5000; TSecr = TsRecent. */
+	KUNIT_EXPECT_TRUE(test, pkt.seg.has_ts);
+	KUNIT_EXPECT_LT(test, pkt.seg.tsval - 5000, 2000U);
+	KUNIT_EXPECT_EQ(test, pkt.seg.tsecr, 77U);
+	KUNIT_EXPECT_EQ(test, pkt.seg.len, 10U);
+	KUNIT_EXPECT_TRUE(test, chimney_dp_csum_ok(skb, &pkt));
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, pkt.doff, data, 10), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(data, "abcdefghij", 10), 0);
+
+	/* A flipped bit: the checksum catches it. */
+	skb->data[pkt.doff] ^= 1;
+	KUNIT_EXPECT_FALSE(test, chimney_dp_csum_ok(skb, &pkt));
+	kfree_skb(skb);
+}
+
+static void chimney_tcp_test_segment_v6(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = { .v6 = true };
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_pkt pkt;
+	struct sk_buff *skb;
+
+	chimney_tcp_test_send(test, conn, 1000);
+	skb = chimney_tcp_test_build(test, conn, 1000, &pkt);
+	KUNIT_EXPECT_EQ(test, ipv6_hdr(skb)->nexthdr, IPPROTO_TCP);
+	KUNIT_EXPECT_EQ(test, ipv6_hdr(skb)->hop_limit, 64);
+	KUNIT_EXPECT_TRUE(test, pkt.key.v6);
+	KUNIT_EXPECT_FALSE(test, pkt.seg.has_ts);
+	/* No window scaling: the window is the field, capped. */
+	KUNIT_EXPECT_EQ(test, pkt.seg.win, U16_MAX);
+	KUNIT_EXPECT_EQ(test, pkt.seg.len, 1000U);
+	KUNIT_EXPECT_TRUE(test, chimney_dp_csum_ok(skb, &pkt));
+	/* What this end sends, the other end's lookup maps back to it. */
+	swap(pkt.key.local, pkt.key.remote);
+	swap(pkt.key.lport, pkt.key.rport);
+	KUNIT_EXPECT_PTR_EQ(test, chimney_flow_lookup(cdev, &pkt.key), conn);
+	kfree_skb(skb);
+}
+
+/* R62: VLAN tags from the neighbor's VlanId and the cached UserPriority. */
+static void chimney_tcp_test_vlan(struct kunit *test)
+{
+	static const struct { u16 vlan; u8 prio; bool tagged; } cases[] = {
+		{ 0, 0, false }, { 0, 5, true }, { 7, 3, true }, { 9, 0, true },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct chimney_tcp_test_conn tc = {
+			.vlan = cases[i].vlan, .prio = cases[i].prio,
+		};
+		struct chimney_conn *conn;
+		struct chimney_pkt pkt;
+		struct sk_buff *skb;
+
+		conn = chimney_tcp_test_conn(test, &tc);
+		/* Every connection here has the same addresses: one at a time. */
+		skb = chimney_tcp_test_build(test, conn, 0, &pkt);
+		KUNIT_EXPECT_EQ(test, pkt.tagged, cases[i].tagged);
+		KUNIT_EXPECT_EQ(test, pkt.vid, cases[i].vlan);
+		if (cases[i].tagged) {
+			KUNIT_EXPECT_EQ(test, skb_vlan_tag_get_prio(skb), cases[i].prio);
+			KUNIT_EXPECT_EQ(test, skb_vlan_tag_get_cfi(skb), 0);
+		}
+		kfree_skb(skb);
+		mutex_lock(&chimney_tcp_test_cdev(test)->lock);
+		chimney_obj_unpublish(chimney_tcp_test_cdev(test), &conn->obj);
+		chimney_obj_free(&conn->obj);
+		mutex_unlock(&chimney_tcp_test_cdev(test)->lock);
+	}
+}
+
+static void chimney_tcp_test_ack(struct kunit *test, struct chimney_conn *conn,
+				 u32 ack, u32 tsecr)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_seg seg = {
+		.seq = conn->tcb.rcv_nxt, .ack = ack, .win = 1000,
+		.flags = TCPHDR_ACK, .has_ts = !!tsecr, .tsval = 1000, .tsecr = tsecr,
+	};
+	struct sk_buff *skb = alloc_skb(0, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	mutex_lock(&cdev->lock);
+	chimney_tcp_input(cdev, conn, skb, &seg);
+	mutex_unlock(&cdev->lock);
+}
+
+/*
+ * ACKs across the wrap of the sequence space: a partial one advances the
+ * send, a whole one completes it, one beyond SndMax is not taken. The first
+ * round-trip sample sets SRTT, RttVar and the timeout (RFC 6298).
+ */
+static void chimney_tcp_test_seq_wrap(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = { .flags = CHIMNEY_TCP_FLAG_TIMESTAMP_ENABLED };
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_io *io;
+
+	chimney_tcp_test_send(test, conn, 32);
+	io = list_first_entry(&conn->sends, struct chimney_io, list);
+	/* As if the 32 bytes had gone out, from 16 below the wrap. */
+	conn->tcb.snd_una = 0xfffffff0;
+	conn->tcb.snd_nxt = 0x10;
+	conn->tcb.snd_max = 0x10;
+	conn->tcb.srtt = 0;
+
+	chimney_tcp_test_ack(test, conn, 0x20, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_una, 0xfffffff0U);
+	KUNIT_EXPECT_EQ(test, io->done, 0U);
+
+	chimney_tcp_test_ack(test, conn, 0x8, chimney_tcp_now() + conn->ts_delta - 100);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_una, 0x8U);
+	KUNIT_EXPECT_EQ(test, io->done, 24U);
+	KUNIT_EXPECT_FALSE(test, list_empty(&conn->sends));
+	KUNIT_EXPECT_GE(test, conn->tcb.srtt, 100);
+	KUNIT_EXPECT_LT(test, conn->tcb.srtt, 200);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rtt_var, conn->tcb.srtt / 2);
+	KUNIT_EXPECT_EQ(test, conn->rto, conn->tcb.srtt + 4U * conn->tcb.rtt_var);
+
+	chimney_tcp_test_ack(test, conn, 0x10, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_una, 0x10U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&conn->sends));
+	/* Readers see what the engine did. */
+	KUNIT_EXPECT_EQ(test, conn->st.d.snd_una, 0x10U);
+}
+
+static struct kunit_case chimney_tcp_test_cases[] = {
+	KUNIT_CASE(chimney_tcp_test_segment_v4),
+	KUNIT_CASE(chimney_tcp_test_segment_v6),
+	KUNIT_CASE(chimney_tcp_test_vlan),
+	KUNIT_CASE(chimney_tcp_test_seq_wrap),
+	{}
+};
+
+static struct kunit_suite chimney_tcp_test_suite = {
+	.name = "chimney_datapath",
+	.init = chimney_test_dev_init,
+	.exit = chimney_test_dev_exit,
+	.test_cases = chimney_tcp_test_cases,
+};
+
+kunit_test_suite(chimney_tcp_test_suite);

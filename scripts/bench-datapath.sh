@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+#   scripts/bench-datapath.sh BUILD BYTES CONNS   (in the guest, from bench.sh)
+#
+# The data path's figures, side by side in one VM:
+# - bulk: BYTES through one offloaded connection (send requests, until the
+#   peer's TCP acknowledged them) against the same through the kernel's own
+#   TCP over a veth pair;
+# - receive demultiplexing of traffic that is not offloaded: iperf3 through
+#   chim0 -> chim0p against veth, with no offloaded connection and with
+#   CONNS of them in the lookup table.
+set -euo pipefail
+
+build=$1 bytes=$2 conns=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+peer=$top/selftests/chimney/chimney_tcp_peer.py
+export IP_LIB_DIR=$build/ip
+tmp=$(mktemp -d)
+
+insmod "$build/stock/chimney/chimney.ko"
+ip netns add pc
+ip netns add pv
+ip link add chim0 type chimney peer name chim0p netns pc
+ip link add veth0 type veth peer name veth1 netns pv
+for l in chim0:10.77.0 veth0:10.88.0; do
+	dev=${l%%:*} net=${l#*:} ns=pc other=chim0p
+	[ "$dev" = veth0 ] && ns=pv other=veth1
+	ip addr add "$net.1/24" dev "$dev"
+	ip link set "$dev" up
+	ip -n "$ns" addr add "$net.2/24" dev "$other"
+	ip -n "$ns" link set "$other" up
+	ip -n "$ns" link set lo up
+done
+id=$(ethtool -i chim0 | sed -n "s/^bus-info: chimney//p")
+dbg=/sys/kernel/debug/chimney/$id
+
+# serve NS ADDR PORT: the kernel's TCP reading BYTES on the other end.
+serve()
+{
+	rm -f "$tmp"/peer_*
+	ip netns exec "$1" python3 "$peer" serve "$2" "$3" "$tmp" "$bytes" 0 &
+	serve_pid=$!
+	for _ in $(seq 100); do [ -f "$tmp/peer_listening" ] && return; sleep 0.1; done
+	echo "bench: the peer did not listen" >&2
+	exit 1
+}
+
+# Bulk through the kernel's TCP over veth.
+serve pv 10.88.0.2 6000
+python3 "$peer" source 10.88.0.2 6000 "$bytes" "kernel TCP over veth, bulk send"
+kill "$serve_pid" 2>/dev/null || true
+
+# Bulk through an offloaded connection.
+serve pc 10.77.0.2 6001
+st=$(python3 "$peer" repair 10.77.0.2 6001)
+mac=$(ip -n pc -j link show chim0p | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["address"])')
+out=$("$build/tools/chimneyctl" -w initiate chim0 req 1 neigh new host 1 dst "$mac" \
+      path new host 2 src 10.77.0.1 dst 10.77.0.2 mtu 1500 tcp new host 3 $st)
+h=$(grep -o 'block tcp handle 0x[0-9a-f]*' <<<"$out" | awk '{ print $4 }')
+"$build/tools/chimney-bench" chim0 "$dbg" stream "$h" "$bytes"
+kill "$serve_pid" 2>/dev/null || true
+
+# Receive demultiplexing: iperf3 through the wire and through veth.
+ip netns exec pc iperf3 -s -D -B 10.77.0.2 >/dev/null
+ip netns exec pv iperf3 -s -D -B 10.88.0.2 >/dev/null
+sleep 1
+rate()
+{
+	iperf3 -c "$1" -t 4 -J | python3 -c \
+		'import json, sys; print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))'
+}
+v0=$(rate 10.88.0.2)
+c0=$(rate 10.77.0.2)
+"$build/tools/chimney-bench" chim0 "$dbg" conns "$conns" hold 1 | grep -v '^bench: genl'
+v1=$(rate 10.88.0.2)
+c1=$(rate 10.77.0.2)
+printf 'bench: %-44s %6s Mbit/s chim0, %6s veth: %.3fx\n' \
+	"iperf3, no connection offloaded" "$c0" "$v0" "$(echo "$c0 / $v0" | bc -l)"
+printf 'bench: %-44s %6s Mbit/s chim0, %6s veth: %.3fx\n' \
+	"iperf3, $conns connections in the table" "$c1" "$v1" "$(echo "$c1 / $v1" | bc -l)"

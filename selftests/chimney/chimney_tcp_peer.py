@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The two ends of an offloaded connection's test, with the kernel's TCP.
+
+  chimney_tcp_peer.py serve ADDR PORT OUTDIR EXPECT REPLY [reset]
+      In the peer's namespace: accept one connection, read EXPECT bytes
+      (their sha256 goes to OUTDIR/peer_rx), send REPLY bytes of random data
+      (their sha256 to OUTDIR/peer_tx), then wait for the end of the
+      connection and write how it ended to OUTDIR/peer_end: "eof", "reset"
+      or "timeout", and the bytes read meanwhile; then close. With "reset", a small
+      receive buffer, and once OUTDIR/go exists, an abortive close (RST).
+
+  chimney_tcp_peer.py source ADDR PORT N LABEL
+      make bench: send N bytes through the kernel's TCP to a "serve" peer,
+      print the rate once it has them all.
+
+  chimney_tcp_peer.py echo ADDR PORT
+  chimney_tcp_peer.py client ADDR PORT N
+      A connection that is not offloaded: the client sends N bytes to the
+      echo server and must read the same N back.
+
+  chimney_tcp_peer.py repair ADDR PORT
+      On the host: connect, take the connection's state with TCP_REPAIR and
+      print it as chimneyctl "tcp new" keys; then close the socket, which in
+      repair mode sends nothing, so the connection is the target's alone.
+"""
+import hashlib
+import os
+import socket
+import struct
+import sys
+import time
+
+TCP_INFO = 11
+TCP_REPAIR = 19
+TCP_REPAIR_QUEUE = 20
+TCP_QUEUE_SEQ = 21
+TCP_TIMESTAMP = 24
+TCP_REPAIR_WINDOW = 29
+TCP_RECV_QUEUE = 1
+TCP_SEND_QUEUE = 2
+TCPI_OPT_TIMESTAMPS = 1
+TCPI_OPT_WSCALE = 4
+
+# chimney's TCP const flags (CHIMNEY_TCP_FLAG_*).
+FLAG_TIMESTAMP = 0x01
+FLAG_WINDOW_SCALING = 0x04
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def write(path, text):
+    with open(path + ".tmp", "w") as f:
+        f.write(text + "\n")
+    os.rename(path + ".tmp", path)
+
+
+def serve(addr, port, outdir, expect, reply, reset=False):
+    ls = socket.socket(family(addr), socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reset:
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    ls.bind((addr, port))
+    ls.listen(1)
+    write(os.path.join(outdir, "peer_listening"), "yes")
+    ls.settimeout(60)
+    s, _ = ls.accept()
+    s.settimeout(60)
+    if reset:
+        go = os.path.join(outdir, "go")
+        for _ in range(600):
+            if os.path.exists(go):
+                break
+            time.sleep(0.1)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()
+        write(os.path.join(outdir, "peer_end"), "sent reset")
+        return
+    h = hashlib.sha256()
+    got = 0
+    while got < expect:
+        b = s.recv(min(65536, expect - got))
+        if not b:
+            break
+        h.update(b)
+        got += len(b)
+    write(os.path.join(outdir, "peer_rx"), "%d %s" % (got, h.hexdigest()))
+    data = os.urandom(reply)
+    s.sendall(data)
+    write(os.path.join(outdir, "peer_tx"), "%d %s" % (reply, hashlib.sha256(data).hexdigest()))
+    s.settimeout(300)
+    more = 0
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                end = "eof"
+                break
+            more += len(b)
+    except ConnectionResetError:
+        end = "reset"
+    except socket.timeout:
+        end = "timeout"
+    write(os.path.join(outdir, "peer_end"), "%s %d" % (end, more))
+    s.close()
+
+
+def repair(addr, port):
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect((addr, port))
+    lport = s.getsockname()[1]
+    info = s.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 104)
+    options, wscale = info[5], info[6]
+    snd_mss, = struct.unpack_from("I", info, 16)
+    rtt, rttvar, ssthresh, cwnd = struct.unpack_from("IIII", info, 68)
+
+    s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR, 1)
+    s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE)
+    snd, = struct.unpack("I", s.getsockopt(socket.IPPROTO_TCP, TCP_QUEUE_SEQ, 4))
+    s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE)
+    rcv, = struct.unpack("I", s.getsockopt(socket.IPPROTO_TCP, TCP_QUEUE_SEQ, 4))
+    wl1, snd_wnd, max_wnd, rcv_wnd, rcv_wup = struct.unpack(
+        "IIIII", s.getsockopt(socket.IPPROTO_TCP, TCP_REPAIR_WINDOW, 20))
+    tstime, = struct.unpack("I", s.getsockopt(socket.IPPROTO_TCP, TCP_TIMESTAMP, 4))
+
+    flags = 0
+    mss = snd_mss
+    if options & TCPI_OPT_TIMESTAMPS:
+        flags |= FLAG_TIMESTAMP
+        mss += 12
+    if options & TCPI_OPT_WSCALE:
+        flags |= FLAG_WINDOW_SCALING
+    # The window the host advertised ends at rcv_wup + rcv_wnd.
+    rcv_wnd = (rcv_wup + rcv_wnd - rcv) & 0xffffffff
+    print("lport %d rport %d mss %d flags %d sndscale %d rcvscale %d "
+          "rcvnxt %d snduna %d sndnxt %d sndmax %d sndwnd %d maxsndwnd %d "
+          "sendwl1 %d rcvwnd %d rcvwnd_initial %d tstime %d srtt %d rttvar %d "
+          "cwnd %d ssthresh %d state established" % (
+              lport, port, mss, flags, wscale & 15, wscale >> 4, rcv, snd, snd, snd,
+              snd_wnd, max_wnd, wl1, rcv_wnd, rcv_wnd, tstime,
+              max(rtt // 1000, 1), max(rttvar // 1000, 1), cwnd * snd_mss,
+              min(ssthresh, 0x7fffffff // max(snd_mss, 1)) * snd_mss))
+    sys.stdout.flush()
+    s.close()
+
+
+def client(addr, port, n):
+    s = socket.create_connection((addr, port), timeout=10)
+    s.settimeout(10)
+    data = os.urandom(n)
+    s.sendall(data)
+    got = b""
+    while len(got) < n:
+        b = s.recv(n - len(got))
+        if not b:
+            break
+        got += b
+    sys.exit(0 if got == data else 1)
+
+
+def source(addr, port, n, label):
+    """Send n bytes the kernel's way and wait until the peer has them all."""
+    s = socket.create_connection((addr, port), timeout=60)
+    chunk = b"x" * 65536
+    t = time.monotonic()
+    left = n
+    while left:
+        left -= s.send(chunk[:min(left, len(chunk))])
+    s.shutdown(socket.SHUT_WR)
+    s.recv(1)
+    t = time.monotonic() - t
+    print("bench: %-44s %9.2f MB/s (%d bytes in %.2f s)" % (label, n / t / 1e6, n, t))
+
+
+def echo(addr, port):
+    ls = socket.socket(family(addr), socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, port))
+    ls.listen(4)
+    while True:
+        s, _ = ls.accept()
+        s.settimeout(10)
+        try:
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                s.sendall(b)
+        except OSError:
+            pass
+        s.close()
+
+
+def main():
+    if len(sys.argv) in (7, 8) and sys.argv[1] == "serve":
+        serve(sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6]),
+              sys.argv[7:] == ["reset"])
+    elif len(sys.argv) == 6 and sys.argv[1] == "source":
+        source(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+    elif len(sys.argv) == 5 and sys.argv[1] == "client":
+        client(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "echo":
+        echo(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "repair":
+        repair(sys.argv[2], int(sys.argv[3]))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

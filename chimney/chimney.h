@@ -223,51 +223,65 @@ struct chimney_flow_key {
 #define CHIMNEY_DP_DISC_IND	2	/* TcpIndicateDisconnect was sent */
 #define CHIMNEY_DP_RST		3	/* reset: nothing is sent any more */
 #define CHIMNEY_DP_ACK_NOW	4	/* an ACK is owed at the end of input */
+#define CHIMNEY_DP_HASHED	5	/* in &chimney_dev.flows */
+
+/**
+ * struct chimney_tcp_ext - what the engine keeps of a connection that
+ *	moves data; allocated at its first I/O request or segment, so that
+ *	idle connections stay small
+ * @conn: the connection
+ * @cdev: its device
+ * @sends: outstanding send requests, in posting order; the unacknowledged
+ *	bytes start at the first one's @done, at SndUna
+ * @recvs: outstanding receive requests, in posting order
+ * @disc: the outstanding disconnect request; its data, if any, is also the
+ *	last entry of @sends
+ * @rcvq: bytes received in sequence and not yet placed, one skb a segment
+ * @timer: the retransmission and persist timer
+ * @fired: entry in &chimney_dev.dp_fired once @timer has fired
+ * @rto: retransmission timeout, in ms
+ * @rcv_space: the receive window with nothing buffered
+ * @fin_seq: sequence number of our FIN, once sent
+ *
+ * All of it is protected by &chimney_dev.lock, but @fired by
+ * &chimney_dev.dp_lock.
+ */
+struct chimney_tcp_ext {
+	struct chimney_conn *conn;
+	struct chimney_dev *cdev;
+	struct list_head sends;
+	struct list_head recvs;
+	struct chimney_io *disc;
+	struct sk_buff_head rcvq;
+	struct timer_list timer;
+	struct list_head fired;
+	u32 rto;
+	u32 rcv_space;
+	u32 fin_seq;
+};
 
 /**
  * struct chimney_conn - an offloaded TCP connection
  * @obj: the object
  * @st: its constant, cached and delegated state as readers see it; the
  *	engine publishes @tcb into @st.d inside @obj.seq after each run
- * @sends: outstanding send requests, in posting order; the unacknowledged
- *	bytes start at the first one's @done, at SndUna
- * @recvs: outstanding receive requests, in posting order
- * @disc: the outstanding disconnect request; its data, if any, is also the
- *	last entry of @sends
- * @cdev: the device
  * @tcb: the delegated variables the engine keeps current
- * @node: entry in &chimney_dev.flows
- * @key: its key there
- * @rcvq: bytes received in sequence and not yet placed, one skb a segment
- * @timer: the retransmission timer
- * @fired: entry in &chimney_dev.dp_fired once @timer has fired
- * @rto: retransmission timeout, in ms
- * @rcv_space: the receive window with nothing buffered
- * @ts_delta: NicDelta of section 4.6
- * @fin_seq: sequence number of our FIN, once sent
+ * @node: entry in &chimney_dev.flows, keyed by its path's addresses and its
+ *	ports (&struct chimney_flow_key, computed, not stored)
+ * @x: the engine's state once it moved data, or NULL
  * @dp: CHIMNEY_DP_* bits
+ * @ts_delta: NicDelta of section 4.6, fixed at offload (R21)
  *
- * @sends, @recvs, @rcvq and the rest of the engine's state are protected
- * by &chimney_dev.lock; @fired by &chimney_dev.dp_lock.
+ * @tcb, @x and @dp are protected by &chimney_dev.lock.
  */
 struct chimney_conn {
 	struct chimney_obj obj;
 	struct chimney_tcp_state st;
-	struct list_head sends;
-	struct list_head recvs;
-	struct chimney_io *disc;
-	struct chimney_dev *cdev;
 	struct chimney_tcp_delegated tcb;
 	struct rhash_head node;
-	struct chimney_flow_key key;
-	struct sk_buff_head rcvq;
-	struct timer_list timer;
-	struct list_head fired;
-	u32 rto;
-	u32 rcv_space;
-	u32 ts_delta;
-	u32 fin_seq;
+	struct chimney_tcp_ext *x;
 	unsigned long dp;
+	u32 ts_delta;
 };
 
 /* Roles of a block in a request tree (section 2.2 of the specification). */
@@ -515,6 +529,7 @@ int chimney_layer_of_type(u8 type);
 
 struct chimney_conn *chimney_flow_lookup(struct chimney_dev *cdev,
 					 const struct chimney_flow_key *key);
+bool chimney_conn_v6(const struct chimney_conn *conn);
 void chimney_flow_key_init(struct chimney_flow_key *key, bool v6,
 			   const struct in6_addr *local,
 			   const struct in6_addr *remote, u16 lport, u16 rport);
@@ -569,6 +584,7 @@ struct chimney_pkt {
 
 /* chimney_tcp.c */
 void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn);
+int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_conn_stop(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,
 		       struct sk_buff *skb, const struct chimney_seg *seg);
@@ -602,6 +618,8 @@ void chimney_notify_io(struct chimney_dev *cdev, const struct chimney_obj *conn,
 		       u8 cmd, u64 io_id, u32 status, u32 bytes,
 		       const void *data);
 void chimney_notify_status(struct chimney_dev *cdev, u32 status);
+void chimney_notify_data(struct chimney_dev *cdev, const struct chimney_obj *conn,
+			 const struct sk_buff *skb, u32 off, u32 len);
 
 /* chimney_journal.c */
 void chimney_journal_init(struct chimney_dev *cdev);

@@ -9,8 +9,11 @@
  * engine (chimney_tcp.c), which runs them in process context under the
  * device's lock; everything else goes up to the host stack, including what
  * section 3.10 of the specification keeps from the target: IP fragments,
- * IPv4 options, IPv6 extension headers, ARP and ICMP. The engine's own
- * segments are built here, from the neighbor, the path and the TCP state.
+ * IPv4 options, IPv6 extension headers, ARP and ICMP. The ends have
+ * veth's offloads, so a local peer stack's segments may come as one GSO
+ * super-packet with its checksum left to compute: the engine takes its
+ * payload whole, as after GRO. The engine's own segments are built here,
+ * from the neighbor, the path and the TCP state, with their checksums.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -186,6 +189,7 @@ static void chimney_dp_input(struct chimney_dev *cdev, struct sk_buff *skb)
 {
 	struct chimney_conn *conn;
 	struct chimney_pkt pkt;
+	unsigned int segs;
 	int v;
 
 	conn = chimney_dp_parse(skb, &pkt) ? NULL : chimney_flow_lookup(cdev, &pkt.key);
@@ -195,15 +199,17 @@ static void chimney_dp_input(struct chimney_dev *cdev, struct sk_buff *skb)
 		return;
 	}
 	v = pkt.key.v6;
-	cdev->ostats.ip[v][CHIMNEY_IP_IN_RECEIVES]++;
+	/* A GSO super-packet from a local peer stack is that many segments. */
+	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs ?: 1 : 1;
+	cdev->ostats.ip[v][CHIMNEY_IP_IN_RECEIVES] += segs;
 	cdev->ostats.ip[v][CHIMNEY_IP_IN_OCTETS] += skb->len;
 	if (!chimney_dp_csum_ok(skb, &pkt)) {
-		cdev->ostats.tcp[v][CHIMNEY_TCP_IN_ERRORS]++;
+		cdev->ostats.tcp[v][CHIMNEY_TCP_IN_ERRORS] += segs;
 		kfree_skb(skb);
 		return;
 	}
-	cdev->ostats.ip[v][CHIMNEY_IP_IN_DELIVERS]++;
-	cdev->ostats.tcp[v][CHIMNEY_TCP_IN_SEGMENTS]++;
+	cdev->ostats.ip[v][CHIMNEY_IP_IN_DELIVERS] += segs;
+	cdev->ostats.tcp[v][CHIMNEY_TCP_IN_SEGMENTS] += segs;
 	/* The engine keeps the payload only. */
 	__skb_pull(skb, pkt.doff);
 	if (pskb_trim(skb, pkt.seg.len)) {
@@ -221,7 +227,7 @@ static void chimney_dp_input(struct chimney_dev *cdev, struct sk_buff *skb)
 static void chimney_dp_work(struct work_struct *work)
 {
 	struct chimney_dev *cdev = container_of(work, struct chimney_dev, dp_work);
-	struct chimney_conn *conn;
+	struct chimney_tcp_ext *x;
 	struct sk_buff_head q;
 	struct sk_buff *skb;
 	unsigned int n = 0;
@@ -229,11 +235,11 @@ static void chimney_dp_work(struct work_struct *work)
 	__skb_queue_head_init(&q);
 	mutex_lock(&cdev->lock);
 	spin_lock_bh(&cdev->dp_lock);
-	while ((conn = list_first_entry_or_null(&cdev->dp_fired, struct chimney_conn,
-						fired))) {
-		list_del_init(&conn->fired);
+	while ((x = list_first_entry_or_null(&cdev->dp_fired, struct chimney_tcp_ext,
+					     fired))) {
+		list_del_init(&x->fired);
 		spin_unlock_bh(&cdev->dp_lock);
-		chimney_tcp_timer_run(cdev, conn);
+		chimney_tcp_timer_run(cdev, x->conn);
 		spin_lock_bh(&cdev->dp_lock);
 	}
 	spin_unlock_bh(&cdev->dp_lock);
@@ -288,6 +294,8 @@ void chimney_dp_rx(struct chimney_dev *cdev, struct sk_buff *skb)
 	if (__dev_forward_skb(cdev->netdev, skb) != NET_RX_SUCCESS)
 		return;
 	if (!chimney_dp_parse(skb, &pkt) && chimney_flow_lookup(cdev, &pkt.key)) {
+		/* The target keeps it: the sender's socket is not charged. */
+		skb_orphan(skb);
 		skb_queue_tail(&cdev->dp_rxq, skb);
 		queue_work(system_wq, &cdev->dp_work);
 		return;
@@ -461,7 +469,7 @@ int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    u32 seq, u8 tcp_flags, u32 len)
 {
 	struct sk_buff *skb = chimney_dp_build(cdev, conn, seq, tcp_flags, len);
-	int v = conn->key.v6;
+	int v = chimney_conn_v6(conn);
 	unsigned int bytes;
 
 	if (IS_ERR(skb)) {

@@ -17,6 +17,9 @@
 
 #include "chimney.h"
 
+#define CHIMNEY_FEATURES (NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HW_CSUM | \
+			  NETIF_F_RXCSUM | NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE)
+
 /* Device numbers: the names of the devices' debugfs directories. */
 static DEFINE_IDA(chimney_ida);
 
@@ -176,9 +179,14 @@ VISIBLE_IF_KUNIT void chimney_dev_setup(struct net_device *dev)
 	dev->ethtool_ops = &chimney_ethtool_ops;
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = chimney_dev_destruct;
-	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
-	dev->features |= NETIF_F_LLTX;
+	/* A wire as veth's: what the host stack sends needs no segmenting. */
+	dev->features |= NETIF_F_LLTX | CHIMNEY_FEATURES;
+	dev->hw_features = CHIMNEY_FEATURES;
+	dev->hw_enc_features = CHIMNEY_FEATURES;
+	dev->vlan_features = CHIMNEY_FEATURES;
+	netif_set_tso_max_size(dev, GSO_MAX_SIZE);
 	dev->min_mtu = CHIMNEY_MIN_MTU;
 	dev->max_mtu = CHIMNEY_MAX_MTU;
 	eth_hw_addr_random(dev);

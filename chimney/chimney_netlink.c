@@ -1180,6 +1180,39 @@ void chimney_notify_io(struct chimney_dev *cdev, const struct chimney_obj *conn,
 }
 
 /**
+ * chimney_notify_data() - hand back received bytes (BufferedData, R45)
+ * @cdev: the device; its lock must be held
+ * @conn: the connection being terminated
+ * @skb: holds the bytes
+ * @off: where they start in @skb
+ * @len: how many, at most %CHIMNEY_IO_MAX_DATA
+ */
+void chimney_notify_data(struct chimney_dev *cdev, const struct chimney_obj *conn,
+			 const struct sk_buff *skb, u32 off, u32 len)
+{
+	struct nlattr *data;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = chimney_notify_new(cdev, 2 * nla_total_size_64bit(sizeof(u64)) +
+				 CHIMNEY_SMALL_ATTR + nla_total_size(len),
+				 CHIMNEY_CMD_BUFFERED_DATA, &hdr);
+	if (!msg ||
+	    chimney_put_u64(msg, CHIMNEY_A_HANDLE, chimney_obj_handle(conn), CHIMNEY_A_PAD) ||
+	    chimney_put_u64(msg, CHIMNEY_A_HOST_HANDLE, conn->host_handle, CHIMNEY_A_PAD) ||
+	    nla_put_u32(msg, CHIMNEY_A_IO_BYTES, len))
+		goto err_lost;
+	data = nla_reserve(msg, CHIMNEY_A_IO_DATA, len);
+	if (!data || skb_copy_bits(skb, off, nla_data(data), len))
+		goto err_lost;
+	chimney_notify_send(cdev, msg, hdr, CHIMNEY_MCGRP_COMPLETIONS_ID);
+	return;
+
+err_lost:
+	chimney_notify_failed(cdev, msg, CHIMNEY_MCGRP_COMPLETIONS_ID);
+}
+
+/**
  * chimney_notify_status() - NdisMIndicateStatusEx for the whole adapter
  * @cdev: the device; its lock must be held
  * @status: CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE, _UPLOAD_ALL or _OFFLOAD_RESUME;
@@ -1704,7 +1737,7 @@ static struct chimney_io *chimney_nl_io_new(struct genl_info *info)
 /* The host disconnects a connection once (3.8). */
 static bool chimney_nl_disconnecting(const struct chimney_conn *conn)
 {
-	return conn->disc || test_bit(CHIMNEY_DP_FIN_SENT, &conn->dp) ||
+	return (conn->x && conn->x->disc) || test_bit(CHIMNEY_DP_FIN_SENT, &conn->dp) ||
 	       test_bit(CHIMNEY_DP_RST, &conn->dp);
 }
 

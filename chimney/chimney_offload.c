@@ -594,7 +594,7 @@ void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
  * pushed). On a connection being uploaded or aborted it completes at once
  * (R60), and so does a receive posted after TcpIndicateDisconnect (R67).
  *
- * Return: 0.
+ * Return: 0, or -ENOMEM with the request freed.
  */
 int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    u8 cmd, struct chimney_io *io)
@@ -619,12 +619,16 @@ int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 		kvfree(io);
 		return 0;
 	}
+	if (chimney_tcp_ext_get(cdev, conn)) {
+		kvfree(io);
+		return -ENOMEM;
+	}
 	trace_chimney_io(cdev, &conn->obj, cmd, io->io_id, 0, io->len);
 	if (cmd == CHIMNEY_CMD_DISCONNECT) {
 		chimney_tcp_disconnect(cdev, conn, io);
 		return 0;
 	}
-	list_add_tail(&io->list, cmd == CHIMNEY_CMD_SEND ? &conn->sends : &conn->recvs);
+	list_add_tail(&io->list, cmd == CHIMNEY_CMD_SEND ? &conn->x->sends : &conn->x->recvs);
 	chimney_tcp_push(cdev, conn);
 	return 0;
 }

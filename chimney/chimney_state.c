@@ -11,6 +11,7 @@
  * period after it was unpublished.
  */
 #include <linux/atomic.h>
+#include <linux/jhash.h>
 #include <linux/rculist.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -45,10 +46,61 @@ int chimney_layer_of_type(u8 type)
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_layer_of_type);
 
+/**
+ * chimney_conn_v6() - an IPv6 connection
+ * @conn: the connection, linked to its path
+ *
+ * Return: true for IPv6.
+ */
+bool chimney_conn_v6(const struct chimney_conn *conn)
+{
+	const struct chimney_obj *path = rcu_dereference_check(conn->obj.parent, 1);
+
+	return path && path->type == CHIMNEY_IP6_OFFLOAD_STATE;
+}
+
+/* A connection's key, from its path (which outlives its place in the table). */
+static void chimney_conn_key(const struct chimney_conn *conn, struct chimney_flow_key *key)
+{
+	const struct chimney_obj *path = rcu_dereference_check(conn->obj.parent, 1);
+	const struct chimney_path_state *ps = &container_of(path, struct chimney_path, obj)->st;
+
+	chimney_flow_key_init(key, path->type == CHIMNEY_IP6_OFFLOAD_STATE,
+			      &ps->source_address, &ps->destination_address,
+			      conn->st.c.local_port, conn->st.c.remote_port);
+}
+
+static u32 chimney_flow_hash(const void *data, u32 len, u32 seed)
+{
+	return jhash2(data, sizeof(struct chimney_flow_key) / sizeof(u32), seed);
+}
+
+static u32 chimney_flow_obj_hash(const void *data, u32 len, u32 seed)
+{
+	struct chimney_flow_key key;
+
+	chimney_conn_key(data, &key);
+	return chimney_flow_hash(&key, len, seed);
+}
+
+static int chimney_flow_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	struct chimney_flow_key key;
+
+	chimney_conn_key(obj, &key);
+	return memcmp(&key, arg->key, sizeof(key));
+}
+
+/*
+ * Connections are not stored with their key, 40 bytes each at a million:
+ * it is computed from the path and the ports.
+ */
 static const struct rhashtable_params chimney_flow_params = {
 	.key_len = sizeof(struct chimney_flow_key),
-	.key_offset = offsetof(struct chimney_conn, key),
 	.head_offset = offsetof(struct chimney_conn, node),
+	.hashfn = chimney_flow_hash,
+	.obj_hashfn = chimney_flow_obj_hash,
+	.obj_cmpfn = chimney_flow_cmp,
 	.automatic_shrinking = true,
 };
 
@@ -157,8 +209,7 @@ void chimney_obj_free(struct chimney_obj *obj)
 	if (obj->layer == CHIMNEY_LAYER_TCP) {
 		struct chimney_conn *conn = container_of(obj, struct chimney_conn, obj);
 
-		WARN_ON_ONCE(!list_empty(&conn->sends) || !list_empty(&conn->recvs) ||
-			     conn->disc);
+		WARN_ON_ONCE(conn->x);
 	}
 	trace_chimney_obj(obj, CHIMNEY_TRACE_OBJ_FREE, obj->flags);
 	call_rcu(&obj->rcu, chimney_obj_free_rcu);
@@ -168,9 +219,8 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_obj_free);
 /* Out of the receive path's table; the engine lets go of it. */
 static void chimney_conn_unhash(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
-	if (!conn->cdev)
-		return;
-	rhashtable_remove_fast(&cdev->flows, &conn->node, chimney_flow_params);
+	if (test_and_clear_bit(CHIMNEY_DP_HASHED, &conn->dp))
+		rhashtable_remove_fast(&cdev->flows, &conn->node, chimney_flow_params);
 	chimney_tcp_conn_stop(cdev, conn);
 }
 
@@ -188,11 +238,19 @@ void chimney_state_destroy(struct chimney_dev *cdev)
 	unsigned int n = 0;
 
 	mutex_lock(&cdev->lock);
+	/* The table hashes connections by their paths: empty it first. */
+	xa_for_each(&cdev->objs, idx, obj) {
+		if (obj->layer == CHIMNEY_LAYER_TCP)
+			chimney_conn_unhash(cdev, container_of(obj, struct chimney_conn, obj));
+		if (++n % 1024 == 0) {
+			mutex_unlock(&cdev->lock);
+			cond_resched();
+			mutex_lock(&cdev->lock);
+		}
+	}
 	xa_for_each(&cdev->objs, idx, obj) {
 		xa_erase(&cdev->objs, idx);
 		set_bit(CHIMNEY_OBJ_DEAD_BIT, &obj->flags);
-		if (obj->layer == CHIMNEY_LAYER_TCP)
-			chimney_conn_unhash(cdev, container_of(obj, struct chimney_conn, obj));
 		chimney_obj_free(obj);
 		if (++n % 1024 == 0) {
 			mutex_unlock(&cdev->lock);
@@ -254,11 +312,7 @@ static struct chimney_obj *chimney_obj_alloc(u8 layer)
 		return kzalloc(sizeof(struct chimney_path), GFP_KERNEL);
 	default:
 		conn = kmem_cache_zalloc(chimney_conn_cache, GFP_KERNEL);
-		if (!conn)
-			return NULL;
-		INIT_LIST_HEAD(&conn->sends);
-		INIT_LIST_HEAD(&conn->recvs);
-		return &conn->obj;
+		return conn ? &conn->obj : NULL;
 	}
 }
 
@@ -267,23 +321,17 @@ static struct chimney_obj *chimney_obj_alloc(u8 layer)
  * table, keyed by its path's addresses and its ports. A second connection
  * with the same addresses and ports is refused with -EEXIST.
  */
-static int chimney_conn_hash(struct chimney_dev *cdev, struct chimney_conn *conn,
-			     struct chimney_obj *parent)
+static int chimney_conn_hash(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
-	const struct chimney_path_state *ps =
-		&container_of(parent, struct chimney_path, obj)->st;
+	struct chimney_flow_key key;
 	int err;
 
-	chimney_flow_key_init(&conn->key, parent->type == CHIMNEY_IP6_OFFLOAD_STATE,
-			      &ps->source_address, &ps->destination_address,
-			      conn->st.c.local_port, conn->st.c.remote_port);
+	chimney_conn_key(conn, &key);
 	chimney_tcp_conn_init(cdev, conn);
-	err = rhashtable_lookup_insert_fast(&cdev->flows, &conn->node,
-					    chimney_flow_params);
-	if (err) {
-		chimney_tcp_conn_stop(cdev, conn);
-		conn->cdev = NULL;
-	}
+	err = rhashtable_lookup_insert_key(&cdev->flows, &key, &conn->node,
+					   chimney_flow_params);
+	if (!err)
+		set_bit(CHIMNEY_DP_HASHED, &conn->dp);
 	return err;
 }
 
@@ -340,8 +388,7 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 	obj->id = id;
 	RCU_INIT_POINTER(obj->parent, parent);
 	if (b->layer == CHIMNEY_LAYER_TCP && parent) {
-		err = chimney_conn_hash(cdev, container_of(obj, struct chimney_conn, obj),
-					parent);
+		err = chimney_conn_hash(cdev, container_of(obj, struct chimney_conn, obj));
 		if (err) {
 			xa_erase(&cdev->objs, id);
 			chimney_obj_release(obj);

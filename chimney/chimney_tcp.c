@@ -53,16 +53,11 @@ u32 chimney_tcp_now(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_now);
 
-static int chimney_conn_v6(const struct chimney_conn *conn)
-{
-	return conn->key.v6;
-}
-
 /* The most payload of a segment: RemoteMss within the path MTU. */
 static u32 chimney_tcp_mss(const struct chimney_conn *conn)
 {
 	const struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
-	u32 hdr = conn->key.v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+	u32 hdr = chimney_conn_v6(conn) ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 	u32 mtu = pobj ? container_of(pobj, struct chimney_path, obj)->st.path_mtu : 576;
 	u32 mss = conn->st.c.remote_mss ?: 536;
 
@@ -94,8 +89,8 @@ static void chimney_tcp_set_state(struct chimney_dev *cdev,
 static void chimney_tcp_publish(struct chimney_conn *conn)
 {
 	/* R49: a timer that is not running is -1, never 0. */
-	conn->tcb.retransmit_timeout_delta = timer_pending(&conn->timer) ?
-		jiffies_to_msecs(max_t(long, READ_ONCE(conn->timer.expires) - jiffies, 1)) :
+	conn->tcb.retransmit_timeout_delta = conn->x && timer_pending(&conn->x->timer) ?
+		jiffies_to_msecs(max_t(long, READ_ONCE(conn->x->timer.expires) - jiffies, 1)) :
 		U32_MAX;
 	write_seqcount_begin(&conn->obj.seq);
 	conn->st.d = conn->tcb;
@@ -139,7 +134,7 @@ static u32 chimney_tcp_queued(const struct chimney_conn *conn)
 	const struct chimney_io *io;
 	u32 n = 0;
 
-	list_for_each_entry(io, &conn->sends, list)
+	list_for_each_entry(io, &conn->x->sends, list)
 		n += io->len - io->done;
 	return n;
 }
@@ -158,7 +153,7 @@ u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to, u32 
 	const struct chimney_io *io;
 	u32 copied = 0;
 
-	list_for_each_entry(io, &conn->sends, list) {
+	list_for_each_entry(io, &conn->x->sends, list) {
 		u32 left = io->len - io->done, n;
 
 		if (off >= left) {
@@ -177,7 +172,7 @@ u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to, u32 
 
 static void chimney_tcp_arm(struct chimney_conn *conn, u32 ms)
 {
-	mod_timer(&conn->timer, jiffies + msecs_to_jiffies(ms));
+	mod_timer(&conn->x->timer, jiffies + msecs_to_jiffies(ms));
 }
 
 static void chimney_tcp_send_ack(struct chimney_dev *cdev, struct chimney_conn *conn)
@@ -197,25 +192,25 @@ static void chimney_tcp_output_fin(struct chimney_dev *cdev, struct chimney_conn
 {
 	struct chimney_tcp_delegated *d = &conn->tcb;
 
-	if (!conn->disc || d->snd_nxt - d->snd_una != queued ||
-	    (test_bit(CHIMNEY_DP_FIN_SENT, &conn->dp) && d->snd_nxt != conn->fin_seq))
+	if (!conn->x->disc || d->snd_nxt - d->snd_una != queued ||
+	    (test_bit(CHIMNEY_DP_FIN_SENT, &conn->dp) && d->snd_nxt != conn->x->fin_seq))
 		return;
 	if (!test_and_set_bit(CHIMNEY_DP_FIN_SENT, &conn->dp)) {
-		conn->fin_seq = d->snd_nxt;
+		conn->x->fin_seq = d->snd_nxt;
 		chimney_tcp_set_state(cdev, conn, d->state == CHIMNEY_TCP_CONNECTION_CLOSE_WAIT ?
 				      CHIMNEY_TCP_CONNECTION_LAST_ACK :
 				      CHIMNEY_TCP_CONNECTION_FIN_WAIT1);
 	} else {
 		chimney_tcp_count_rexmit(cdev, conn);
 	}
-	if (chimney_dp_send_segment(cdev, conn, conn->fin_seq, TCPHDR_ACK | TCPHDR_FIN, 0))
+	if (chimney_dp_send_segment(cdev, conn, conn->x->fin_seq, TCPHDR_ACK | TCPHDR_FIN, 0))
 		return;
 	clear_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
-	d->snd_nxt = conn->fin_seq + 1;
+	d->snd_nxt = conn->x->fin_seq + 1;
 	if (after(d->snd_nxt, d->snd_max))
 		d->snd_max = d->snd_nxt;
-	if (!timer_pending(&conn->timer))
-		chimney_tcp_arm(conn, conn->rto);
+	if (!timer_pending(&conn->x->timer))
+		chimney_tcp_arm(conn, conn->x->rto);
 }
 
 /* Send what the windows allow, from SndNxt on. */
@@ -238,8 +233,8 @@ static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *co
 			break;
 		if (inflight >= wnd) {
 			/* Zero window: the persist timer probes it (4.5). */
-			if (!inflight && !timer_pending(&conn->timer))
-				chimney_tcp_arm(conn, conn->rto);
+			if (!inflight && !timer_pending(&conn->x->timer))
+				chimney_tcp_arm(conn, conn->x->rto);
 			break;
 		}
 		n = min3(n, mss, wnd - inflight);
@@ -253,8 +248,8 @@ static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *co
 		d->snd_nxt += n;
 		if (after(d->snd_nxt, d->snd_max))
 			d->snd_max = d->snd_nxt;
-		if (!timer_pending(&conn->timer))
-			chimney_tcp_arm(conn, conn->rto);
+		if (!timer_pending(&conn->x->timer))
+			chimney_tcp_arm(conn, conn->x->rto);
 	}
 	chimney_tcp_output_fin(cdev, conn, queued);
 }
@@ -265,7 +260,7 @@ static void chimney_tcp_sends_acked(struct chimney_dev *cdev,
 {
 	struct chimney_io *io, *tmp;
 
-	list_for_each_entry_safe(io, tmp, &conn->sends, list) {
+	list_for_each_entry_safe(io, tmp, &conn->x->sends, list) {
 		u32 left = io->len - io->done;
 
 		if (bytes < left) {
@@ -288,11 +283,11 @@ static void chimney_tcp_sends_acked(struct chimney_dev *cdev,
 static void chimney_tcp_disc_done(struct chimney_dev *cdev, struct chimney_conn *conn,
 				  u32 status)
 {
-	struct chimney_io *io = conn->disc;
+	struct chimney_io *io = conn->x->disc;
 
 	if (!io)
 		return;
-	conn->disc = NULL;
+	conn->x->disc = NULL;
 	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_DISCONNECT_COMPLETE, io->io_id,
 			  status, io->done, NULL);
 	kvfree(io);
@@ -307,7 +302,7 @@ static void chimney_tcp_abort_sends(struct chimney_dev *cdev, struct chimney_con
 {
 	struct chimney_io *io, *tmp;
 
-	list_for_each_entry_safe(io, tmp, &conn->sends, list) {
+	list_for_each_entry_safe(io, tmp, &conn->x->sends, list) {
 		list_del(&io->list);
 		if (io->flags & CHIMNEY_IO_DISC_DATA)
 			continue;
@@ -318,6 +313,29 @@ static void chimney_tcp_abort_sends(struct chimney_dev *cdev, struct chimney_con
 	chimney_tcp_disc_done(cdev, conn, status);
 }
 
+/*
+ * R45: what was received in sequence (and acknowledged) but not delivered
+ * goes back to the host as BufferedData, in order, so that RcvNxt accounts
+ * for every byte.
+ */
+static void chimney_tcp_hand_back(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&conn->x->rcvq))) {
+		u32 off = CHIMNEY_RCV_CB(skb)->off;
+
+		while (off < skb->len) {
+			u32 n = min_t(u32, skb->len - off, CHIMNEY_IO_MAX_DATA);
+
+			chimney_notify_data(cdev, &conn->obj, skb, off, n);
+			conn->tcb.rcv_wnd += n;
+			off += n;
+		}
+		kfree_skb(skb);
+	}
+}
+
 /**
  * chimney_tcp_flush() - complete every outstanding I/O request (terminate)
  * @cdev: the device; its lock must be held
@@ -325,28 +343,34 @@ static void chimney_tcp_abort_sends(struct chimney_dev *cdev, struct chimney_con
  * @status: REQUEST_ABORTED or UPLOAD_IN_PROGRESS
  *
  * Sends, then receives, then the disconnect: all complete before the
- * terminate does (R42).
+ * terminate does (R42); then the bytes received and not delivered go back
+ * (BufferedData, R45).
  */
 void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn, u32 status)
 {
 	struct chimney_io *io, *tmp;
 
 	lockdep_assert_held(&cdev->lock);
-	list_for_each_entry_safe(io, tmp, &conn->sends, list) {
+	if (!conn->x)
+		return;
+	/* TcpOffloadBytesTransferred: what the peer acknowledged of each. */
+	list_for_each_entry_safe(io, tmp, &conn->x->sends, list) {
 		list_del(&io->list);
 		if (io->flags & CHIMNEY_IO_DISC_DATA)
 			continue;
 		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
-				  status, 0, NULL);
+				  status, io->done, NULL);
 		kvfree(io);
 	}
-	list_for_each_entry_safe(io, tmp, &conn->recvs, list) {
+	/* Bytes already placed are delivered, not lost. */
+	list_for_each_entry_safe(io, tmp, &conn->x->recvs, list) {
 		list_del(&io->list);
 		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
-				  status, 0, NULL);
+				  status, io->done, io->data);
 		kvfree(io);
 	}
 	chimney_tcp_disc_done(cdev, conn, status);
+	chimney_tcp_hand_back(cdev, conn);
 }
 
 /* RFC 6298 on a round-trip sample, in ms; SRTT and RttVar are kept in ms. */
@@ -365,7 +389,7 @@ static void chimney_tcp_rtt(struct chimney_conn *conn, u32 r)
 		d->srtt = min_t(u32, (7 * d->srtt + r) / 8, U16_MAX);
 	}
 	rto = d->srtt + max(4U * d->rtt_var, 1U);
-	conn->rto = clamp(rto, (u32)CHIMNEY_RTO_MIN_MS, (u32)CHIMNEY_RTO_MAX_MS);
+	conn->x->rto = clamp(rto, (u32)CHIMNEY_RTO_MIN_MS, (u32)CHIMNEY_RTO_MAX_MS);
 }
 
 /* R92: an acknowledgment proves the neighbor reachable. */
@@ -419,7 +443,7 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 	if (after(seg->ack, d->snd_una)) {
 		u32 acked = seg->ack - d->snd_una;
 		bool fin = test_bit(CHIMNEY_DP_FIN_SENT, &conn->dp) &&
-			   !before(seg->ack, conn->fin_seq + 1);
+			   !before(seg->ack, conn->x->fin_seq + 1);
 
 		d->snd_una = seg->ack;
 		if (before(d->snd_nxt, d->snd_una))
@@ -439,9 +463,9 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 		d->snd_wnd_probe_count = 0;
 		chimney_tcp_neigh_reached(conn);
 		if (d->snd_una == d->snd_max)
-			del_timer(&conn->timer);
+			del_timer(&conn->x->timer);
 		else
-			chimney_tcp_arm(conn, conn->rto);
+			chimney_tcp_arm(conn, conn->x->rto);
 	} else if (!seg->len && win == d->snd_wnd && d->snd_una != d->snd_max &&
 		   ++d->dup_ack_count == READ_ONCE(cdev->params.tcp_duplicate_ack_threshold)) {
 		/* Fast retransmit (RFC 5681): resend the first lost segment. */
@@ -468,8 +492,8 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 	u32 before_wnd = d->rcv_wnd;
 	struct chimney_io *io;
 
-	while ((io = list_first_entry_or_null(&conn->recvs, struct chimney_io, list))) {
-		struct sk_buff *skb = skb_peek(&conn->rcvq);
+	while ((io = list_first_entry_or_null(&conn->x->recvs, struct chimney_io, list))) {
+		struct sk_buff *skb = skb_peek(&conn->x->rcvq);
 		struct chimney_rcv_cb *cb;
 		bool push = false;
 		u32 n;
@@ -486,7 +510,7 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 			d->rcv_wnd += n;
 			if (cb->off == skb->len) {
 				push = cb->psh;
-				__skb_unlink(skb, &conn->rcvq);
+				__skb_unlink(skb, &conn->x->rcvq);
 				kfree_skb(skb);
 			}
 		}
@@ -499,17 +523,17 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 		kvfree(io);
 	}
 	/* The window opened by half of it: tell the peer. */
-	if (d->rcv_wnd - before_wnd >= conn->rcv_space / 2 ||
+	if (d->rcv_wnd - before_wnd >= conn->x->rcv_space / 2 ||
 	    (before_wnd < chimney_tcp_mss(conn) && d->rcv_wnd >= chimney_tcp_mss(conn)))
 		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
-	if (!skb_queue_empty(&conn->rcvq) || !test_bit(CHIMNEY_DP_FIN_RCVD, &conn->dp) ||
+	if (!skb_queue_empty(&conn->x->rcvq) || !test_bit(CHIMNEY_DP_FIN_RCVD, &conn->dp) ||
 	    test_and_set_bit(CHIMNEY_DP_DISC_IND, &conn->dp))
 		return;
 	/*
 	 * R82: the peer's FIN, once everything before it is taken. The
 	 * requests still posted get what they have; later ones INVALID_STATE.
 	 */
-	while ((io = list_first_entry_or_null(&conn->recvs, struct chimney_io, list))) {
+	while ((io = list_first_entry_or_null(&conn->x->recvs, struct chimney_io, list))) {
 		list_del(&io->list);
 		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
 				  CHIMNEY_NDIS_STATUS_SUCCESS, io->done, io->data);
@@ -524,7 +548,7 @@ static void chimney_tcp_reset(struct chimney_dev *cdev, struct chimney_conn *con
 	u8 state = conn->tcb.state;
 
 	set_bit(CHIMNEY_DP_RST, &conn->dp);
-	del_timer(&conn->timer);
+	del_timer(&conn->x->timer);
 	if (state == CHIMNEY_TCP_CONNECTION_ESTABLISHED ||
 	    state == CHIMNEY_TCP_CONNECTION_CLOSE_WAIT)
 		cdev->ostats.tcp[chimney_conn_v6(conn)][CHIMNEY_TCP_RESET_ESTABLISHED]++;
@@ -585,7 +609,7 @@ static void chimney_tcp_data(struct chimney_dev *cdev, struct chimney_conn *conn
 		}
 		cb->off = 0;
 		cb->psh = take == len && (seg->flags & TCPHDR_PSH);
-		__skb_queue_tail(&conn->rcvq, skb);
+		__skb_queue_tail(&conn->x->rcvq, skb);
 		skb = NULL;
 		d->rcv_nxt += take;
 		d->rcv_wnd -= take;
@@ -609,6 +633,12 @@ void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,
 	struct chimney_tcp_delegated *d = &conn->tcb;
 
 	lockdep_assert_held(&cdev->lock);
+	if (chimney_tcp_ext_get(cdev, conn)) {
+		/* Dropped as by a NIC out of buffers: the peer sends it again. */
+		cdev->ostats.ip[chimney_conn_v6(conn)][CHIMNEY_IP_IN_DISCARDS]++;
+		kfree_skb(skb);
+		return;
+	}
 	if (test_bit(CHIMNEY_DP_RST, &conn->dp)) {
 		kfree_skb(skb);
 		goto out;
@@ -670,8 +700,8 @@ void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 			chimney_dp_send_segment(cdev, conn, conn->tcb.snd_nxt,
 						TCPHDR_RST | TCPHDR_ACK, 0);
 		set_bit(CHIMNEY_DP_RST, &conn->dp);
-		del_timer(&conn->timer);
-		__skb_queue_purge(&conn->rcvq);
+		del_timer(&conn->x->timer);
+		__skb_queue_purge(&conn->x->rcvq);
 		chimney_tcp_abort_sends(cdev, conn, CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
 		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_DISCONNECT_COMPLETE, io->io_id,
 				  CHIMNEY_NDIS_STATUS_SUCCESS, 0, NULL);
@@ -680,10 +710,10 @@ void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 		chimney_tcp_publish(conn);
 		return;
 	}
-	conn->disc = io;
+	conn->x->disc = io;
 	if (io->len) {
 		io->flags |= CHIMNEY_IO_DISC_DATA;
-		list_add_tail(&io->list, &conn->sends);
+		list_add_tail(&io->list, &conn->x->sends);
 	}
 	chimney_tcp_push(cdev, conn);
 }
@@ -717,7 +747,7 @@ void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
 	u32 mss = chimney_tcp_mss(conn);
 
 	lockdep_assert_held(&cdev->lock);
-	if (timer_pending(&conn->timer) || !chimney_tcp_can_send(cdev, conn) ||
+	if (!conn->x || timer_pending(&conn->x->timer) || !chimney_tcp_can_send(cdev, conn) ||
 	    test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags))
 		return;
 	if (d->snd_una == d->snd_max && !chimney_tcp_queued(conn))
@@ -730,17 +760,17 @@ void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
 			d->snd_nxt++;
 			d->snd_max = d->snd_nxt;
 		}
-		chimney_tcp_arm(conn, min(conn->rto << d->snd_wnd_probe_count,
+		chimney_tcp_arm(conn, min(conn->x->rto << d->snd_wnd_probe_count,
 					  (u32)CHIMNEY_RTO_MAX_MS));
 		goto out;
 	}
 	if (++d->retransmit_count > READ_ONCE(cdev->params.tcp_maximum_retransmissions))
 		goto timeout;
-	d->total_rt += conn->rto;
+	d->total_rt += conn->x->rto;
 	d->ss_thresh = max((d->snd_max - d->snd_una) / 2, 2 * mss);
 	d->cwnd = mss;
 	d->snd_nxt = d->snd_una;
-	conn->rto = min(conn->rto * 2, (u32)CHIMNEY_RTO_MAX_MS);
+	conn->x->rto = min(conn->x->rto * 2, (u32)CHIMNEY_RTO_MAX_MS);
 	chimney_tcp_output(cdev, conn);
 	goto out;
 timeout:
@@ -752,20 +782,57 @@ out:
 
 static void chimney_tcp_timer(struct timer_list *t)
 {
-	struct chimney_conn *conn = from_timer(conn, t, timer);
-	struct chimney_dev *cdev = conn->cdev;
+	struct chimney_tcp_ext *x = from_timer(x, t, timer);
+	struct chimney_dev *cdev = x->cdev;
 
 	spin_lock(&cdev->dp_lock);
-	if (list_empty(&conn->fired))
-		list_add_tail(&conn->fired, &cdev->dp_fired);
+	if (list_empty(&x->fired))
+		list_add_tail(&x->fired, &cdev->dp_fired);
 	spin_unlock(&cdev->dp_lock);
 	queue_work(system_wq, &cdev->dp_work);
 }
 
 /**
+ * chimney_tcp_ext_get() - the engine's state of a connection that moves data
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ *
+ * Allocated at the first I/O request or segment: a million idle connections
+ * do not pay for queues and timers.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+	struct chimney_tcp_ext *x;
+
+	lockdep_assert_held(&cdev->lock);
+	if (conn->x)
+		return 0;
+	x = kzalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	x->conn = conn;
+	x->cdev = cdev;
+	INIT_LIST_HEAD(&x->sends);
+	INIT_LIST_HEAD(&x->recvs);
+	skb_queue_head_init(&x->rcvq);
+	INIT_LIST_HEAD(&x->fired);
+	timer_setup(&x->timer, chimney_tcp_timer, 0);
+	x->rcv_space = d->rcv_wnd;
+	x->rto = d->srtt ? clamp_t(u32, d->srtt + 4 * d->rtt_var,
+				   CHIMNEY_RTO_MIN_MS, CHIMNEY_RTO_MAX_MS) :
+		 CHIMNEY_RTO_INIT_MS;
+	conn->x = x;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_ext_get);
+
+/**
  * chimney_tcp_conn_init() - the engine takes a new connection
  * @cdev: the device; its lock must be held
- * @conn: the connection, with its offloaded state
+ * @conn: the connection, with its offloaded state, linked to its path
  *
  * NicDelta comes from TsTime (R21); the window advertised never shrinks
  * below what the host advertised.
@@ -774,17 +841,10 @@ void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
 	struct chimney_tcp_delegated *d = &conn->tcb;
 
-	conn->cdev = cdev;
+	conn->x = NULL;
 	conn->dp = 0;
-	skb_queue_head_init(&conn->rcvq);
-	INIT_LIST_HEAD(&conn->fired);
-	timer_setup(&conn->timer, chimney_tcp_timer, 0);
-	conn->rcv_space = max(d->rcv_wnd, conn->st.ca.initial_rcv_wnd) ?: U16_MAX;
-	d->rcv_wnd = conn->rcv_space;
+	d->rcv_wnd = max(d->rcv_wnd, conn->st.ca.initial_rcv_wnd) ?: U16_MAX;
 	conn->ts_delta = d->ts_time - chimney_tcp_now();
-	conn->rto = d->srtt ? clamp_t(u32, d->srtt + 4 * d->rtt_var,
-				      CHIMNEY_RTO_MIN_MS, CHIMNEY_RTO_MAX_MS) :
-		    CHIMNEY_RTO_INIT_MS;
 	if (!d->cwnd)
 		d->cwnd = 10 * chimney_tcp_mss(conn);
 	if (!d->ss_thresh)
@@ -796,13 +856,21 @@ void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn)
 /**
  * chimney_tcp_conn_stop() - the engine lets go of a connection
  * @cdev: the device; its lock must be held
- * @conn: the connection, out of the receive path's table
+ * @conn: the connection, out of the receive path's table, with no I/O
+ *	request outstanding
  */
 void chimney_tcp_conn_stop(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
-	del_timer_sync(&conn->timer);
+	struct chimney_tcp_ext *x = conn->x;
+
+	if (!x)
+		return;
+	del_timer_sync(&x->timer);
 	spin_lock_bh(&cdev->dp_lock);
-	list_del_init(&conn->fired);
+	list_del_init(&x->fired);
 	spin_unlock_bh(&cdev->dp_lock);
-	__skb_queue_purge(&conn->rcvq);
+	__skb_queue_purge(&x->rcvq);
+	WARN_ON_ONCE(!list_empty(&x->sends) || !list_empty(&x->recvs) || x->disc);
+	conn->x = NULL;
+	kfree(x);
 }

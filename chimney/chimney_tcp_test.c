@@ -90,6 +90,7 @@ static struct chimney_conn *chimney_tcp_test_conn(struct kunit *test,
 static void chimney_tcp_test_send(struct kunit *test, struct chimney_conn *conn, u32 len)
 {
 	struct chimney_io *io = kvzalloc(struct_size(io, data, len), GFP_KERNEL);
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
 	u32 i;
 
 	KUNIT_ASSERT_NOT_NULL(test, io);
@@ -97,7 +98,10 @@ static void chimney_tcp_test_send(struct kunit *test, struct chimney_conn *conn,
 	io->len = len;
 	for (i = 0; i < len; i++)
 		io->data[i] = 'a' + i % 26;
-	list_add_tail(&io->list, &conn->sends);
+	mutex_lock(&cdev->lock);
+	KUNIT_ASSERT_EQ(test, chimney_tcp_ext_get(cdev, conn), 0);
+	list_add_tail(&io->list, &conn->x->sends);
+	mutex_unlock(&cdev->lock);
 }
 
 /* Build a segment and parse it back the way the receive path would. */
@@ -249,7 +253,7 @@ static void chimney_tcp_test_seq_wrap(struct kunit *test)
 	struct chimney_io *io;
 
 	chimney_tcp_test_send(test, conn, 32);
-	io = list_first_entry(&conn->sends, struct chimney_io, list);
+	io = list_first_entry(&conn->x->sends, struct chimney_io, list);
 	/* As if the 32 bytes had gone out, from 16 below the wrap. */
 	conn->tcb.snd_una = 0xfffffff0;
 	conn->tcb.snd_nxt = 0x10;
@@ -263,15 +267,15 @@ static void chimney_tcp_test_seq_wrap(struct kunit *test)
 	chimney_tcp_test_ack(test, conn, 0x8, chimney_tcp_now() + conn->ts_delta - 100);
 	KUNIT_EXPECT_EQ(test, conn->tcb.snd_una, 0x8U);
 	KUNIT_EXPECT_EQ(test, io->done, 24U);
-	KUNIT_EXPECT_FALSE(test, list_empty(&conn->sends));
+	KUNIT_EXPECT_FALSE(test, list_empty(&conn->x->sends));
 	KUNIT_EXPECT_GE(test, conn->tcb.srtt, 100);
 	KUNIT_EXPECT_LT(test, conn->tcb.srtt, 200);
 	KUNIT_EXPECT_EQ(test, conn->tcb.rtt_var, conn->tcb.srtt / 2);
-	KUNIT_EXPECT_EQ(test, conn->rto, conn->tcb.srtt + 4U * conn->tcb.rtt_var);
+	KUNIT_EXPECT_EQ(test, conn->x->rto, conn->tcb.srtt + 4U * conn->tcb.rtt_var);
 
 	chimney_tcp_test_ack(test, conn, 0x10, 0);
 	KUNIT_EXPECT_EQ(test, conn->tcb.snd_una, 0x10U);
-	KUNIT_EXPECT_TRUE(test, list_empty(&conn->sends));
+	KUNIT_EXPECT_TRUE(test, list_empty(&conn->x->sends));
 	/* Readers see what the engine did. */
 	KUNIT_EXPECT_EQ(test, conn->st.d.snd_una, 0x10U);
 }

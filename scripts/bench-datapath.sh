@@ -7,8 +7,8 @@
 # - bulk: BYTES through one offloaded connection (send requests, until the
 #   peer's TCP acknowledged them) against the same through the kernel's own
 #   TCP over a veth pair;
-# - receive demultiplexing of traffic that is not offloaded: iperf3 through
-#   chim0 -> chim0p against veth, with no offloaded connection and with
+# - receive demultiplexing of traffic that is not offloaded: iperf3 -R (the
+#   data comes in at chim0) against veth, with no offloaded connection and with
 #   CONNS of them in the lookup table.
 set -euo pipefail
 
@@ -67,7 +67,7 @@ ip netns exec pv iperf3 -s -D -B 10.88.0.2 >/dev/null
 sleep 1
 rate()
 {
-	iperf3 -c "$1" -t 4 -J | python3 -c \
+	iperf3 -c "$1" -R -t 4 -J | python3 -c \
 		'import json, sys; print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))'
 }
 v0=$(rate 10.88.0.2)

@@ -134,6 +134,7 @@ static const char *const cmd_names[] = {
 	[CHIMNEY_CMD_TCP_EVENT] = "tcp-event",
 	[CHIMNEY_CMD_STATUS_INDICATE] = "status-indicate",
 	[CHIMNEY_CMD_DISCONNECT_COMPLETE] = "disconnect-complete",
+	[CHIMNEY_CMD_BUFFERED_DATA] = "buffered-data",
 };
 
 /* ---- netlink plumbing ---- */

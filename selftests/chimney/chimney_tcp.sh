@@ -52,7 +52,7 @@ mon_start
 ip netns exec "$NS" python3 "$PEER" echo 10.77.0.2 5090 &
 PIDS+=($!)
 check "traffic that is not offloaded passes both ways (ARP, TCP)" \
-	wait_until 10 python3 "$PEER" client 10.77.0.2 5090 20000
+	wait_until 60 python3 "$PEER" client 10.77.0.2 5090 20000
 
 # peer PORT ADDR EXPECT REPLY [reset]: the kernel's TCP on the other end.
 peer()
@@ -60,7 +60,7 @@ peer()
 	rm -f "$D"/peer_* "$D/go"
 	ip netns exec "$NS" python3 "$PEER" serve "$2" "$1" "$D" "$3" "$4" ${5:-} &
 	PIDS+=($!)
-	wait_until 10 test -f "$D/peer_listening"
+	wait_until 60 test -f "$D/peer_listening"
 }
 
 # offload REQ LOCAL REMOTE PORT [ip6]: open, repair and offload a
@@ -192,6 +192,26 @@ check "a send posted after the reset completes at once with REQUEST_ABORTED" \
 out=$(ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T")
 check "terminate of the reset connection succeeds" \
 	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ]
+
+# Terminate with received bytes not delivered (R45): they come back, in
+# order, as BufferedData, before the terminate completion.
+rcv_is() { [ "$(field rcv_nxt "$(ctl obj show chim0 handle "$1")")" = "$2" ]; }
+buffered() { mon_since | awk '/buffered-data/ { for (i = 1; i < NF; i++)
+	if ($i == "bytes") s += $(i + 1) } END { print s + 0 }'; }
+peer 5005 10.77.0.2 0 30000
+offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5005
+touch "$D/go"
+rcv=$(field rcvnxt "$ST")
+check "30000 bytes come in with no receive posted: RcvNxt moves on by 30000" \
+	wait_until 20 rcv_is "$T" $(((rcv + 30000) % 4294967296))
+mon_mark
+out=$(ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T")
+mon_wait 1 terminate-complete
+check "terminate hands back all 30000 as BufferedData (R45), got $(buffered)" \
+	[ "$(buffered)" = 30000 ]
+check "and all of it before the terminate completion" \
+	[ "$(mon_since | grep -E 'buffered-data|terminate-complete' | tail -1 |
+	     grep -c terminate-complete)" = 1 ]
 
 exchange IPv6 fd77::1 fd77::2 5003 abortive ip6
 

@@ -7,8 +7,9 @@
       (their sha256 goes to OUTDIR/peer_rx), send REPLY bytes of random data
       (their sha256 to OUTDIR/peer_tx), then wait for the end of the
       connection and write how it ended to OUTDIR/peer_end: "eof", "reset"
-      or "timeout", and the bytes read meanwhile; then close. With "reset", a small
-      receive buffer, and once OUTDIR/go exists, an abortive close (RST).
+      or "timeout", and the bytes read meanwhile; then close. With EXPECT 0,
+      the REPLY waits until OUTDIR/go exists. With "reset", a small receive
+      buffer, and once OUTDIR/go exists, an abortive close (RST).
 
   chimney_tcp_peer.py source ADDR PORT N LABEL
       make bench: send N bytes through the kernel's TCP to a "serve" peer,
@@ -57,6 +58,14 @@ def write(path, text):
     os.rename(path + ".tmp", path)
 
 
+def wait_go(outdir):
+    go = os.path.join(outdir, "go")
+    for _ in range(600):
+        if os.path.exists(go):
+            return
+        time.sleep(0.1)
+
+
 def serve(addr, port, outdir, expect, reply, reset=False):
     ls = socket.socket(family(addr), socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -69,11 +78,7 @@ def serve(addr, port, outdir, expect, reply, reset=False):
     s, _ = ls.accept()
     s.settimeout(60)
     if reset:
-        go = os.path.join(outdir, "go")
-        for _ in range(600):
-            if os.path.exists(go):
-                break
-            time.sleep(0.1)
+        wait_go(outdir)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         s.close()
         write(os.path.join(outdir, "peer_end"), "sent reset")
@@ -87,6 +92,9 @@ def serve(addr, port, outdir, expect, reply, reset=False):
         h.update(b)
         got += len(b)
     write(os.path.join(outdir, "peer_rx"), "%d %s" % (got, h.hexdigest()))
+    if not expect:
+        # Nothing to wait for first: wait until the connection is offloaded.
+        wait_go(outdir)
     data = os.urandom(reply)
     s.sendall(data)
     write(os.path.join(outdir, "peer_tx"), "%d %s" % (reply, hashlib.sha256(data).hexdigest()))

@@ -248,6 +248,10 @@ enum chimney_tcp_upload_reason {
  *	NdisTcpOffloadDisconnectComplete: SUCCESS once the FIN (and the data
  *	before it) is acknowledged, or the RST is sent; %CHIMNEY_A_IO_BYTES
  *	of its data acknowledged
+ * @CHIMNEY_CMD_BUFFERED_DATA: notification: bytes a connection received
+ *	and did not deliver (BufferedData), handed back in order by its
+ *	terminate before the terminate completion; %CHIMNEY_A_IO_DATA,
+ *	%CHIMNEY_A_IO_BYTES
  */
 enum chimney_cmd {
 	CHIMNEY_CMD_UNSPEC,
@@ -275,6 +279,7 @@ enum chimney_cmd {
 	CHIMNEY_CMD_NOTIFY_GET,
 	CHIMNEY_CMD_DISCONNECT,
 	CHIMNEY_CMD_DISCONNECT_COMPLETE,
+	CHIMNEY_CMD_BUFFERED_DATA,
 
 	__CHIMNEY_CMD_MAX,
 	CHIMNEY_CMD_MAX = __CHIMNEY_CMD_MAX - 1

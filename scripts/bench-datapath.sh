@@ -9,7 +9,8 @@
 #   TCP over a veth pair;
 # - receive demultiplexing of traffic that is not offloaded: iperf3 -R (the
 #   data comes in at chim0) against veth, with no offloaded connection and with
-#   CONNS of them in the lookup table.
+#   CONNS of them in the lookup table; medians of three runs each, the two
+#   devices alternating, since TCG's speed drifts within a run.
 set -euo pipefail
 
 build=$1 bytes=$2 conns=$3
@@ -67,15 +68,26 @@ ip netns exec pv iperf3 -s -D -B 10.88.0.2 >/dev/null
 sleep 1
 rate()
 {
-	iperf3 -c "$1" -R -t 4 -J | python3 -c \
+	iperf3 -c "$1" -R -t 3 -J | python3 -c \
 		'import json, sys; print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))'
 }
-v0=$(rate 10.88.0.2)
-c0=$(rate 10.77.0.2)
+# median3 ADDR-A ADDR-B: three runs of each, alternating (TCG drifts); the
+# medians, "A B".
+median3()
+{
+	local a=() b=() i
+
+	for i in 1 2 3; do
+		a+=("$(rate "$1")")
+		b+=("$(rate "$2")")
+	done
+	echo "$(printf '%s\n' "${a[@]}" | sort -n | sed -n 2p)" \
+	     "$(printf '%s\n' "${b[@]}" | sort -n | sed -n 2p)"
+}
+read -r c0 v0 <<<"$(median3 10.77.0.2 10.88.0.2)"
 "$build/tools/chimney-bench" chim0 "$dbg" conns "$conns" hold 1 | grep -v '^bench: genl'
-v1=$(rate 10.88.0.2)
-c1=$(rate 10.77.0.2)
+read -r c1 v1 <<<"$(median3 10.77.0.2 10.88.0.2)"
 printf 'bench: %-44s %6s Mbit/s chim0, %6s veth: %.3fx\n' \
-	"iperf3, no connection offloaded" "$c0" "$v0" "$(echo "$c0 / $v0" | bc -l)"
+	"iperf3 -R, no connection offloaded" "$c0" "$v0" "$(echo "$c0 / $v0" | bc -l)"
 printf 'bench: %-44s %6s Mbit/s chim0, %6s veth: %.3fx\n' \
-	"iperf3, $conns connections in the table" "$c1" "$v1" "$(echo "$c1 / $v1" | bc -l)"
+	"iperf3 -R, $conns connections offloaded" "$c1" "$v1" "$(echo "$c1 / $v1" | bc -l)"

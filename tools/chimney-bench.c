@@ -277,7 +277,8 @@ static void put_new_tcp(struct nlmsghdr *nlh, int idx, uint32_t n)
 
 	mnl_attr_put_u64(nlh, CHIMNEY_BLOCK_A_HOST_HANDLE, 0x1000000 + n);
 	c = mnl_attr_nest_start(nlh, CHIMNEY_BLOCK_A_CONST);
-	mnl_attr_put_u16(nlh, CHIMNEY_TCP_A_REMOTE_PORT, 80);
+	/* Ports apart: the receive path keys connections by them. */
+	mnl_attr_put_u16(nlh, CHIMNEY_TCP_A_REMOTE_PORT, 80 + n / 60000);
 	mnl_attr_put_u16(nlh, CHIMNEY_TCP_A_LOCAL_PORT, 1024 + n % 60000);
 	mnl_attr_put_u16(nlh, CHIMNEY_TCP_A_REMOTE_MSS, 1460);
 	mnl_attr_nest_end(nlh, c);

@@ -254,6 +254,21 @@ static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *co
 	chimney_tcp_output_fin(cdev, conn, queued);
 }
 
+/*
+ * Complete a send request with the bytes the peer acknowledged of it; a
+ * disconnect's data is the disconnect's, which completes on its own.
+ */
+static void chimney_tcp_send_done(struct chimney_dev *cdev, struct chimney_conn *conn,
+				  struct chimney_io *io, u32 status)
+{
+	list_del(&io->list);
+	if (io->flags & CHIMNEY_IO_DISC_DATA)
+		return;
+	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
+			  status, io->done, NULL);
+	kvfree(io);
+}
+
 /* Complete the send requests the peer has acknowledged, in order (R57). */
 static void chimney_tcp_sends_acked(struct chimney_dev *cdev,
 				    struct chimney_conn *conn, u32 bytes)
@@ -269,13 +284,7 @@ static void chimney_tcp_sends_acked(struct chimney_dev *cdev,
 		}
 		bytes -= left;
 		io->done = io->len;
-		list_del(&io->list);
-		/* A disconnect's data: the disconnect completes after its FIN. */
-		if (io->flags & CHIMNEY_IO_DISC_DATA)
-			continue;
-		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
-				  CHIMNEY_NDIS_STATUS_SUCCESS, io->len, NULL);
-		kvfree(io);
+		chimney_tcp_send_done(cdev, conn, io, CHIMNEY_NDIS_STATUS_SUCCESS);
 	}
 }
 
@@ -302,14 +311,8 @@ static void chimney_tcp_abort_sends(struct chimney_dev *cdev, struct chimney_con
 {
 	struct chimney_io *io, *tmp;
 
-	list_for_each_entry_safe(io, tmp, &conn->x->sends, list) {
-		list_del(&io->list);
-		if (io->flags & CHIMNEY_IO_DISC_DATA)
-			continue;
-		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
-				  status, io->done, NULL);
-		kvfree(io);
-	}
+	list_for_each_entry_safe(io, tmp, &conn->x->sends, list)
+		chimney_tcp_send_done(cdev, conn, io, status);
 	chimney_tcp_disc_done(cdev, conn, status);
 }
 
@@ -342,7 +345,7 @@ static void chimney_tcp_hand_back(struct chimney_dev *cdev, struct chimney_conn 
  * @conn: the connection
  * @status: REQUEST_ABORTED or UPLOAD_IN_PROGRESS
  *
- * Sends, then receives, then the disconnect: all complete before the
+ * Sends, then the disconnect, then receives: all complete before the
  * terminate does (R42); then the bytes received and not delivered go back
  * (BufferedData, R45).
  */
@@ -354,14 +357,7 @@ void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn, u32 
 	if (!conn->x)
 		return;
 	/* TcpOffloadBytesTransferred: what the peer acknowledged of each. */
-	list_for_each_entry_safe(io, tmp, &conn->x->sends, list) {
-		list_del(&io->list);
-		if (io->flags & CHIMNEY_IO_DISC_DATA)
-			continue;
-		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
-				  status, io->done, NULL);
-		kvfree(io);
-	}
+	chimney_tcp_abort_sends(cdev, conn, status);
 	/* Bytes already placed are delivered, not lost. */
 	list_for_each_entry_safe(io, tmp, &conn->x->recvs, list) {
 		list_del(&io->list);
@@ -369,7 +365,6 @@ void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn, u32 
 				  status, io->done, io->data);
 		kvfree(io);
 	}
-	chimney_tcp_disc_done(cdev, conn, status);
 	chimney_tcp_hand_back(cdev, conn);
 }
 
@@ -409,19 +404,44 @@ static void chimney_tcp_neigh_reached(struct chimney_conn *conn)
 	write_seqcount_end(&nobj->seq);
 }
 
+/*
+ * RFC 793's moves on a FIN. No move starts from CLOSED (0), which ends a
+ * table.
+ */
+struct chimney_tcp_move {
+	u8 from;
+	u8 to;
+};
+
+static const struct chimney_tcp_move chimney_tcp_fin_acked_moves[] = {
+	{ CHIMNEY_TCP_CONNECTION_FIN_WAIT1, CHIMNEY_TCP_CONNECTION_FIN_WAIT2 },
+	{ CHIMNEY_TCP_CONNECTION_CLOSING, CHIMNEY_TCP_CONNECTION_TIME_WAIT },
+	{ CHIMNEY_TCP_CONNECTION_LAST_ACK, CHIMNEY_TCP_CONNECTION_CLOSED },
+	{}
+};
+
+static const struct chimney_tcp_move chimney_tcp_fin_rcvd_moves[] = {
+	{ CHIMNEY_TCP_CONNECTION_ESTABLISHED, CHIMNEY_TCP_CONNECTION_CLOSE_WAIT },
+	{ CHIMNEY_TCP_CONNECTION_FIN_WAIT1, CHIMNEY_TCP_CONNECTION_CLOSING },
+	{ CHIMNEY_TCP_CONNECTION_FIN_WAIT2, CHIMNEY_TCP_CONNECTION_TIME_WAIT },
+	{}
+};
+
+static void chimney_tcp_move(struct chimney_dev *cdev, struct chimney_conn *conn,
+			     const struct chimney_tcp_move *m)
+{
+	for (; m->from; m++) {
+		if (conn->tcb.state == m->from) {
+			chimney_tcp_set_state(cdev, conn, m->to);
+			return;
+		}
+	}
+}
+
+/* Our FIN is acknowledged: the graceful disconnect is done (R78). */
 static void chimney_tcp_fin_acked(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
-	switch (conn->tcb.state) {
-	case CHIMNEY_TCP_CONNECTION_FIN_WAIT1:
-		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_FIN_WAIT2);
-		break;
-	case CHIMNEY_TCP_CONNECTION_CLOSING:
-		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_TIME_WAIT);
-		break;
-	case CHIMNEY_TCP_CONNECTION_LAST_ACK:
-		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSED);
-		break;
-	}
+	chimney_tcp_move(cdev, conn, chimney_tcp_fin_acked_moves);
 	chimney_tcp_disc_done(cdev, conn, CHIMNEY_NDIS_STATUS_SUCCESS);
 }
 
@@ -569,17 +589,7 @@ static void chimney_tcp_fin(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
 	conn->tcb.rcv_nxt++;
 	set_bit(CHIMNEY_DP_FIN_RCVD, &conn->dp);
-	switch (conn->tcb.state) {
-	case CHIMNEY_TCP_CONNECTION_ESTABLISHED:
-		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSE_WAIT);
-		break;
-	case CHIMNEY_TCP_CONNECTION_FIN_WAIT1:
-		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSING);
-		break;
-	case CHIMNEY_TCP_CONNECTION_FIN_WAIT2:
-		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_TIME_WAIT);
-		break;
-	}
+	chimney_tcp_move(cdev, conn, chimney_tcp_fin_rcvd_moves);
 }
 
 /* Take the payload (skb, or NULL) of an acceptable segment. */

@@ -100,6 +100,8 @@ static void chimney_tcp_publish(struct chimney_conn *conn)
 static void chimney_tcp_event(struct chimney_dev *cdev, struct chimney_conn *conn,
 			      u32 type, u32 info)
 {
+	/* A host that reads the state on an event sees what caused it. */
+	chimney_tcp_publish(conn);
 	if (type == CHIMNEY_TCP_INDICATE_ABORT)
 		chimney_obj_set_flag(&conn->obj, CHIMNEY_OBJ_ABORTED_BIT);
 	else if (type == CHIMNEY_TCP_INDICATE_RETRIEVE)
@@ -264,6 +266,7 @@ static void chimney_tcp_send_done(struct chimney_dev *cdev, struct chimney_conn 
 	list_del(&io->list);
 	if (io->flags & CHIMNEY_IO_DISC_DATA)
 		return;
+	chimney_tcp_publish(conn);
 	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
 			  status, io->done, NULL);
 	kvfree(io);
@@ -297,6 +300,7 @@ static void chimney_tcp_disc_done(struct chimney_dev *cdev, struct chimney_conn 
 	if (!io)
 		return;
 	conn->x->disc = NULL;
+	chimney_tcp_publish(conn);
 	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_DISCONNECT_COMPLETE, io->io_id,
 			  status, io->done, NULL);
 	kvfree(io);
@@ -538,6 +542,7 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 		if (io->done < io->len && !(push && !(io->flags & CHIMNEY_IO_NO_PUSH)))
 			continue;
 		list_del(&io->list);
+		chimney_tcp_publish(conn);
 		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
 				  CHIMNEY_NDIS_STATUS_SUCCESS, io->done, io->data);
 		kvfree(io);
@@ -555,6 +560,7 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 	 */
 	while ((io = list_first_entry_or_null(&conn->x->recvs, struct chimney_io, list))) {
 		list_del(&io->list);
+		chimney_tcp_publish(conn);
 		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
 				  CHIMNEY_NDIS_STATUS_SUCCESS, io->done, io->data);
 		kvfree(io);

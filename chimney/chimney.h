@@ -530,6 +530,7 @@ int chimney_layer_of_type(u8 type);
 struct chimney_conn *chimney_flow_lookup(struct chimney_dev *cdev,
 					 const struct chimney_flow_key *key);
 bool chimney_conn_v6(const struct chimney_conn *conn);
+struct chimney_neigh *chimney_conn_neigh(const struct chimney_conn *conn);
 void chimney_flow_key_init(struct chimney_flow_key *key, bool v6,
 			   const struct in6_addr *local,
 			   const struct in6_addr *remote, u16 lport, u16 rport);

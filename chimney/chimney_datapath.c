@@ -174,13 +174,9 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_dp_csum_ok);
 static bool chimney_vlan_ok(const struct chimney_conn *conn,
 			    const struct chimney_pkt *pkt)
 {
-	const struct chimney_obj *path = chimney_obj_parent(&conn->obj);
-	const struct chimney_obj *nobj = path ? chimney_obj_parent(path) : NULL;
-	u16 vid;
+	const struct chimney_neigh *neigh = chimney_conn_neigh(conn);
+	u16 vid = neigh ? neigh->st.vlan_id : 0;
 
-	if (!nobj)
-		return true;
-	vid = container_of(nobj, struct chimney_neigh, obj)->st.vlan_id;
 	return !vid || (pkt->tagged && pkt->vid == vid);
 }
 
@@ -377,6 +373,7 @@ VISIBLE_IF_KUNIT struct sk_buff *chimney_dp_build(struct chimney_dev *cdev,
 						  u32 seq, u8 tcp_flags, u32 len)
 {
 	const struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
+	const struct chimney_neigh *neigh = chimney_conn_neigh(conn);
 	const struct chimney_tcp_state *st = &conn->st;
 	const struct chimney_neigh_state *ns;
 	const struct chimney_path_state *ps;
@@ -388,10 +385,10 @@ VISIBLE_IF_KUNIT struct sk_buff *chimney_dp_build(struct chimney_dev *cdev,
 	__wsum csum;
 
 	lockdep_assert_held(&cdev->lock);
-	if (!pobj || !chimney_obj_parent(pobj))
+	if (!neigh)
 		return ERR_PTR(-ENOLINK);
 	ps = &container_of(pobj, struct chimney_path, obj)->st;
-	ns = &container_of(chimney_obj_parent(pobj), struct chimney_neigh, obj)->st;
+	ns = &neigh->st;
 	v6 = pobj->type == CHIMNEY_IP6_OFFLOAD_STATE;
 	ts = st->c.flags & CHIMNEY_TCP_FLAG_TIMESTAMP_ENABLED;
 	thlen = sizeof(*th) + (ts ? TCPOLEN_TSTAMP_ALIGNED : 0);

@@ -116,18 +116,10 @@ static int chimney_dev_stop(struct net_device *dev)
 
 static netdev_tx_t chimney_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	struct chimney_dev *cdev = netdev_priv(dev);
-	struct net_device *peer;
-
 	dev_lstats_add(dev, skb->len);
 	skb_tx_timestamp(skb);
-	rcu_read_lock();
-	peer = rcu_dereference(cdev->peer);
-	if (peer)
-		chimney_dp_rx(netdev_priv(peer), skb);
-	else
-		dev_kfree_skb(skb);
-	rcu_read_unlock();
+	/* Without a peer the frame is dropped, counted, as on dummy. */
+	chimney_dp_xmit(netdev_priv(dev), skb);
 	return NETDEV_TX_OK;
 }
 

@@ -59,6 +59,20 @@ bool chimney_conn_v6(const struct chimney_conn *conn)
 	return path && path->type == CHIMNEY_IP6_OFFLOAD_STATE;
 }
 
+/**
+ * chimney_conn_neigh() - the neighbor under a connection's path
+ * @conn: the connection
+ *
+ * Return: the neighbor, or NULL for a connection without its path.
+ */
+struct chimney_neigh *chimney_conn_neigh(const struct chimney_conn *conn)
+{
+	const struct chimney_obj *path = chimney_obj_parent(&conn->obj);
+	struct chimney_obj *nobj = path ? chimney_obj_parent(path) : NULL;
+
+	return nobj ? container_of(nobj, struct chimney_neigh, obj) : NULL;
+}
+
 /* A connection's key, from its path (which outlives its place in the table). */
 static void chimney_conn_key(const struct chimney_conn *conn, struct chimney_flow_key *key)
 {

@@ -20,13 +20,6 @@ static bool chimney_conn_established(const struct chimney_obj *obj)
 	       conn->tcb.state == CHIMNEY_TCP_CONNECTION_CLOSE_WAIT;
 }
 
-static int chimney_conn_ipv(const struct chimney_obj *obj)
-{
-	const struct chimney_obj *path = rcu_dereference_raw(obj->parent);
-
-	return path && path->type == CHIMNEY_IP6_OFFLOAD_STATE;
-}
-
 /**
  * chimney_stats_conn() - count a connection in or out of CurrentlyEstablished
  * @cdev: the device; its lock must be held
@@ -38,7 +31,8 @@ void chimney_stats_conn(struct chimney_dev *cdev, const struct chimney_obj *obj,
 {
 	lockdep_assert_held(&cdev->lock);
 	if (obj->layer == CHIMNEY_LAYER_TCP && chimney_conn_established(obj))
-		cdev->ostats.established[chimney_conn_ipv(obj)] += delta;
+		cdev->ostats.established[chimney_conn_v6(container_of(obj, struct chimney_conn,
+								      obj))] += delta;
 }
 
 /**

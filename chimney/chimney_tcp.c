@@ -394,18 +394,13 @@ static void chimney_tcp_rtt(struct chimney_conn *conn, u32 r)
 /* R92: an acknowledgment proves the neighbor reachable. */
 static void chimney_tcp_neigh_reached(struct chimney_conn *conn)
 {
-	struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
-	struct chimney_obj *nobj = pobj ? chimney_obj_parent(pobj) : NULL;
-	struct chimney_neigh *neigh;
+	struct chimney_neigh *neigh = chimney_conn_neigh(conn);
 
-	if (!nobj)
+	if (!neigh || !neigh->st.nic_reachability_delta)
 		return;
-	neigh = container_of(nobj, struct chimney_neigh, obj);
-	if (!neigh->st.nic_reachability_delta)
-		return;
-	write_seqcount_begin(&nobj->seq);
+	write_seqcount_begin(&neigh->obj.seq);
 	neigh->st.nic_reachability_delta = 0;
-	write_seqcount_end(&nobj->seq);
+	write_seqcount_end(&neigh->obj.seq);
 }
 
 /*

@@ -36,6 +36,8 @@
 /* Default TcpConnectionOffloadCapacity, and the largest one accepted. */
 #define CHIMNEY_DEFAULT_CAPACITY	1048576
 #define CHIMNEY_MAX_CAPACITY		(16 * 1048576)
+/* The FIN_WAIT_2 timer starts at 120 s (R89). */
+#define CHIMNEY_FIN_WAIT2_MS		120000
 /* Largest PathMtu and InitialRcvWnd the virtual hardware supports. */
 #define CHIMNEY_MAX_PATH_MTU		9216
 #define CHIMNEY_MAX_RCV_WND		BIT(30)
@@ -168,9 +170,19 @@ struct chimney_tcp_state {
 	struct chimney_tcp_delegated d;
 };
 
+/**
+ * struct chimney_neigh - a neighbor (NEIGHBOR_OFFLOAD_STATE_*)
+ * @obj: the object
+ * @st: its state; the deltas in it are those the host last gave, the
+ *	current ones come from @nrt and @hrt (chimney_neigh_fill())
+ * @nrt: NRT of section 4.3, on the target's clock; written under @obj.seq
+ * @hrt: HRT of section 4.3, on the target's clock; written under @obj.seq
+ */
 struct chimney_neigh {
 	struct chimney_obj obj;
 	struct chimney_neigh_state st;
+	u32 nrt;
+	u32 hrt;
 };
 
 struct chimney_path {
@@ -225,6 +237,19 @@ struct chimney_flow_key {
 #define CHIMNEY_DP_ACK_NOW	4	/* an ACK is owed at the end of input */
 #define CHIMNEY_DP_HASHED	5	/* in &chimney_dev.flows */
 
+/*
+ * The engine's timers of a connection (section 4.4), all on one timer_list
+ * that fires at the earliest: retransmission and persist, delayed ACK,
+ * push, FIN_WAIT_2.
+ */
+enum chimney_tcp_timer_id {
+	CHIMNEY_T_RTX,
+	CHIMNEY_T_DACK,
+	CHIMNEY_T_PUSH,
+	CHIMNEY_T_FW2,
+	CHIMNEY_TIMERS,
+};
+
 /**
  * struct chimney_tcp_ext - what the engine keeps of a connection that
  *	moves data; allocated at its first I/O request or segment, so that
@@ -237,11 +262,16 @@ struct chimney_flow_key {
  * @disc: the outstanding disconnect request; its data, if any, is also the
  *	last entry of @sends
  * @rcvq: bytes received in sequence and not yet placed, one skb a segment
- * @timer: the retransmission and persist timer
+ * @timer: fires at the earliest of @due
+ * @due: when each &enum chimney_tcp_timer_id expires, in jiffies; 0 if it
+ *	does not run
+ * @rcv_segs: segments taken in sequence since our last ACK (TcpAckFrequency)
  * @fired: entry in &chimney_dev.dp_fired once @timer has fired
  * @rto: retransmission timeout, in ms
  * @rcv_space: the receive window with nothing buffered
  * @fin_seq: sequence number of our FIN, once sent
+ * @backlog: SendBacklogSize last indicated (or at the start)
+ * @backlog_at: when it was, in ms (chimney_tcp_now())
  *
  * All of it is protected by &chimney_dev.lock, but @fired by
  * &chimney_dev.dp_lock.
@@ -254,10 +284,14 @@ struct chimney_tcp_ext {
 	struct chimney_io *disc;
 	struct sk_buff_head rcvq;
 	struct timer_list timer;
+	unsigned long due[CHIMNEY_TIMERS];
+	u32 rcv_segs;
 	struct list_head fired;
 	u32 rto;
 	u32 rcv_space;
 	u32 fin_seq;
+	u32 backlog;
+	u32 backlog_at;
 };
 
 /**
@@ -463,6 +497,8 @@ enum chimney_adapter_state {
  * @dp_fired: connections whose timer fired
  * @dp_work: the TCP engine: runs @dp_rxq and @dp_fired under @lock
  * @ip_id: the next IPv4 ID, of the upper half of the space (R61)
+ * @nct_offset: added to the reachability clock (debugfs), to test its wrap
+ * @fin_wait2_ms: the FIN_WAIT_2 timer (debugfs; 120 s, R89)
  */
 struct chimney_dev {
 	struct net_device *netdev;
@@ -495,6 +531,8 @@ struct chimney_dev {
 	struct list_head dp_fired;
 	struct work_struct dp_work;
 	u16 ip_id;
+	u32 nct_offset;
+	u32 fin_wait2_ms;
 };
 
 extern struct rtnl_link_ops chimney_link_ops;
@@ -523,8 +561,8 @@ struct chimney_obj *chimney_obj_parent(const struct chimney_obj *obj);
 void chimney_obj_set_flag(struct chimney_obj *obj, unsigned int bit);
 bool chimney_obj_corrupt(struct chimney_dev *cdev,
 			 const struct chimney_obj *obj);
-void chimney_obj_get_state(const struct chimney_obj *obj,
-			   struct chimney_block *b);
+void chimney_obj_get_state(const struct chimney_dev *cdev,
+			   const struct chimney_obj *obj, struct chimney_block *b);
 int chimney_layer_of_type(u8 type);
 
 struct chimney_conn *chimney_flow_lookup(struct chimney_dev *cdev,
@@ -596,8 +634,24 @@ void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn,
 		       u32 status);
 u32 chimney_tcp_now(void);
+u32 chimney_tcp_send_backlog(const struct chimney_tcp_const *c,
+			     const struct chimney_tcp_delegated *d);
 u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to,
 			  u32 len);
+
+/* chimney_dev.c */
+u32 chimney_ticks_to_ms(const struct chimney_dev *cdev, u32 ticks);
+u32 chimney_ms_to_ticks(const struct chimney_dev *cdev, u32 ms);
+
+/* chimney_neigh.c */
+u32 chimney_neigh_nct(const struct chimney_dev *cdev);
+void chimney_neigh_start(const struct chimney_dev *cdev, struct chimney_neigh *neigh);
+void chimney_neigh_host_reply(const struct chimney_dev *cdev,
+			      struct chimney_neigh *neigh, u32 hrd);
+void chimney_neigh_reached(const struct chimney_dev *cdev, struct chimney_neigh *neigh);
+void chimney_neigh_fill(const struct chimney_dev *cdev, const struct chimney_neigh *neigh,
+			struct chimney_neigh_state *st);
+void chimney_neigh_before_send(struct chimney_dev *cdev, struct chimney_neigh *neigh);
 
 /* chimney_offload.c */
 void chimney_offload_init(struct chimney_dev *cdev);
@@ -619,6 +673,8 @@ void chimney_notify_io(struct chimney_dev *cdev, const struct chimney_obj *conn,
 		       u8 cmd, u64 io_id, u32 status, u32 bytes,
 		       const void *data);
 void chimney_notify_status(struct chimney_dev *cdev, u32 status);
+void chimney_notify_neigh_event(struct chimney_dev *cdev,
+				const struct chimney_neigh *neigh, u32 code);
 void chimney_notify_data(struct chimney_dev *cdev, const struct chimney_obj *conn,
 			 const struct sk_buff *skb, u32 off, u32 len);
 
@@ -651,6 +707,10 @@ void chimney_dev_setup(struct net_device *dev);
 int chimney_dev_validate(struct nlattr *tb[], struct nlattr *data[],
 			 struct netlink_ext_ack *extack);
 void chimney_process(struct chimney_dev *cdev, struct chimney_req *req);
+bool chimney_neigh_stale(u32 nct, u32 nrt, u32 hrt, u32 stale);
+bool chimney_tcp_backlog_due(u32 told, u32 now, u32 ms);
+int chimney_nl_validate(u8 cmd, const struct nlattr *head, int len,
+			struct netlink_ext_ack *extack);
 #endif
 
 #endif /* _CHIMNEY_H */

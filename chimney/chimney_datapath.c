@@ -458,17 +458,23 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_dp_build);
  * @tcp_flags: TCPHDR_* flags
  * @len: payload bytes, copied from the send queue at @seq
  *
- * Counted in the IP and TCP offload counters of section 2.10.
+ * Counted in the IP and TCP offload counters of section 2.10. A neighbor
+ * stale on both counts is indicated first (R91).
  *
  * Return: 0, -ENOMEM, or -ENOLINK when there is no wire.
  */
 int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    u32 seq, u8 tcp_flags, u32 len)
 {
-	struct sk_buff *skb = chimney_dp_build(cdev, conn, seq, tcp_flags, len);
+	struct chimney_neigh *neigh = chimney_conn_neigh(conn);
 	int v = chimney_conn_v6(conn);
+	struct sk_buff *skb;
 	unsigned int bytes;
 
+	/* R91: before any IP datagram, a stale neighbor is asked about. */
+	if (neigh)
+		chimney_neigh_before_send(cdev, neigh);
+	skb = chimney_dp_build(cdev, conn, seq, tcp_flags, len);
 	if (IS_ERR(skb)) {
 		cdev->ostats.ip[v][CHIMNEY_IP_OUT_DISCARDS]++;
 		return PTR_ERR(skb);

@@ -9,6 +9,9 @@
  *   corrupt_handle     write a handle: that object's state is corrupt
  *   latency_ms         how long the virtual hardware takes for a request
  *   fail_next_offload  fail the next N new-offload blocks with RESOURCES
+ *   nct_offset_ms      added to the neighbor-reachability clock (NCT), to
+ *                      test its wrap through 0 (R94)
+ *   fin_wait2_ms       how long the FIN_WAIT_2 timer runs (120 s, R89)
  *   indicate           write pause, upload_all or resume: the adapter-wide
  *                      status indication (resume waits for the upload)
  *   objects            the offloaded objects, one a line (read-only)
@@ -120,6 +123,8 @@ void chimney_debugfs_dev_init(struct chimney_dev *cdev)
 	debugfs_create_file("corrupt_handle", 0200, d, cdev, &chimney_corrupt_handle_fops);
 	debugfs_create_u32("latency_ms", 0600, d, &cdev->latency_ms);
 	debugfs_create_u32("fail_next_offload", 0600, d, &cdev->fail_next);
+	debugfs_create_u32("nct_offset_ms", 0600, d, &cdev->nct_offset);
+	debugfs_create_u32("fin_wait2_ms", 0600, d, &cdev->fin_wait2_ms);
 	debugfs_create_file("indicate", 0200, d, cdev, &chimney_indicate_fops);
 	debugfs_create_file("objects", 0400, d, cdev, &chimney_objects_fops);
 }

@@ -23,6 +23,39 @@
 /* Device numbers: the names of the devices' debugfs directories. */
 static DEFINE_IDA(chimney_ida);
 
+/*
+ * TicksPerSecond; at least 10 once set (its policy), and milliseconds
+ * before the parameters are.
+ */
+static u32 chimney_tps(const struct chimney_dev *cdev)
+{
+	return READ_ONCE(cdev->params.ticks_per_second) ?: MSEC_PER_SEC;
+}
+
+/**
+ * chimney_ticks_to_ms() - the host's ticks (TicksPerSecond) in milliseconds
+ * @cdev: the device
+ * @ticks: a time in the host's ticks
+ *
+ * Return: milliseconds, at most U32_MAX.
+ */
+u32 chimney_ticks_to_ms(const struct chimney_dev *cdev, u32 ticks)
+{
+	return min_t(u64, div_u64((u64)ticks * MSEC_PER_SEC, chimney_tps(cdev)), U32_MAX);
+}
+
+/**
+ * chimney_ms_to_ticks() - milliseconds in the host's ticks
+ * @cdev: the device
+ * @ms: a time in milliseconds
+ *
+ * Return: ticks, at most U32_MAX.
+ */
+u32 chimney_ms_to_ticks(const struct chimney_dev *cdev, u32 ms)
+{
+	return min_t(u64, div_u64((u64)ms * chimney_tps(cdev), MSEC_PER_SEC), U32_MAX);
+}
+
 static void chimney_params_default(struct chimney_params *p)
 {
 	/* NDIS_ENCAPSULATION_IEEE_802_3 */
@@ -60,6 +93,7 @@ static int chimney_dev_init(struct net_device *dev)
 	chimney_journal_init(cdev);
 	cdev->capacity = CHIMNEY_DEFAULT_CAPACITY;
 	chimney_params_default(&cdev->params);
+	cdev->fin_wait2_ms = CHIMNEY_FIN_WAIT2_MS;
 	chimney_debugfs_dev_init(cdev);
 	return 0;
 

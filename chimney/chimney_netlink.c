@@ -17,6 +17,7 @@
 #include <net/genetlink.h>
 #include <net/ip.h>
 #include <net/sock.h>
+#include <kunit/visibility.h>
 
 #include "chimney.h"
 #include "chimney_trace.h"
@@ -537,7 +538,7 @@ static int chimney_parse_update_state(struct chimney_parse *p,
 	int err;
 
 	/* Start from the current values: absent attributes keep them. */
-	chimney_obj_get_state(obj, b);
+	chimney_obj_get_state(p->cdev, obj, b);
 	b->role = CHIMNEY_ROLE_REF;
 	switch (b->layer) {
 	case CHIMNEY_LAYER_NEIGH:
@@ -845,8 +846,9 @@ static int chimney_put_path(struct sk_buff *msg, const struct chimney_block *b)
 }
 
 static int chimney_put_tcp_delegated(struct sk_buff *msg,
-				     const struct chimney_tcp_delegated *d, bool query)
+				     const struct chimney_tcp_state *st, bool query)
 {
+	const struct chimney_tcp_delegated *d = &st->d;
 	struct nlattr *n = nla_nest_start(msg, CHIMNEY_BLOCK_A_DELEGATED);
 
 	if (!n ||
@@ -878,8 +880,9 @@ static int chimney_put_tcp_delegated(struct sk_buff *msg,
 			d->retransmit_timeout_delta) ||
 	    nla_put_u32(msg, CHIMNEY_TCP_A_DWND, d->dwnd))
 		return -EMSGSIZE;
-	/* Backlog sizes are not tracked: 0xFFFFFFFF (R23). */
-	if (query && (nla_put_u32(msg, CHIMNEY_TCP_A_SEND_BACKLOG_SIZE, U32_MAX) ||
+	/* The receive backlog is not tracked: 0xFFFFFFFF (R23). */
+	if (query && (nla_put_u32(msg, CHIMNEY_TCP_A_SEND_BACKLOG_SIZE,
+				  chimney_tcp_send_backlog(&st->c, d)) ||
 		      nla_put_u32(msg, CHIMNEY_TCP_A_RECEIVE_BACKLOG_SIZE, U32_MAX)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, n);
@@ -925,7 +928,7 @@ static int chimney_put_tcp(struct sk_buff *msg, const struct chimney_block *b,
 		nla_nest_end(msg, n);
 	}
 	if (b->has & CHIMNEY_HAS_DELEGATED)
-		return chimney_put_tcp_delegated(msg, &st->d, query);
+		return chimney_put_tcp_delegated(msg, st, query);
 	return 0;
 }
 
@@ -1234,6 +1237,45 @@ void chimney_notify_status(struct chimney_dev *cdev, u32 status)
 	chimney_notify_send(cdev, msg, hdr, CHIMNEY_MCGRP_EVENTS_ID);
 }
 
+/**
+ * chimney_notify_neigh_event() - NdisMOffloadEventIndicate
+ * @cdev: the device; its lock must be held
+ * @neigh: the neighbor
+ * @code: &enum chimney_neighbor_event
+ *
+ * One block of type NeighborOffloadState, without dependents, with status
+ * SUCCESS and its const, cached and delegated state (R91, decision 15).
+ */
+void chimney_notify_neigh_event(struct chimney_dev *cdev,
+				const struct chimney_neigh *neigh, u32 code)
+{
+	struct chimney_block b = { .role = CHIMNEY_ROLE_REF,
+				   .status = CHIMNEY_NDIS_STATUS_SUCCESS };
+	struct nlattr *list, *n;
+	struct sk_buff *msg;
+	void *hdr;
+
+	chimney_obj_get_state(cdev, &neigh->obj, &b);
+	trace_chimney_neigh_event(cdev, &neigh->obj, code, b.st.neigh.nic_reachability_delta);
+	cdev->stats.events++;
+	msg = chimney_notify_new(cdev, CHIMNEY_SMALL_ATTR + 2 * nla_total_size(0) +
+				 chimney_block_size(&b, b.has),
+				 CHIMNEY_CMD_NEIGHBOR_EVENT, &hdr);
+	if (!msg || nla_put_u32(msg, CHIMNEY_A_EVENT_TYPE, code))
+		goto err_failed;
+	list = nla_nest_start(msg, CHIMNEY_A_BLOCKS);
+	n = list ? nla_nest_start(msg, 1) : NULL;
+	if (!n || chimney_put_block(msg, &b, true, false))
+		goto err_failed;
+	nla_nest_end(msg, n);
+	nla_nest_end(msg, list);
+	chimney_notify_send(cdev, msg, hdr, CHIMNEY_MCGRP_EVENTS_ID);
+	return;
+
+err_failed:
+	chimney_notify_failed(cdev, msg, CHIMNEY_MCGRP_EVENTS_ID);
+}
+
 /* ---- devices ---- */
 
 /* NDIS_TCP_CONNECTION_OFFLOAD: device replies and OFFLOAD_RESUME. */
@@ -1446,13 +1488,14 @@ out:
 
 /* ---- objects ---- */
 
-static int chimney_put_obj(struct sk_buff *msg, const struct chimney_obj *obj)
+static int chimney_put_obj(struct sk_buff *msg, const struct chimney_dev *cdev,
+			   const struct chimney_obj *obj)
 {
 	struct chimney_obj *parent = chimney_obj_parent(obj);
 	struct chimney_block b = { .role = CHIMNEY_ROLE_REF };
 	struct nlattr *n;
 
-	chimney_obj_get_state(obj, &b);
+	chimney_obj_get_state(cdev, obj, &b);
 	if (chimney_put_u64(msg, CHIMNEY_A_HANDLE, b.handle, CHIMNEY_A_PAD) ||
 	    chimney_put_u64(msg, CHIMNEY_A_HOST_HANDLE, obj->host_handle, CHIMNEY_A_PAD) ||
 	    nla_put_u8(msg, CHIMNEY_A_OBJ_TYPE, obj->type) ||
@@ -1498,7 +1541,7 @@ static int chimney_nl_obj_get_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto err_free;
 	}
-	err = chimney_put_obj(msg, obj);
+	err = chimney_put_obj(msg, cdev, obj);
 	rcu_read_unlock();
 	if (err)
 		goto err_free;
@@ -1615,7 +1658,7 @@ static int chimney_nl_obj_dumpit(struct sk_buff *skb, struct netlink_callback *c
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 				  &chimney_genl_family, NLM_F_MULTI, CHIMNEY_CMD_OBJ_GET);
 		if (!hdr || nla_put_u32(skb, CHIMNEY_A_IFINDEX, ctx->ifindex) ||
-		    chimney_put_obj(skb, obj)) {
+		    chimney_put_obj(skb, cdev, obj)) {
 			if (hdr)
 				genlmsg_cancel(skb, hdr);
 			err = skb->len ? 0 : -EMSGSIZE;
@@ -1880,6 +1923,35 @@ struct genl_family chimney_genl_family __ro_after_init = {
 	.mcgrps		= chimney_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(chimney_mcgrps),
 };
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * chimney_nl_validate() - check attributes as the family checks a request
+ * @cmd: the command, &enum chimney_cmd
+ * @head: its first attribute
+ * @len: the attributes' length
+ * @extack: the rejection's message
+ *
+ * Strict validation against the command's policy, as genetlink does before
+ * a doit; for the policies' own tests.
+ *
+ * Return: 0, -EOPNOTSUPP for a command the family does not take, or the
+ * validation's error.
+ */
+VISIBLE_IF_KUNIT int chimney_nl_validate(u8 cmd, const struct nlattr *head, int len,
+					 struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(chimney_genl_ops); i++)
+		if (chimney_genl_ops[i].cmd == cmd)
+			return __nla_validate(head, len, chimney_genl_ops[i].maxattr,
+					      chimney_genl_ops[i].policy,
+					      NL_VALIDATE_STRICT, extack);
+	return -EOPNOTSUPP;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_nl_validate);
+#endif
 
 /**
  * chimney_netlink_init() - register the generic netlink family

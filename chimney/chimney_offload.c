@@ -283,7 +283,7 @@ static void chimney_query(struct chimney_dev *cdev, struct chimney_req *req)
 		struct chimney_obj *obj = chimney_block_sound(cdev, &req->blocks[i]);
 
 		if (obj)
-			chimney_obj_get_state(obj, &req->blocks[i]);
+			chimney_obj_get_state(cdev, obj, &req->blocks[i]);
 	}
 	chimney_req_mark_failed(req);
 }
@@ -316,12 +316,13 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 		write_seqcount_begin(&obj->seq);
 		switch (obj->layer) {
 		case CHIMNEY_LAYER_NEIGH: {
-			struct chimney_neigh_state *st =
-				&container_of(obj, struct chimney_neigh, obj)->st;
+			struct chimney_neigh *neigh =
+				container_of(obj, struct chimney_neigh, obj);
 
-			ether_addr_copy(st->dl_destination_address,
+			ether_addr_copy(neigh->st.dl_destination_address,
 					b->st.neigh.dl_destination_address);
-			st->host_reachability_delta = b->st.neigh.host_reachability_delta;
+			chimney_neigh_host_reply(cdev, neigh,
+						 b->st.neigh.host_reachability_delta);
 			break;
 		}
 		case CHIMNEY_LAYER_PATH:
@@ -398,7 +399,7 @@ static void chimney_terminate(struct chimney_dev *cdev, struct chimney_req *req)
 
 		if (!obj)
 			continue;
-		chimney_obj_get_state(obj, b);
+		chimney_obj_get_state(cdev, obj, b);
 		b->has = CHIMNEY_HAS_DELEGATED;
 		if (obj->layer != CHIMNEY_LAYER_TCP)
 			continue;

@@ -383,6 +383,7 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 	switch (b->layer) {
 	case CHIMNEY_LAYER_NEIGH:
 		container_of(obj, struct chimney_neigh, obj)->st = b->st.neigh;
+		chimney_neigh_start(cdev, container_of(obj, struct chimney_neigh, obj));
 		break;
 	case CHIMNEY_LAYER_PATH:
 		container_of(obj, struct chimney_path, obj)->st = b->st.path;
@@ -495,11 +496,15 @@ bool chimney_obj_corrupt(struct chimney_dev *cdev, const struct chimney_obj *obj
 
 /**
  * chimney_obj_get_state() - copy an object's state into a block
+ * @cdev: the device of the object
  * @obj: the object
  * @b: the block; its type, handle, host handle and state are written
  */
-void chimney_obj_get_state(const struct chimney_obj *obj, struct chimney_block *b)
+void chimney_obj_get_state(const struct chimney_dev *cdev,
+			   const struct chimney_obj *obj, struct chimney_block *b)
 {
+	const struct chimney_neigh *neigh;
+
 	unsigned int seq;
 
 	b->type = obj->type;
@@ -511,7 +516,9 @@ void chimney_obj_get_state(const struct chimney_obj *obj, struct chimney_block *
 		seq = read_seqcount_begin(&obj->seq);
 		switch (obj->layer) {
 		case CHIMNEY_LAYER_NEIGH:
-			b->st.neigh = container_of(obj, struct chimney_neigh, obj)->st;
+			neigh = container_of(obj, struct chimney_neigh, obj);
+			b->st.neigh = neigh->st;
+			chimney_neigh_fill(cdev, neigh, &b->st.neigh);
 			break;
 		case CHIMNEY_LAYER_PATH:
 			b->st.path = container_of(obj, struct chimney_path, obj)->st;
@@ -522,3 +529,4 @@ void chimney_obj_get_state(const struct chimney_obj *obj, struct chimney_block *
 		}
 	} while (read_seqcount_retry(&obj->seq, seq));
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_obj_get_state);

@@ -35,6 +35,9 @@
 #define CHIMNEY_RTO_MAX_MS	60000
 #define CHIMNEY_RTO_INIT_MS	1000
 
+/* TcpIndicateSendBacklogChange at most this often (R88). */
+#define CHIMNEY_BACKLOG_MIN_MS	500
+
 struct chimney_rcv_cb {
 	u32 off;
 	bool psh;
@@ -73,12 +76,73 @@ static void chimney_tcp_count_rexmit(struct chimney_dev *cdev,
 	cdev->ostats.tcp[chimney_conn_v6(conn)][CHIMNEY_TCP_RETRANSMITTED_SEGMENTS]++;
 }
 
+/* The one timer_list fires at the earliest timer that runs. */
+static void chimney_tcp_timers_update(struct chimney_conn *conn)
+{
+	struct chimney_tcp_ext *x = conn->x;
+	unsigned long first = 0;
+	int t;
+
+	for (t = 0; t < CHIMNEY_TIMERS; t++)
+		if (x->due[t] && (!first || time_before(x->due[t], first)))
+			first = x->due[t];
+	if (first)
+		mod_timer(&x->timer, first);
+	else
+		del_timer(&x->timer);
+}
+
+static void chimney_tcp_set_timer(struct chimney_conn *conn, int t, u32 ms)
+{
+	conn->x->due[t] = (jiffies + msecs_to_jiffies(ms)) ?: 1;
+	chimney_tcp_timers_update(conn);
+}
+
+static void chimney_tcp_stop_timer(struct chimney_conn *conn, int t)
+{
+	if (!conn->x->due[t])
+		return;
+	conn->x->due[t] = 0;
+	chimney_tcp_timers_update(conn);
+}
+
+static void chimney_tcp_stop_timers(struct chimney_conn *conn)
+{
+	memset(conn->x->due, 0, sizeof(conn->x->due));
+	del_timer(&conn->x->timer);
+}
+
+/* Milliseconds until timer t expires (at least 1), or U32_MAX (R49). */
+static u32 chimney_tcp_timer_delta(const struct chimney_conn *conn, int t)
+{
+	if (!conn->x || !conn->x->due[t])
+		return U32_MAX;
+	return jiffies_to_msecs(max_t(long, conn->x->due[t] - jiffies, 1));
+}
+
+static void chimney_tcp_arm(struct chimney_conn *conn, u32 ms)
+{
+	chimney_tcp_set_timer(conn, CHIMNEY_T_RTX, ms);
+}
+
+static bool chimney_tcp_armed(const struct chimney_conn *conn)
+{
+	return conn->x->due[CHIMNEY_T_RTX];
+}
+
 static void chimney_tcp_set_state(struct chimney_dev *cdev,
 				  struct chimney_conn *conn, u8 state)
 {
 	chimney_stats_conn(cdev, &conn->obj, -1);
 	conn->tcb.state = state;
 	chimney_stats_conn(cdev, &conn->obj, 1);
+	if (!conn->x)
+		return;
+	/* R89: FIN_WAIT_2 does not last for ever. */
+	if (state == CHIMNEY_TCP_CONNECTION_FIN_WAIT2)
+		chimney_tcp_set_timer(conn, CHIMNEY_T_FW2, READ_ONCE(cdev->fin_wait2_ms));
+	else
+		chimney_tcp_stop_timer(conn, CHIMNEY_T_FW2);
 }
 
 /*
@@ -88,10 +152,13 @@ static void chimney_tcp_set_state(struct chimney_dev *cdev,
  */
 static void chimney_tcp_publish(struct chimney_conn *conn)
 {
-	/* R49: a timer that is not running is -1, never 0. */
-	conn->tcb.retransmit_timeout_delta = conn->x && timer_pending(&conn->x->timer) ?
-		jiffies_to_msecs(max_t(long, READ_ONCE(conn->x->timer.expires) - jiffies, 1)) :
-		U32_MAX;
+	/*
+	 * R49: a timer that is not running is -1, never 0. FIN_WAIT_2 is
+	 * carried in Retransmit.TimeoutDelta (4.4).
+	 */
+	conn->tcb.retransmit_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_RTX);
+	if (conn->tcb.retransmit_timeout_delta == U32_MAX)
+		conn->tcb.retransmit_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_FW2);
 	write_seqcount_begin(&conn->obj.seq);
 	conn->st.d = conn->tcb;
 	write_seqcount_end(&conn->obj.seq);
@@ -172,16 +239,19 @@ u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to, u32 
 	return copied;
 }
 
-static void chimney_tcp_arm(struct chimney_conn *conn, u32 ms)
+/* A segment went out, and with it an ACK of all we received. */
+static void chimney_tcp_ack_sent(struct chimney_conn *conn)
 {
-	mod_timer(&conn->x->timer, jiffies + msecs_to_jiffies(ms));
+	clear_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+	conn->x->rcv_segs = 0;
+	chimney_tcp_stop_timer(conn, CHIMNEY_T_DACK);
 }
 
 static void chimney_tcp_send_ack(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
 	if (test_bit(CHIMNEY_DP_RST, &conn->dp))
 		return;
-	clear_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+	chimney_tcp_ack_sent(conn);
 	chimney_dp_send_segment(cdev, conn, conn->tcb.snd_nxt, TCPHDR_ACK, 0);
 }
 
@@ -207,11 +277,11 @@ static void chimney_tcp_output_fin(struct chimney_dev *cdev, struct chimney_conn
 	}
 	if (chimney_dp_send_segment(cdev, conn, conn->x->fin_seq, TCPHDR_ACK | TCPHDR_FIN, 0))
 		return;
-	clear_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+	chimney_tcp_ack_sent(conn);
 	d->snd_nxt = conn->x->fin_seq + 1;
 	if (after(d->snd_nxt, d->snd_max))
 		d->snd_max = d->snd_nxt;
-	if (!timer_pending(&conn->x->timer))
+	if (!chimney_tcp_armed(conn))
 		chimney_tcp_arm(conn, conn->x->rto);
 }
 
@@ -235,7 +305,7 @@ static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *co
 			break;
 		if (inflight >= wnd) {
 			/* Zero window: the persist timer probes it (4.5). */
-			if (!inflight && !timer_pending(&conn->x->timer))
+			if (!inflight && !chimney_tcp_armed(conn))
 				chimney_tcp_arm(conn, conn->x->rto);
 			break;
 		}
@@ -246,11 +316,11 @@ static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *co
 			chimney_tcp_count_rexmit(cdev, conn);
 		if (chimney_dp_send_segment(cdev, conn, d->snd_nxt, flags, n))
 			break;
-		clear_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+		chimney_tcp_ack_sent(conn);
 		d->snd_nxt += n;
 		if (after(d->snd_nxt, d->snd_max))
 			d->snd_max = d->snd_nxt;
-		if (!timer_pending(&conn->x->timer))
+		if (!chimney_tcp_armed(conn))
 			chimney_tcp_arm(conn, conn->x->rto);
 	}
 	chimney_tcp_output_fin(cdev, conn, queued);
@@ -343,6 +413,17 @@ static void chimney_tcp_hand_back(struct chimney_dev *cdev, struct chimney_conn 
 	}
 }
 
+/* A receive request completes, with the bytes placed in it. */
+static void chimney_tcp_recv_done(struct chimney_dev *cdev, struct chimney_conn *conn,
+				  struct chimney_io *io, u32 status)
+{
+	list_del(&io->list);
+	chimney_tcp_publish(conn);
+	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
+			  status, io->done, io->data);
+	kvfree(io);
+}
+
 /**
  * chimney_tcp_flush() - complete every outstanding I/O request (terminate)
  * @cdev: the device; its lock must be held
@@ -360,17 +441,18 @@ void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn, u32 
 	lockdep_assert_held(&cdev->lock);
 	if (!conn->x)
 		return;
+	/* R46: a delayed ACK goes before the host takes over. */
+	if (conn->x->due[CHIMNEY_T_DACK] && chimney_tcp_can_send(cdev, conn))
+		chimney_tcp_send_ack(cdev, conn);
+	chimney_tcp_stop_timers(conn);
 	/* TcpOffloadBytesTransferred: what the peer acknowledged of each. */
 	chimney_tcp_abort_sends(cdev, conn, status);
 	/* Bytes already placed are delivered, not lost. */
-	list_for_each_entry_safe(io, tmp, &conn->x->recvs, list) {
-		list_del(&io->list);
-		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
-				  status, io->done, io->data);
-		kvfree(io);
-	}
+	list_for_each_entry_safe(io, tmp, &conn->x->recvs, list)
+		chimney_tcp_recv_done(cdev, conn, io, status);
 	chimney_tcp_hand_back(cdev, conn);
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_flush);
 
 /* RFC 6298 on a round-trip sample, in ms; SRTT and RttVar are kept in ms. */
 static void chimney_tcp_rtt(struct chimney_conn *conn, u32 r)
@@ -389,18 +471,6 @@ static void chimney_tcp_rtt(struct chimney_conn *conn, u32 r)
 	}
 	rto = d->srtt + max(4U * d->rtt_var, 1U);
 	conn->x->rto = clamp(rto, (u32)CHIMNEY_RTO_MIN_MS, (u32)CHIMNEY_RTO_MAX_MS);
-}
-
-/* R92: an acknowledgment proves the neighbor reachable. */
-static void chimney_tcp_neigh_reached(struct chimney_conn *conn)
-{
-	struct chimney_neigh *neigh = chimney_conn_neigh(conn);
-
-	if (!neigh || !neigh->st.nic_reachability_delta)
-		return;
-	write_seqcount_begin(&neigh->obj.seq);
-	neigh->st.nic_reachability_delta = 0;
-	write_seqcount_end(&neigh->obj.seq);
 }
 
 /*
@@ -435,6 +505,73 @@ static void chimney_tcp_move(struct chimney_dev *cdev, struct chimney_conn *conn
 			return;
 		}
 	}
+}
+
+/*
+ * Forward progress proves the neighbor reachable (4.3, R92): an ACK of
+ * data we sent, or new data in sequence, which answers an ACK we sent.
+ */
+static void chimney_tcp_progress(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	struct chimney_neigh *neigh = chimney_conn_neigh(conn);
+
+	if (neigh)
+		chimney_neigh_reached(cdev, neigh);
+}
+
+/**
+ * chimney_tcp_send_backlog() - SendBacklogSize: preferred outstanding bytes
+ * @c: a connection's const state
+ * @d: its delegated state
+ *
+ * Twice what one round trip carries, the smaller of the congestion window
+ * (the bandwidth-delay product as the sender sees it) and the peer's
+ * window, so that the host posts the next send before the wire drains; at
+ * least two segments. It does not depend on the bytes queued (R88).
+ *
+ * Return: bytes.
+ */
+u32 chimney_tcp_send_backlog(const struct chimney_tcp_const *c,
+			     const struct chimney_tcp_delegated *d)
+{
+	u32 rtt_bytes = min(d->cwnd, d->snd_wnd);
+	u32 mss = max_t(u32, c->remote_mss, 1);
+
+	return max_t(u64, 2ULL * rounddown(rtt_bytes, mss), 2 * mss);
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_send_backlog);
+
+/**
+ * chimney_tcp_backlog_due() - whether a new SendBacklogSize is worth telling
+ * @told: the value last indicated
+ * @now: the current value
+ * @ms: milliseconds since it was indicated
+ *
+ * The throttle of R88: a change of a quarter or more, at most once per
+ * %CHIMNEY_BACKLOG_MIN_MS.
+ *
+ * Return: true if @now should be indicated.
+ */
+VISIBLE_IF_KUNIT bool chimney_tcp_backlog_due(u32 told, u32 now, u32 ms)
+{
+	u32 diff = now > told ? now - told : told - now;
+
+	return ms >= CHIMNEY_BACKLOG_MIN_MS && diff >= told / 4;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_backlog_due);
+
+/* TcpIndicateSendBacklogChange, throttled (R88). */
+static void chimney_tcp_backlog(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	u32 backlog = chimney_tcp_send_backlog(&conn->st.c, &conn->tcb);
+	struct chimney_tcp_ext *x = conn->x;
+	u32 now = chimney_tcp_now();
+
+	if (!chimney_tcp_backlog_due(x->backlog, backlog, now - x->backlog_at))
+		return;
+	x->backlog = backlog;
+	x->backlog_at = now;
+	chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_SEND_BACKLOG_CHANGE, backlog);
 }
 
 /* Our FIN is acknowledged: the graceful disconnect is done (R78). */
@@ -480,9 +617,9 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 		d->dup_ack_count = 0;
 		d->retransmit_count = 0;
 		d->snd_wnd_probe_count = 0;
-		chimney_tcp_neigh_reached(conn);
+		chimney_tcp_progress(cdev, conn);
 		if (d->snd_una == d->snd_max)
-			del_timer(&conn->x->timer);
+			chimney_tcp_stop_timer(conn, CHIMNEY_T_RTX);
 		else
 			chimney_tcp_arm(conn, conn->x->rto);
 	} else if (!seg->len && win == d->snd_wnd && d->snd_una != d->snd_max &&
@@ -502,14 +639,37 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 		d->send_wl1 = seg->seq;
 		d->max_snd_wnd = max(d->max_snd_wnd, win);
 	}
+	chimney_tcp_backlog(cdev, conn);
+}
+
+/*
+ * Delayed ACK: at most TcpAckFrequency segments, or TcpDelayedAckTicks,
+ * unacknowledged; bytes 0 asks for an ACK at once (a FIN, a segment cut
+ * by the window).
+ */
+static void chimney_tcp_delay_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
+				  u32 bytes)
+{
+	u32 freq = READ_ONCE(cdev->params.tcp_ack_frequency);
+	u32 delay = READ_ONCE(cdev->params.tcp_delayed_ack_ticks);
+
+	conn->x->rcv_segs += DIV_ROUND_UP(bytes, chimney_tcp_mss(conn));
+	if (!bytes || conn->x->rcv_segs >= freq) {
+		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+		return;
+	}
+	if (!conn->x->due[CHIMNEY_T_DACK])
+		chimney_tcp_set_timer(conn, CHIMNEY_T_DACK, chimney_ticks_to_ms(cdev, delay));
 }
 
 /* Fill the posted receive requests from the received bytes, FIFO (3.7). */
 static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
 	struct chimney_tcp_delegated *d = &conn->tcb;
+	u32 push = READ_ONCE(cdev->params.tcp_push_ticks);
 	u32 before_wnd = d->rcv_wnd;
 	struct chimney_io *io;
+	bool placed = false;
 
 	while ((io = list_first_entry_or_null(&conn->x->recvs, struct chimney_io, list))) {
 		struct sk_buff *skb = skb_peek(&conn->x->rcvq);
@@ -527,6 +687,7 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 			io->done += n;
 			cb->off += n;
 			d->rcv_wnd += n;
+			placed |= n;
 			if (cb->off == skb->len) {
 				push = cb->psh;
 				__skb_unlink(skb, &conn->x->rcvq);
@@ -536,12 +697,17 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 		/* Zero-byte requests complete at once and take nothing (R68). */
 		if (io->done < io->len && !(push && !(io->flags & CHIMNEY_IO_NO_PUSH)))
 			continue;
-		list_del(&io->list);
-		chimney_tcp_publish(conn);
-		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
-				  CHIMNEY_NDIS_STATUS_SUCCESS, io->done, io->data);
-		kvfree(io);
+		chimney_tcp_recv_done(cdev, conn, io, CHIMNEY_NDIS_STATUS_SUCCESS);
 	}
+	/*
+	 * R66: a push-mode request partly filled completes when the push
+	 * timer fires; new data restarts it.
+	 */
+	io = list_first_entry_or_null(&conn->x->recvs, struct chimney_io, list);
+	if (!io || !io->done || (io->flags & CHIMNEY_IO_NO_PUSH))
+		chimney_tcp_stop_timer(conn, CHIMNEY_T_PUSH);
+	else if (placed || !conn->x->due[CHIMNEY_T_PUSH])
+		chimney_tcp_set_timer(conn, CHIMNEY_T_PUSH, chimney_ticks_to_ms(cdev, push));
 	/* The window opened by half of it: tell the peer. */
 	if (d->rcv_wnd - before_wnd >= conn->x->rcv_space / 2 ||
 	    (before_wnd < chimney_tcp_mss(conn) && d->rcv_wnd >= chimney_tcp_mss(conn)))
@@ -553,14 +719,21 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 	 * R82: the peer's FIN, once everything before it is taken. The
 	 * requests still posted get what they have; later ones INVALID_STATE.
 	 */
-	while ((io = list_first_entry_or_null(&conn->x->recvs, struct chimney_io, list))) {
-		list_del(&io->list);
-		chimney_tcp_publish(conn);
-		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
-				  CHIMNEY_NDIS_STATUS_SUCCESS, io->done, io->data);
-		kvfree(io);
-	}
+	while ((io = list_first_entry_or_null(&conn->x->recvs, struct chimney_io, list)))
+		chimney_tcp_recv_done(cdev, conn, io, CHIMNEY_NDIS_STATUS_SUCCESS);
 	chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_DISCONNECT, 0);
+}
+
+/* R66: the push timer fired: a partly filled push-mode request completes. */
+static void chimney_tcp_push_timeout(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	struct chimney_io *io = list_first_entry_or_null(&conn->x->recvs,
+							 struct chimney_io, list);
+
+	if (!io || !io->done || (io->flags & CHIMNEY_IO_NO_PUSH))
+		return;
+	chimney_tcp_recv_done(cdev, conn, io, CHIMNEY_NDIS_STATUS_SUCCESS);
+	chimney_tcp_deliver(cdev, conn);
 }
 
 /* An acceptable RST (R83): nothing more is sent; the sends are aborted. */
@@ -569,7 +742,7 @@ static void chimney_tcp_reset(struct chimney_dev *cdev, struct chimney_conn *con
 	u8 state = conn->tcb.state;
 
 	set_bit(CHIMNEY_DP_RST, &conn->dp);
-	del_timer(&conn->x->timer);
+	chimney_tcp_stop_timers(conn);
 	if (state == CHIMNEY_TCP_CONNECTION_ESTABLISHED ||
 	    state == CHIMNEY_TCP_CONNECTION_CLOSE_WAIT)
 		cdev->ostats.tcp[chimney_conn_v6(conn)][CHIMNEY_TCP_RESET_ESTABLISHED]++;
@@ -624,11 +797,12 @@ static void chimney_tcp_data(struct chimney_dev *cdev, struct chimney_conn *conn
 		skb = NULL;
 		d->rcv_nxt += take;
 		d->rcv_wnd -= take;
+		chimney_tcp_progress(cdev, conn);
 	}
 	kfree_skb(skb);
 	if (fin && take == len)
 		chimney_tcp_fin(cdev, conn);
-	set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+	chimney_tcp_delay_ack(cdev, conn, take < len || fin ? 0 : take);
 }
 
 /**
@@ -674,6 +848,10 @@ void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,
 		kfree_skb(skb);
 		goto ack;
 	}
+	/* R89: each acceptable segment restarts FIN_WAIT_2. */
+	if (d->state == CHIMNEY_TCP_CONNECTION_FIN_WAIT2 &&
+	    (seg->seq == d->rcv_nxt || chimney_tcp_in_window(conn, seg->seq)))
+		chimney_tcp_set_timer(conn, CHIMNEY_T_FW2, READ_ONCE(cdev->fin_wait2_ms));
 	if (seg->flags & TCPHDR_ACK)
 		chimney_tcp_ack(cdev, conn, seg);
 	if (seg->len || (seg->flags & TCPHDR_FIN))
@@ -711,7 +889,7 @@ void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 			chimney_dp_send_segment(cdev, conn, conn->tcb.snd_nxt,
 						TCPHDR_RST | TCPHDR_ACK, 0);
 		set_bit(CHIMNEY_DP_RST, &conn->dp);
-		del_timer(&conn->x->timer);
+		chimney_tcp_stop_timers(conn);
 		__skb_queue_purge(&conn->x->rcvq);
 		chimney_tcp_abort_sends(cdev, conn, CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
 		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_DISCONNECT_COMPLETE, io->io_id,
@@ -744,25 +922,17 @@ void chimney_tcp_push(struct chimney_dev *cdev, struct chimney_conn *conn)
 	chimney_tcp_publish(conn);
 }
 
-/**
- * chimney_tcp_timer_run() - the retransmission or persist timer fired
- * @cdev: the device; its lock must be held
- * @conn: the connection
- *
- * Go back to SndUna with a doubled timeout; after TcpMaximumRetransmissions
- * in a row, ask the host to take the connection back (R90).
- */
-void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
+/* Retransmission or persist timeout: go back to SndUna (4.5, R90). */
+static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
 	struct chimney_tcp_delegated *d = &conn->tcb;
 	u32 mss = chimney_tcp_mss(conn);
 
-	lockdep_assert_held(&cdev->lock);
-	if (!conn->x || timer_pending(&conn->x->timer) || !chimney_tcp_can_send(cdev, conn) ||
+	if (!chimney_tcp_can_send(cdev, conn) ||
 	    test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags))
 		return;
 	if (d->snd_una == d->snd_max && !chimney_tcp_queued(conn))
-		goto out;
+		return;
 	if (d->snd_una == d->snd_max) {
 		/* Zero-window probe: one byte past the window (4.5). */
 		if (++d->snd_wnd_probe_count > READ_ONCE(cdev->params.tcp_maximum_retransmissions))
@@ -773,7 +943,7 @@ void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
 		}
 		chimney_tcp_arm(conn, min(conn->x->rto << d->snd_wnd_probe_count,
 					  (u32)CHIMNEY_RTO_MAX_MS));
-		goto out;
+		return;
 	}
 	if (++d->retransmit_count > READ_ONCE(cdev->params.tcp_maximum_retransmissions))
 		goto timeout;
@@ -783,13 +953,63 @@ void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
 	d->snd_nxt = d->snd_una;
 	conn->x->rto = min(conn->x->rto * 2, (u32)CHIMNEY_RTO_MAX_MS);
 	chimney_tcp_output(cdev, conn);
-	goto out;
+	return;
 timeout:
 	chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_RETRIEVE,
 			  CHIMNEY_UPLOAD_TIMEOUT_EXPIRATION);
-out:
+}
+
+/*
+ * R89: no FIN from the peer in time. Decision 11: the connection goes to
+ * CLOSED first, then asks to be uploaded, although half-closed.
+ */
+static void chimney_tcp_fw2_timeout(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	if (conn->tcb.state != CHIMNEY_TCP_CONNECTION_FIN_WAIT2)
+		return;
+	chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSED);
+	chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_RETRIEVE,
+			  CHIMNEY_UPLOAD_TIMEOUT_EXPIRATION);
+}
+
+/**
+ * chimney_tcp_timer_run() - a connection's timer fired
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ *
+ * Runs each of its timers that expired: the delayed ACK goes out, a
+ * partly filled push-mode receive completes (R66), FIN_WAIT_2 ends (R89),
+ * and a retransmission timeout goes back to SndUna with a doubled timeout,
+ * asking the host to take the connection back after
+ * TcpMaximumRetransmissions in a row (R90).
+ */
+void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	struct chimney_tcp_ext *x = conn->x;
+	unsigned long fired = 0;
+	int t;
+
+	lockdep_assert_held(&cdev->lock);
+	if (!x)
+		return;
+	for (t = 0; t < CHIMNEY_TIMERS; t++) {
+		if (x->due[t] && time_after_eq(jiffies, x->due[t])) {
+			x->due[t] = 0;
+			__set_bit(t, &fired);
+		}
+	}
+	if (test_bit(CHIMNEY_T_DACK, &fired))
+		chimney_tcp_send_ack(cdev, conn);
+	if (test_bit(CHIMNEY_T_PUSH, &fired))
+		chimney_tcp_push_timeout(cdev, conn);
+	if (test_bit(CHIMNEY_T_FW2, &fired))
+		chimney_tcp_fw2_timeout(cdev, conn);
+	if (test_bit(CHIMNEY_T_RTX, &fired))
+		chimney_tcp_rtx_timeout(cdev, conn);
+	chimney_tcp_timers_update(conn);
 	chimney_tcp_publish(conn);
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_timer_run);
 
 static void chimney_tcp_timer(struct timer_list *t)
 {
@@ -832,6 +1052,9 @@ int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn)
 	INIT_LIST_HEAD(&x->fired);
 	timer_setup(&x->timer, chimney_tcp_timer, 0);
 	x->rcv_space = d->rcv_wnd;
+	/* What a query returns from now on; a change is indicated. */
+	x->backlog = chimney_tcp_send_backlog(&conn->st.c, d);
+	x->backlog_at = chimney_tcp_now() - CHIMNEY_BACKLOG_MIN_MS;
 	x->rto = d->srtt ? clamp_t(u32, d->srtt + 4 * d->rtt_var,
 				   CHIMNEY_RTO_MIN_MS, CHIMNEY_RTO_MAX_MS) :
 		 CHIMNEY_RTO_INIT_MS;

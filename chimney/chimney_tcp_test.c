@@ -280,11 +280,187 @@ static void chimney_tcp_test_seq_wrap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, conn->st.d.snd_una, 0x10U);
 }
 
+/*
+ * R88: SendBacklogSize is twice the smaller of cwnd and the peer's window
+ * and not the bytes queued; a change is indicated once, and then not
+ * again within CHIMNEY_BACKLOG_MIN_MS however often it changes.
+ */
+static void chimney_tcp_test_backlog(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_seg seg = { .win = 65535, .flags = TCPHDR_ACK };
+	u64 events;
+	int i;
+
+	conn->tcb.cwnd = 10 * 1460;
+	KUNIT_EXPECT_EQ(test, chimney_tcp_send_backlog(&conn->st.c, &conn->tcb), 29200U);
+	conn->tcb.snd_wnd = 5000;
+	KUNIT_EXPECT_EQ(test, chimney_tcp_send_backlog(&conn->st.c, &conn->tcb), 8760U);
+	conn->tcb.cwnd = 0;
+	KUNIT_EXPECT_EQ(test, chimney_tcp_send_backlog(&conn->st.c, &conn->tcb), 2920U);
+
+	KUNIT_EXPECT_FALSE(test, chimney_tcp_backlog_due(29200, 32000, 10000));
+	KUNIT_EXPECT_FALSE(test, chimney_tcp_backlog_due(29200, 58400, 499));
+	KUNIT_EXPECT_TRUE(test, chimney_tcp_backlog_due(29200, 58400, 500));
+	KUNIT_EXPECT_TRUE(test, chimney_tcp_backlog_due(29200, 14600, 600));
+
+	/* Slow start on a bulk send: cwnd grows with every ACK. */
+	conn->tcb.cwnd = 2 * 1460;
+	conn->tcb.ss_thresh = U32_MAX;
+	conn->tcb.snd_wnd = 65535;
+	chimney_tcp_test_send(test, conn, 60000);
+	KUNIT_EXPECT_EQ(test, conn->x->backlog, 5840U);
+	chimney_tcp_test_send(test, conn, 60000);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_send_backlog(&conn->st.c, &conn->tcb), 5840U);
+	conn->tcb.snd_nxt = conn->tcb.snd_una + 30000;
+	conn->tcb.snd_max = conn->tcb.snd_nxt;
+	events = cdev->stats.events;
+	for (i = 0; i < 20; i++) {
+		struct sk_buff *skb = alloc_skb(0, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		if (i == 19)	/* as if CHIMNEY_BACKLOG_MIN_MS had passed */
+			conn->x->backlog_at -= 500;
+		seg.seq = conn->tcb.rcv_nxt;
+		seg.ack = conn->tcb.snd_una + 1460;
+		mutex_lock(&cdev->lock);
+		chimney_tcp_input(cdev, conn, skb, &seg);
+		mutex_unlock(&cdev->lock);
+		if (!i)
+			KUNIT_EXPECT_EQ(test, cdev->stats.events, events + 1);
+	}
+	KUNIT_EXPECT_EQ(test, cdev->stats.events, events + 2);
+	KUNIT_EXPECT_EQ(test, conn->x->backlog, 2 * rounddown(min(conn->tcb.cwnd, 65535U), 1460));
+}
+
+/* A segment of len bytes in sequence, with the flags besides ACK. */
+static void chimney_tcp_test_data(struct kunit *test, struct chimney_conn *conn, u32 len,
+				  u8 flags)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_seg seg = {
+		.seq = conn->tcb.rcv_nxt, .ack = conn->tcb.snd_una, .win = 65535,
+		.flags = TCPHDR_ACK | flags, .len = len,
+	};
+	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_put_zero(skb, len);
+	mutex_lock(&cdev->lock);
+	chimney_tcp_input(cdev, conn, skb, &seg);
+	mutex_unlock(&cdev->lock);
+}
+
+static u64 chimney_tcp_test_out(struct kunit *test)
+{
+	return chimney_tcp_test_cdev(test)->ostats.tcp[0][CHIMNEY_TCP_OUT_SEGMENTS];
+}
+
+/* Run the connection's timers as if timer t had expired. */
+static void chimney_tcp_test_fire(struct kunit *test, struct chimney_conn *conn, int t)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+
+	mutex_lock(&cdev->lock);
+	conn->x->due[t] = jiffies;
+	chimney_tcp_timer_run(cdev, conn);
+	mutex_unlock(&cdev->lock);
+}
+
+/*
+ * Delayed ACK: an ACK every TcpAckFrequency (2) segments, or when the
+ * delayed-ACK timer fires; one owed goes out before terminate (R46).
+ */
+static void chimney_tcp_test_delayed_ack(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	u64 out = chimney_tcp_test_out(test);
+	u32 rcv = conn->tcb.rcv_nxt;
+
+	KUNIT_ASSERT_EQ(test, cdev->params.tcp_ack_frequency, 2);
+	chimney_tcp_test_data(test, conn, 100, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_nxt, rcv + 100);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out);
+	KUNIT_EXPECT_NE(test, conn->x->due[CHIMNEY_T_DACK], 0UL);
+	chimney_tcp_test_data(test, conn, 100, 0);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 1);
+	KUNIT_EXPECT_EQ(test, conn->x->due[CHIMNEY_T_DACK], 0UL);
+
+	chimney_tcp_test_data(test, conn, 100, 0);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 1);
+	chimney_tcp_test_fire(test, conn, CHIMNEY_T_DACK);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 2);
+	KUNIT_EXPECT_EQ(test, conn->x->due[CHIMNEY_T_DACK], 0UL);
+
+	chimney_tcp_test_data(test, conn, 100, 0);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 2);
+	mutex_lock(&cdev->lock);
+	chimney_tcp_flush(cdev, conn, CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS);
+	mutex_unlock(&cdev->lock);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 3);
+
+	/* A FIN is acknowledged at once. */
+	chimney_tcp_test_data(test, conn, 100, TCPHDR_FIN);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 4);
+}
+
+static struct chimney_io *chimney_tcp_test_recv(struct kunit *test, struct chimney_conn *conn,
+						u32 len, u32 flags)
+{
+	struct chimney_io *io = kvzalloc(struct_size(io, data, len), GFP_KERNEL);
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+
+	KUNIT_ASSERT_NOT_NULL(test, io);
+	io->io_id = 9;
+	io->len = len;
+	io->flags = flags;
+	mutex_lock(&cdev->lock);
+	KUNIT_ASSERT_EQ(test, chimney_tcp_ext_get(cdev, conn), 0);
+	list_add_tail(&io->list, &conn->x->recvs);
+	mutex_unlock(&cdev->lock);
+	return io;
+}
+
+/*
+ * R66: a push-mode receive partly filled completes when the push timer
+ * fires, which the first byte starts; a no-push one has no push timer.
+ */
+static void chimney_tcp_test_push_timer(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_io *io;
+
+	io = chimney_tcp_test_recv(test, conn, 1000, 0);
+	KUNIT_EXPECT_EQ(test, conn->x->due[CHIMNEY_T_PUSH], 0UL);
+	chimney_tcp_test_data(test, conn, 100, 0);
+	KUNIT_EXPECT_EQ(test, io->done, 100U);
+	KUNIT_EXPECT_NE(test, conn->x->due[CHIMNEY_T_PUSH], 0UL);
+	chimney_tcp_test_data(test, conn, 100, 0);
+	KUNIT_EXPECT_FALSE(test, list_empty(&conn->x->recvs));
+	chimney_tcp_test_fire(test, conn, CHIMNEY_T_PUSH);
+	KUNIT_EXPECT_TRUE(test, list_empty(&conn->x->recvs));
+	KUNIT_EXPECT_EQ(test, conn->x->due[CHIMNEY_T_PUSH], 0UL);
+
+	io = chimney_tcp_test_recv(test, conn, 1000, CHIMNEY_IO_NO_PUSH);
+	chimney_tcp_test_data(test, conn, 100, TCPHDR_PSH);
+	KUNIT_EXPECT_EQ(test, io->done, 100U);
+	KUNIT_EXPECT_EQ(test, conn->x->due[CHIMNEY_T_PUSH], 0UL);
+	KUNIT_EXPECT_FALSE(test, list_empty(&conn->x->recvs));
+}
+
 static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_segment_v4),
 	KUNIT_CASE(chimney_tcp_test_segment_v6),
 	KUNIT_CASE(chimney_tcp_test_vlan),
 	KUNIT_CASE(chimney_tcp_test_seq_wrap),
+	KUNIT_CASE(chimney_tcp_test_backlog),
+	KUNIT_CASE(chimney_tcp_test_delayed_ack),
+	KUNIT_CASE(chimney_tcp_test_push_timer),
 	{}
 };
 

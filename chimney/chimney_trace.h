@@ -135,6 +135,30 @@ TRACE_EVENT(chimney_tcp_event,
 		      __entry->info, __entry->seq)
 );
 
+TRACE_EVENT(chimney_neigh_event,
+	    TP_PROTO(const struct chimney_dev *cdev, const struct chimney_obj *neigh,
+		     u32 code, u32 nrd),
+	    TP_ARGS(cdev, neigh, code, nrd),
+	    TP_STRUCT__entry(__field(int, ifindex)
+			     __field(u64, handle)
+			     __field(u64, host_handle)
+			     __field(u32, code)
+			     __field(u32, nrd)
+			     __field(u64, seq)),
+	    TP_fast_assign(__entry->ifindex = cdev->netdev->ifindex;
+			   __entry->handle = chimney_obj_handle(neigh);
+			   __entry->host_handle = neigh->host_handle;
+			   __entry->code = code;
+			   __entry->nrd = nrd;
+			   __entry->seq = cdev->seq;),
+	    TP_printk("ifindex=%d handle=%#llx host=%#llx %s nrd=%u seq=%llu",
+		      __entry->ifindex, __entry->handle, __entry->host_handle,
+		      __print_symbolic(__entry->code,
+				       { CHIMNEY_NEIGHBOR_REACHABILITY_IN_DOUBT, "in-doubt" },
+				       { CHIMNEY_NEIGHBOR_REACHABILITY_QUERY, "query" }),
+		      __entry->nrd, __entry->seq)
+);
+
 TRACE_EVENT(chimney_io,
 	    TP_PROTO(const struct chimney_dev *cdev, const struct chimney_obj *conn,
 		     u8 cmd, u64 io_id, u32 status, u32 bytes),

@@ -135,6 +135,7 @@ static const char *const cmd_names[] = {
 	[CHIMNEY_CMD_STATUS_INDICATE] = "status-indicate",
 	[CHIMNEY_CMD_DISCONNECT_COMPLETE] = "disconnect-complete",
 	[CHIMNEY_CMD_BUFFERED_DATA] = "buffered-data",
+	[CHIMNEY_CMD_NEIGHBOR_EVENT] = "neighbor-event",
 };
 
 /* ---- netlink plumbing ---- */
@@ -600,7 +601,11 @@ static void print_notification(const struct nlmsghdr *nlh, struct notif *nt)
 		}
 		}
 	}
-	if (ev_type == CHIMNEY_TCP_INDICATE_RETRIEVE) {
+	if (g->cmd == CHIMNEY_CMD_NEIGHBOR_EVENT) {
+		print_kv_str(&first, "event",
+			     ev_type == CHIMNEY_NEIGHBOR_REACHABILITY_QUERY ?
+			     "NeighborReachabilityQuery" : "NeighborReachabilityInDoubt");
+	} else if (ev_type == CHIMNEY_TCP_INDICATE_RETRIEVE) {
 		print_kv_str(&first, "event", "TcpIndicateRetrieve");
 		print_kv_str(&first, "reason", ev_info < CHIMNEY_UPLOAD_MAX_UPLOAD_REASON &&
 			     reason_names[ev_info] ? reason_names[ev_info] : "unknown");
@@ -608,6 +613,9 @@ static void print_notification(const struct nlmsghdr *nlh, struct notif *nt)
 		print_kv_str(&first, "event", "TcpIndicateAbort");
 	} else if (ev_type == CHIMNEY_TCP_INDICATE_DISCONNECT) {
 		print_kv_str(&first, "event", "TcpIndicateDisconnect");
+	} else if (ev_type == CHIMNEY_TCP_INDICATE_SEND_BACKLOG_CHANGE) {
+		print_kv_str(&first, "event", "TcpIndicateSendBacklogChange");
+		print_kv_u64(&first, "backlog", ev_info, false);
 	} else if (ev_type) {
 		print_kv_u64(&first, "event", ev_type, false);
 		print_kv_u64(&first, "info", ev_info, false);
@@ -1280,40 +1288,75 @@ static uint32_t stats_set_of(const char *v)
 	usage_err("unknown counter set '%s'", v);
 }
 
+/* The offload parameters by name: NDIS_TCP_CONNECTION_OFFLOAD_PARAMETERS. */
+static const struct kw param_kws[] = {
+	{ "encapsulation", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_ENCAPSULATION, 4 },
+	{ "ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TICKS_PER_SECOND, 4 },
+	{ "ack_frequency", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_ACK_FREQUENCY, 1 },
+	{ "delayed_ack_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_DELAYED_ACK_TICKS, 1 },
+	{ "max_retransmissions", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_MAXIMUM_RETRANSMISSIONS, 1 },
+	{ "doubt_reachability_retransmissions", CHIMNEY_A_PARAMS,
+	  CHIMNEY_PARAM_A_TCP_DOUBT_REACHABILITY_RETRANSMISSIONS, 1 },
+	{ "sws_prevention_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_SWS_PREVENTION_TICKS, 4 },
+	{ "dup_ack_threshold", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_DUPLICATE_ACK_THRESHOLD, 1 },
+	{ "push_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_PUSH_TICKS, 4 },
+	{ "nce_stale_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_NCE_STALE_TICKS, 4 },
+	{ "congestion_algorithm", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_CONGESTION_ALGORITHM, 4 },
+};
+
+#define DEV_SET_USAGE "usage: dev set DEV [capacity N] [PARAM N]... [clear tcp4|tcp6|ip4|ip6|all]..."
+
 static int cmd_dev_set(int argc, char **argv)
 {
+	struct { const struct kw *k; uint32_t v; } set[32];
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nl n = nl_open();
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	int i;
-
 	uint32_t clear = 0;
+	int i, nset = 0;
 
 	if (argc < 1)
-		usage_err("usage: dev set DEV [capacity N] [ticks N] [clear tcp4|tcp6|ip4|ip6|all]...");
+		usage_err(DEV_SET_USAGE);
 	resolve_family(&n);
 	nlh = msg_start(buf, family_id, 0, CHIMNEY_CMD_DEV_SET, &n);
 	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
 	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "clear")) {
+		const struct kw *k = NULL;
+
+		for (size_t j = 0; j < sizeof(param_kws) / sizeof(param_kws[0]); j++)
+			if (!strcmp(argv[i], param_kws[j].name))
+				k = &param_kws[j];
+		if (k && nset < (int)(sizeof(set) / sizeof(set[0]))) {
+			set[nset].k = k;
+			set[nset++].v = parse_u32(argv[i + 1], k->name);
+			if (k->width == 1 && set[nset - 1].v > 255)
+				usage_err("%s must be at most 255", k->name);
+		} else if (!strcmp(argv[i], "clear")) {
 			clear |= stats_set_of(argv[i + 1]);
 		} else if (!strcmp(argv[i], "capacity")) {
-			nest = mnl_attr_nest_start(nlh, CHIMNEY_A_CAPS);
+			struct nlattr *caps = mnl_attr_nest_start(nlh, CHIMNEY_A_CAPS);
+
 			mnl_attr_put_u32(nlh, CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY,
 					 parse_u32(argv[i + 1], "capacity"));
-			mnl_attr_nest_end(nlh, nest);
-		} else if (!strcmp(argv[i], "ticks")) {
-			nest = mnl_attr_nest_start(nlh, CHIMNEY_A_PARAMS);
-			mnl_attr_put_u32(nlh, CHIMNEY_PARAM_A_TICKS_PER_SECOND,
-					 parse_u32(argv[i + 1], "ticks"));
-			mnl_attr_nest_end(nlh, nest);
+			mnl_attr_nest_end(nlh, caps);
 		} else {
 			usage_err("unknown key '%s'", argv[i]);
 		}
 	}
 	if (i != argc)
 		usage_err("'%s' needs a value", argv[argc - 1]);
+	/* All parameters in one nest: a second one would replace the first. */
+	if (nset) {
+		nest = mnl_attr_nest_start(nlh, CHIMNEY_A_PARAMS);
+		for (i = 0; i < nset; i++) {
+			if (set[i].k->width == 1)
+				mnl_attr_put_u8(nlh, set[i].k->attr, set[i].v);
+			else
+				mnl_attr_put_u32(nlh, set[i].k->attr, set[i].v);
+		}
+		mnl_attr_nest_end(nlh, nest);
+	}
 	if (clear)
 		mnl_attr_put_u32(nlh, CHIMNEY_A_STATS_CLEAR, clear);
 	return nl_talk(&n, nlh, NULL, NULL) ? EXIT_REJECTED : 0;
@@ -1638,7 +1681,10 @@ static void help(void)
 	     "\n"
 	     "  dev show [DEV]                      devices: capacity, counters, sequence\n"
 	     "                                      (DEV: a name, or an ifindex)\n"
-	     "  dev set DEV [capacity N] [ticks N]  set TcpConnectionOffloadCapacity, TicksPerSecond\n"
+	     "  dev set DEV [capacity N] [PARAM N]...  set TcpConnectionOffloadCapacity and\n"
+	     "      offload parameters: encapsulation ticks ack_frequency delayed_ack_ticks\n"
+	     "      max_retransmissions doubt_reachability_retransmissions sws_prevention_ticks\n"
+	     "      dup_ack_threshold push_ticks nce_stale_ticks congestion_algorithm\n"
 	     "          [clear tcp4|tcp6|ip4|ip6|all] zero one set of offload counters\n"
 	     "  dev stats DEV                       TCP_OFFLOAD_STATS and IP_OFFLOAD_STATS, per IP version\n"
 	     "  obj show DEV [handle H] [type neigh|path4|path6|tcp] [parent H]\n"

@@ -107,8 +107,11 @@ T3=$(obj_handle chim0 tcp | awk '{ print $3 }')
 out=$(ctl -w query chim0 req 8 neigh placeholder path placeholder tcp ref "$T1")
 check "query SUCCESS with the delegated state (R22)" \
 	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ] && [ "$(field rcv_nxt "$out")" = 1000 ]
-check "query backlog sizes are 0xFFFFFFFF (R23)" \
-	[ "$(field send_backlog_size "$out")" = 4294967295 ]
+cwnd=$(field cwnd "$out") wnd=$(field snd_wnd "$out")
+[ "$wnd" -lt "$cwnd" ] && cwnd=$wnd
+check "query: SendBacklogSize 2 x min(cwnd, SndWnd), at least 2 MSS; receive backlog 0xFFFFFFFF (R23 R88)" \
+	[ "$(field send_backlog_size "$out")" = $((cwnd / 1460 > 0 ? 2 * (cwnd / 1460) * 1460 : 2920)) ] &&
+	[ "$(field receive_backlog_size "$out")" = 4294967295 ]
 out=$(ctl -w update chim0 req 9 neigh placeholder path placeholder tcp ref "$T1" ttl 33)
 check "update of cached state SUCCESS (R27)" [ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ]
 out=$(ctl obj show chim0 handle "$T1")
@@ -304,6 +307,43 @@ check "OFFLOAD_RESUME, with the capabilities, once everything is terminated (R52
 	[ "$(mon_sequence)" = "status-indicate:OFFLOAD_PAUSE initiate-complete status-indicate:UPLOAD_ALL send-complete:91:UPLOAD_IN_PROGRESS terminate-complete status-indicate:OFFLOAD_RESUME" ] &&
 	grep -q 'OFFLOAD_RESUME capacity 1000' <<<"$(mon_since)"
 check_fail "an unknown indication is refused" sh -c "echo bogus 2>/dev/null >$DBG/indicate"
+
+# --- neighbor reachability (section 4.3) -------------------------------------
+
+# NceStaleTicks 10 s; the neighbor comes with HRD 20 s, so that NRD = HRD
+# is stale on both counts from the start. The clock moves on through
+# debugfs, with seconds of slack for a slow machine.
+ctl dev set chim0 nce_stale_ticks 10000
+out=$(ctl -w initiate chim0 req 93 neigh new host 0x93 dst 02:00:00:00:00:93 hrd 20000 \
+      $PATH4 $(tcp_new 0x94 9400 sndwnd 65535))
+RN=$(field handle "$out" | awk '{ print $1 }')
+RP=$(field handle "$out" | awk '{ print $2 }')
+RT=$(field handle "$out" | awk '{ print $3 }')
+mon_mark
+ctl send chim0 handle "$RT" id 94 len 100
+mon_wait 1 NeighborReachabilityQuery
+q=$(mon_since | grep -A1 NeighborReachabilityQuery)
+check "a segment to a neighbor stale on both counts: NeighborReachabilityQuery (R91)" \
+	[ "$(mon_since | grep -c NeighborReachabilityQuery)" = 1 ]
+check "with one block: the neighbor, status SUCCESS, no dependents, NRD >= 20000 (R91)" \
+	grep -q "^  block neigh handle $RN host 0x93 status SUCCESS " <<<"$q" &&
+	[ "$(field nic_reachability_delta "$q")" -ge 20000 ] &&
+	[ "$(mon_since | grep -c '^  block')" = 1 ]
+# The host answers "stale" (HRD 0): no query within NceStaleTicks (R93).
+ctl -w update chim0 req 95 neigh ref "$RN" hrd 0 >/dev/null
+echo 5000 >"$DBG/nct_offset_ms"
+ctl send chim0 handle "$RT" id 96 len 100
+out=$(ctl -w query chim0 req 97 neigh ref "$RN")
+check "a host reply of HRD 0 keeps the neighbor from queries for NceStaleTicks (R93)" \
+	[ "$(mon_since | grep -c NeighborReachabilityQuery)" = 1 ] &&
+	[ "$(field nic_reachability_delta "$out")" -ge 25000 ]
+echo 11000 >"$DBG/nct_offset_ms"
+ctl send chim0 handle "$RT" id 98 len 100
+check "and once NceStaleTicks have passed, the next segment asks again (R91)" \
+	mon_wait 2 NeighborReachabilityQuery
+ctl -w terminate chim0 req 99 neigh ref "$RN" path ref "$RP" tcp ref "$RT" >/dev/null
+echo 0 >"$DBG/nct_offset_ms"
+ctl dev set chim0 nce_stale_ticks 30000
 
 # --- rejected input changes nothing -----------------------------------------
 

@@ -45,6 +45,7 @@ ip link set chim0 up
 ip -n "$NS" addr add 10.77.0.2/24 dev chim0p
 ip -n "$NS" addr add fd77::2/64 dev chim0p nodad
 ip -n "$NS" link set chim0p up
+DBG=/sys/kernel/debug/chimney/$(chimney_dev_id chim0)
 PMAC=$(ip -n "$NS" -j link show chim0p |
        python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["address"])')
 mon_start
@@ -54,10 +55,11 @@ PIDS+=($!)
 check "traffic that is not offloaded passes both ways (ARP, TCP)" \
 	wait_until 60 python3 "$PEER" client 10.77.0.2 5090 20000
 
-# peer PORT ADDR EXPECT REPLY [reset]: the kernel's TCP on the other end.
+# peer PORT ADDR EXPECT REPLY [reset|stall]: the kernel's TCP on the other
+# end (chimney_tcp_peer.py serve).
 peer()
 {
-	rm -f "$D"/peer_* "$D/go"
+	rm -f "$D"/peer_* "$D/go" "$D/read"
 	ip netns exec "$NS" python3 "$PEER" serve "$2" "$1" "$D" "$3" "$4" ${5:-} &
 	PIDS+=($!)
 	wait_until 60 test -f "$D/peer_listening"
@@ -65,14 +67,15 @@ peer()
 
 # offload REQ LOCAL REMOTE PORT [ip6]: open, repair and offload a
 # connection; N, P and T are its neighbor, path and TCP handles, ST its
-# state as taken from the socket.
+# state as taken from the socket. The neighbor was last confirmed 5 s ago
+# (HRD = NRD = 5000 ticks, not yet stale).
 REQ=0
 offload()
 {
 	local out
 
 	ST=$(python3 "$PEER" repair "$3" "$4") || return 1
-	out=$(ctl -w initiate chim0 req "$1" neigh new host 1 dst "$PMAC" \
+	out=$(ctl -w initiate chim0 req "$1" neigh new host 1 dst "$PMAC" hrd 5000 \
 	      path new ${5:-} host 2 src "$2" dst "$3" mtu 1500 \
 	      tcp new host 3 $ST) || { echo "$out"; return 1; }
 	N=$(field handle "$out" | awk '{ print $1 }')
@@ -127,8 +130,19 @@ exchange()
 	check "$name: initiate takes over a connection of the kernel's TCP" \
 		offload $((REQ += 1)) "$2" "$3" "$4" "${5:-}"
 	head -c 150000 /dev/urandom >"$D/tx"
+	mon_mark
+	t0=$(date +%s%N)
 	check "$name: 150000 bytes in 3 send requests, each SUCCESS once acknowledged" \
 		send_file "$D/tx"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	nb=$(mon_since | grep -c TcpIndicateSendBacklogChange)
+	check "$name: TcpIndicateSendBacklogChange $nb times in $ms ms: once a change, at most every 500 ms (R88)" \
+		[ "$nb" -ge 1 -a "$nb" -le $((ms / 500 + 1)) ]
+	out=$(ctl -w query chim0 req $((REQ += 1)) neigh ref "$N")
+	since=$((($(date +%s%N) - t0) / 1000000))
+	nrd=$(field nic_reachability_delta "$out")
+	check "$name: ACKs set the neighbor's NRD to 0 after the offload: $nrd ms, not 5000 + $since (R92)" \
+		[ "$nrd" -lt "$since" ]
 	check "$name: the peer's TCP read exactly those bytes" \
 		wait_until 20 bash -c "[ \"\$(cat $D/peer_rx 2>/dev/null)\" = \"$(sha "$D/tx")\" ]"
 	check "$name: receive requests took the peer's 200000 bytes, in order" \
@@ -145,7 +159,7 @@ exchange()
 		check "$name: the peer's FIN is indicated: TcpIndicateDisconnect (R82)" \
 			mon_wait 1 TcpIndicateDisconnect
 		out=$(ctl obj show chim0 handle "$T")
-		check "$name: both FINs acknowledged: time_wait" \
+		check "$name: both FINs acknowledged: time_wait ($(field state "$out"))" \
 			[ "$(field state "$out")" = time_wait ]
 		fin=1 bye=3
 	else
@@ -214,6 +228,93 @@ check "and all of it before the terminate completion" \
 	     grep -c terminate-complete)" = 1 ]
 
 exchange IPv6 fd77::1 fd77::2 5003 abortive ip6
+
+# Zero window, then terminate in the middle of the transfer. The peer has
+# a 4 KB receive buffer and reads nothing: our 65000 bytes stop at its
+# closed window while its 80000 come in, 30000 into one receive and the
+# rest into a second one of 65000 that is still filling.
+tcp_is() { [ "$(field "$2" "$(ctl obj show chim0 handle "$T")")" "${3:--eq}" "$1" ]; }
+peer 5006 10.77.0.2 65000 80000 stall
+offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5006
+snd=$(field snduna "$ST")
+rcv=$(field rcvnxt "$ST")
+head -c 65000 /dev/urandom >"$D/tx"
+: >"$D/rx"
+: >"$D/rx3"
+ctl send chim0 handle "$T" id 1 file "$D/tx"
+ctl -t 60 -w recv chim0 handle "$T" id 2 len 30000 nopush out "$D/rx" >"$D/recv2" &
+PIDS+=($!)
+sleep 0.5
+ctl -t 60 -w recv chim0 handle "$T" id 3 len 65000 nopush out "$D/rx3" >"$D/recv3" &
+PIDS+=($!)
+sleep 0.5
+touch "$D/go"
+check "zero window: the peer's window closes with our send in flight (SndWnd 0)" \
+	wait_until 20 tcp_is 0 snd_wnd
+check "persist probes go out into the zero window (4.5)" \
+	wait_until 20 tcp_is 1 snd_wnd_probe_count -ge
+check "the peer's 80000 bytes came in meanwhile" \
+	wait_until 20 tcp_is $(((rcv + 80000) % 4294967296)) rcv_nxt
+mon_mark
+out=$(ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T")
+mon_wait 1 terminate-complete
+una=$(field snd_una "$out")
+acked=$(((una - snd + 4294967296) % 4294967296))
+sent=$(mon_since | awk '/send-complete/ { for (i = 1; i < NF; i++) if ($i == "bytes") print $(i + 1) }')
+check "terminate mid-transfer: the send completes with the $acked bytes acknowledged (SndUna - start)" \
+	[ "$sent" = "$acked" ] && [ "$acked" -gt 0 ] && [ "$acked" -lt 65000 ] &&
+	grep -q "io 1 status UPLOAD_IN_PROGRESS" <<<"$(mon_since)"
+wait_until 10 test -s "$D/recv3"
+cat "$D/rx3" >>"$D/rx"
+placed=$(($(field bytes "$(cat "$D/recv2")") + $(field bytes "$(cat "$D/recv3")")))
+check "the receives account for every byte: 30000 + $((placed - 30000)) = RcvNxt - start, BufferedData $(buffered)" \
+	[ $((placed + $(buffered))) = $((($(field rcv_nxt "$out") - rcv + 4294967296) % 4294967296)) ] &&
+	[ "$placed" = 80000 ]
+check "and they are the peer's bytes, in order" [ "$(cat "$D/peer_tx")" = "$(sha "$D/rx")" ]
+ssout=$(ip netns exec "$NS" ss -tinH state established '( sport = :5006 )')
+check "ss -ti on the peer: it received exactly the $acked bytes acknowledged" \
+	grep -q "bytes_received:$acked " <<<"$ssout "
+
+# The seed sequence (section 3.12) with real I/O outstanding: a send
+# stopped by the peer's zero window, and a receive with nothing to take.
+peer 5007 10.77.0.2 65000 0 stall
+offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5007
+ctl send chim0 handle "$T" id 1 len 65000
+ctl recv chim0 handle "$T" id 2 len 1000
+touch "$D/go"
+wait_until 20 tcp_is 0 snd_wnd
+echo Y >"$DBG/corrupt"
+mon_mark
+out=$(ctl -w invalidate chim0 req $((REQ += 1)) neigh ref "$N")
+check "seed: invalidate on corrupt hardware, a send in flight: FAILURE" \
+	[ "$(statuses "$out")" = FAILURE ]
+mon_wait 1 TcpIndicateAbort
+out=$(ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T")
+mon_wait 1 terminate-complete
+check "seed: Retrieve(HardwareFailure), Abort, the real send and receive aborted, then terminate (R37)" \
+	[ "$(mon_sequence)" = "invalidate-complete event:$T:TcpIndicateRetrieve:HardwareFailure event:$T:TcpIndicateAbort send-complete:1:REQUEST_ABORTED receive-complete:2:REQUEST_ABORTED terminate-complete" ]
+sent=$(mon_since | awk '/send-complete/ { for (i = 1; i < NF; i++) if ($i == "bytes") print $(i + 1) }')
+check "seed: the aborted send reports the $sent bytes the peer acknowledged" \
+	[ "$sent" -gt 0 ] && [ "$sent" -lt 65000 ]
+echo N >"$DBG/corrupt"
+
+# FIN_WAIT_2 (R89): our FIN is acknowledged, the peer never sends its own.
+# The timer (120 s) is 1 s here; on expiry the connection is CLOSED and
+# asks to be uploaded (decision 11).
+peer 5008 10.77.0.2 0 0 stall
+offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5008
+touch "$D/go"
+echo 1500 >"$DBG/fin_wait2_ms"
+mon_mark
+out=$(ctl -t 30 -w disconnect chim0 handle "$T" id 1)
+check "graceful disconnect with a peer that does not close: SUCCESS, then fin_wait2" \
+	[ "$(field status "$out")" = SUCCESS ] &&
+	[ "$(field state "$(ctl obj show chim0 handle "$T")")" = fin_wait2 ]
+check "FIN_WAIT_2 expires: TcpIndicateRetrieve(TimeoutExpiration) (R89)" \
+	mon_wait 1 'reason TimeoutExpiration'
+check "and the connection is closed first (decision 11)" tcp_is closed state =
+echo 120000 >"$DBG/fin_wait2_ms"
+ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
 
 # Loss, duplication and reordering on the peer's side of the wire.
 if ip netns exec "$NS" tc qdisc add dev chim0p root netem loss 5% duplicate 5% \

@@ -2,14 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 """The two ends of an offloaded connection's test, with the kernel's TCP.
 
-  chimney_tcp_peer.py serve ADDR PORT OUTDIR EXPECT REPLY [reset]
+  chimney_tcp_peer.py serve ADDR PORT OUTDIR EXPECT REPLY [reset|stall]
       In the peer's namespace: accept one connection, read EXPECT bytes
       (their sha256 goes to OUTDIR/peer_rx), send REPLY bytes of random data
       (their sha256 to OUTDIR/peer_tx), then wait for the end of the
       connection and write how it ended to OUTDIR/peer_end: "eof", "reset"
       or "timeout", and the bytes read meanwhile; then close. With EXPECT 0,
       the REPLY waits until OUTDIR/go exists. With "reset", a small receive
-      buffer, and once OUTDIR/go exists, an abortive close (RST).
+      buffer, and once OUTDIR/go exists, an abortive close (RST). With
+      "stall", a small receive buffer too: the REPLY goes out once OUTDIR/go
+      exists, while nothing is read until OUTDIR/read exists (the window
+      closes).
 
   chimney_tcp_peer.py source ADDR PORT N LABEL
       make bench: send N bytes through the kernel's TCP to a "serve" peer,
@@ -30,6 +33,7 @@ import os
 import socket
 import struct
 import sys
+import threading
 import time
 
 TCP_INFO = 11
@@ -58,18 +62,24 @@ def write(path, text):
     os.rename(path + ".tmp", path)
 
 
-def wait_go(outdir):
-    go = os.path.join(outdir, "go")
+def wait_go(outdir, name="go"):
+    go = os.path.join(outdir, name)
     for _ in range(600):
         if os.path.exists(go):
             return
         time.sleep(0.1)
 
 
-def serve(addr, port, outdir, expect, reply, reset=False):
+def send_reply(s, outdir, reply):
+    data = os.urandom(reply)
+    s.sendall(data)
+    write(os.path.join(outdir, "peer_tx"), "%d %s" % (reply, hashlib.sha256(data).hexdigest()))
+
+
+def serve(addr, port, outdir, expect, reply, mode=None):
     ls = socket.socket(family(addr), socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if reset:
+    if mode:
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     ls.bind((addr, port))
     ls.listen(1)
@@ -77,7 +87,13 @@ def serve(addr, port, outdir, expect, reply, reset=False):
     ls.settimeout(60)
     s, _ = ls.accept()
     s.settimeout(60)
-    if reset:
+    replier = None
+    if mode == "stall":
+        wait_go(outdir)
+        replier = threading.Thread(target=send_reply, args=(s, outdir, reply))
+        replier.start()
+        wait_go(outdir, "read")
+    if mode == "reset":
         wait_go(outdir)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         s.close()
@@ -92,12 +108,13 @@ def serve(addr, port, outdir, expect, reply, reset=False):
         h.update(b)
         got += len(b)
     write(os.path.join(outdir, "peer_rx"), "%d %s" % (got, h.hexdigest()))
-    if not expect:
-        # Nothing to wait for first: wait until the connection is offloaded.
-        wait_go(outdir)
-    data = os.urandom(reply)
-    s.sendall(data)
-    write(os.path.join(outdir, "peer_tx"), "%d %s" % (reply, hashlib.sha256(data).hexdigest()))
+    if replier:
+        replier.join()
+    else:
+        if not expect:
+            # Nothing to wait for first: wait until the connection is offloaded.
+            wait_go(outdir)
+        send_reply(s, outdir, reply)
     s.settimeout(300)
     more = 0
     try:
@@ -203,9 +220,10 @@ def echo(addr, port):
 
 
 def main():
-    if len(sys.argv) in (7, 8) and sys.argv[1] == "serve":
+    if len(sys.argv) in (7, 8) and sys.argv[1] == "serve" and \
+            sys.argv[7:] in ([], ["reset"], ["stall"]):
         serve(sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6]),
-              sys.argv[7:] == ["reset"])
+              sys.argv[7] if len(sys.argv) == 8 else None)
     elif len(sys.argv) == 6 and sys.argv[1] == "source":
         source(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
     elif len(sys.argv) == 5 and sys.argv[1] == "client":

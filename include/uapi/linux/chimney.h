@@ -174,6 +174,19 @@ enum chimney_tcp_event_type {
 };
 
 /**
+ * enum chimney_neighbor_event - INDICATE_OFFLOAD_EVENT
+ * @CHIMNEY_NEIGHBOR_REACHABILITY_IN_DOUBT: NeighborReachabilityInDoubt;
+ *	reserved, never indicated
+ * @CHIMNEY_NEIGHBOR_REACHABILITY_QUERY: NeighborReachabilityQuery: the
+ *	neighbor in %CHIMNEY_A_BLOCKS is stale; the host answers with an
+ *	update of its HostReachabilityDelta
+ */
+enum chimney_neighbor_event {
+	CHIMNEY_NEIGHBOR_REACHABILITY_IN_DOUBT = 1,
+	CHIMNEY_NEIGHBOR_REACHABILITY_QUERY,
+};
+
+/**
  * enum chimney_tcp_upload_reason - TCP_UPLOAD_REASON
  * @CHIMNEY_UPLOAD_LOW_ACTIVITY: LowActivity (optional)
  * @CHIMNEY_UPLOAD_HIGH_DROP_RATE: HighDropRate (optional)
@@ -233,6 +246,7 @@ enum chimney_tcp_upload_reason {
  * @CHIMNEY_CMD_RECEIVE_COMPLETE: notification, NdisTcpOffloadReceiveComplete
  * @CHIMNEY_CMD_TCP_EVENT: notification, NdisTcpOffloadEventHandler
  * @CHIMNEY_CMD_NEIGHBOR_EVENT: notification, NdisMOffloadEventIndicate
+ *	(%CHIMNEY_A_EVENT_TYPE and the neighbor's block in %CHIMNEY_A_BLOCKS)
  * @CHIMNEY_CMD_STATUS_INDICATE: notification, NdisMIndicateStatusEx
  *	(%CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE, _UPLOAD_ALL, _OFFLOAD_RESUME)
  * @CHIMNEY_CMD_NOTIFY_LOST: notification: a notification of this device
@@ -304,7 +318,8 @@ enum chimney_cmd {
  * @CHIMNEY_A_PARENT: u64, handle of the parent object (dump filter,
  *	object replies)
  * @CHIMNEY_A_OBJ: nest, one object in a reply, as a block
- * @CHIMNEY_A_EVENT_TYPE: u32, &enum chimney_tcp_event_type
+ * @CHIMNEY_A_EVENT_TYPE: u32, &enum chimney_tcp_event_type, or
+ *	&enum chimney_neighbor_event in %CHIMNEY_CMD_NEIGHBOR_EVENT
  * @CHIMNEY_A_EVENT_INFO: u32, EventSpecificInformation
  * @CHIMNEY_A_STATUS: u32, an NDIS status (I/O completion, status
  *	indication)
@@ -559,8 +574,10 @@ enum chimney_path_attr {
  * @CHIMNEY_TCP_A_KEEPALIVE_TIMEOUT_DELTA: delegated, u32 (-1: not running)
  * @CHIMNEY_TCP_A_RETRANSMIT_COUNT: delegated, u8
  * @CHIMNEY_TCP_A_RETRANSMIT_TIMEOUT_DELTA: delegated, u32 (-1: not running)
- * @CHIMNEY_TCP_A_SEND_BACKLOG_SIZE: delegated (query), u32
- * @CHIMNEY_TCP_A_RECEIVE_BACKLOG_SIZE: delegated (query), u32
+ * @CHIMNEY_TCP_A_SEND_BACKLOG_SIZE: delegated (query), u32: preferred
+ *	outstanding send bytes, as in TcpIndicateSendBacklogChange
+ * @CHIMNEY_TCP_A_RECEIVE_BACKLOG_SIZE: delegated (query), u32: 0xFFFFFFFF,
+ *	not supported
  * @CHIMNEY_TCP_A_DWND: delegated, u32
  * @__CHIMNEY_TCP_A_MAX: number of attributes
  * @CHIMNEY_TCP_A_MAX: highest attribute number

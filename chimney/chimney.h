@@ -236,17 +236,19 @@ struct chimney_flow_key {
 #define CHIMNEY_DP_RST		3	/* reset: nothing is sent any more */
 #define CHIMNEY_DP_ACK_NOW	4	/* an ACK is owed at the end of input */
 #define CHIMNEY_DP_HASHED	5	/* in &chimney_dev.flows */
+#define CHIMNEY_DP_URG		6	/* urgent data came: no more ACKs (R85) */
 
 /*
  * The engine's timers of a connection (section 4.4), all on one timer_list
  * that fires at the earliest: retransmission and persist, delayed ACK,
- * push, FIN_WAIT_2.
+ * push, FIN_WAIT_2, keepalive.
  */
 enum chimney_tcp_timer_id {
 	CHIMNEY_T_RTX,
 	CHIMNEY_T_DACK,
 	CHIMNEY_T_PUSH,
 	CHIMNEY_T_FW2,
+	CHIMNEY_T_KA,
 	CHIMNEY_TIMERS,
 };
 
@@ -266,6 +268,7 @@ enum chimney_tcp_timer_id {
  * @due: when each &enum chimney_tcp_timer_id expires, in jiffies; 0 if it
  *	does not run
  * @rcv_segs: segments taken in sequence since our last ACK (TcpAckFrequency)
+ * @challenge_at: when the last challenge ACK went out (ms), or 0 (4.7)
  * @fired: entry in &chimney_dev.dp_fired once @timer has fired
  * @rto: retransmission timeout, in ms
  * @rcv_space: the receive window with nothing buffered
@@ -286,6 +289,7 @@ struct chimney_tcp_ext {
 	struct timer_list timer;
 	unsigned long due[CHIMNEY_TIMERS];
 	u32 rcv_segs;
+	u32 challenge_at;
 	struct list_head fired;
 	u32 rto;
 	u32 rcv_space;
@@ -623,6 +627,7 @@ struct chimney_pkt {
 
 /* chimney_tcp.c */
 void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn);
+void chimney_tcp_conn_start(struct chimney_dev *cdev, struct chimney_conn *conn);
 int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_conn_stop(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,

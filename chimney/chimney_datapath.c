@@ -189,8 +189,13 @@ static void chimney_dp_input(struct chimney_dev *cdev, struct sk_buff *skb)
 	int v;
 
 	conn = chimney_dp_parse(skb, &pkt) ? NULL : chimney_flow_lookup(cdev, &pkt.key);
-	if (!conn || !chimney_vlan_ok(conn, &pkt)) {
-		/* Terminated meanwhile (R48), or not the target's after all. */
+	if (!conn || !chimney_vlan_ok(conn, &pkt) ||
+	    ((pkt.seg.flags & TCPHDR_SYN) &&
+	     conn->tcb.state == CHIMNEY_TCP_CONNECTION_TIME_WAIT)) {
+		/*
+		 * Terminated meanwhile (R48), not the target's after all, or
+		 * a SYN on TIME_WAIT, which the host handles (R75).
+		 */
 		netif_rx(skb);
 		return;
 	}

@@ -415,6 +415,8 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 	else
 		INIT_LIST_HEAD(&obj->sibling);
 	xa_store(&cdev->objs, id, obj, GFP_KERNEL);
+	if (b->layer == CHIMNEY_LAYER_TCP && parent)
+		chimney_tcp_conn_start(cdev, container_of(obj, struct chimney_conn, obj));
 	cdev->count[b->layer]++;
 	chimney_stats_conn(cdev, obj, 1);
 	trace_chimney_obj(obj, CHIMNEY_TRACE_OBJ_CREATE, 0);

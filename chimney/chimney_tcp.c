@@ -35,6 +35,14 @@
 #define CHIMNEY_RTO_MAX_MS	60000
 #define CHIMNEY_RTO_INIT_MS	1000
 
+/* Keepalive when the host gives 0 (4.7): 2 hours idle, 10 probes 1 s apart. */
+#define CHIMNEY_KA_TIMEOUT_MS	7200000
+#define CHIMNEY_KA_INTERVAL_MS	1000
+#define CHIMNEY_KA_PROBES	10
+
+/* A challenge ACK at most this often (4.7: one per 3 s for SYNs). */
+#define CHIMNEY_CHALLENGE_MS	3000
+
 /* TcpIndicateSendBacklogChange at most this often (R88). */
 #define CHIMNEY_BACKLOG_MIN_MS	500
 
@@ -157,6 +165,7 @@ static void chimney_tcp_publish(struct chimney_conn *conn)
 	 * carried in Retransmit.TimeoutDelta (4.4).
 	 */
 	conn->tcb.retransmit_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_RTX);
+	conn->tcb.keepalive_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_KA);
 	if (conn->tcb.retransmit_timeout_delta == U32_MAX)
 		conn->tcb.retransmit_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_FW2);
 	write_seqcount_begin(&conn->obj.seq);
@@ -189,7 +198,8 @@ static bool chimney_tcp_can_send(struct chimney_dev *cdev,
 				   BIT(CHIMNEY_OBJ_ABORTED_BIT);
 	const struct chimney_obj *obj;
 
-	if (test_bit(CHIMNEY_DP_RST, &conn->dp) || READ_ONCE(cdev->corrupt))
+	if (test_bit(CHIMNEY_DP_RST, &conn->dp) || test_bit(CHIMNEY_DP_URG, &conn->dp) ||
+	    READ_ONCE(cdev->corrupt))
 		return false;
 	for (obj = &conn->obj; obj; obj = chimney_obj_parent(obj))
 		if (READ_ONCE(obj->flags) & stop)
@@ -249,7 +259,7 @@ static void chimney_tcp_ack_sent(struct chimney_conn *conn)
 
 static void chimney_tcp_send_ack(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
-	if (test_bit(CHIMNEY_DP_RST, &conn->dp))
+	if (test_bit(CHIMNEY_DP_RST, &conn->dp) || test_bit(CHIMNEY_DP_URG, &conn->dp))
 		return;
 	chimney_tcp_ack_sent(conn);
 	chimney_dp_send_segment(cdev, conn, conn->tcb.snd_nxt, TCPHDR_ACK, 0);
@@ -671,6 +681,8 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 	struct chimney_io *io;
 	bool placed = false;
 
+	if (test_bit(CHIMNEY_DP_URG, &conn->dp))
+		return;
 	while ((io = list_first_entry_or_null(&conn->x->recvs, struct chimney_io, list))) {
 		struct sk_buff *skb = skb_peek(&conn->x->rcvq);
 		struct chimney_rcv_cb *cb;
@@ -780,6 +792,14 @@ static void chimney_tcp_data(struct chimney_dev *cdev, struct chimney_conn *conn
 		kfree_skb(skb);
 		return;
 	}
+	/*
+	 * R85: urgent data goes back to the host: the connection asks to be
+	 * uploaded, and from now on takes data without acknowledging or
+	 * delivering it (BufferedData at terminate).
+	 */
+	if ((seg->flags & TCPHDR_URG) && !test_and_set_bit(CHIMNEY_DP_URG, &conn->dp))
+		chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_RETRIEVE,
+				  CHIMNEY_UPLOAD_RECEIVED_URGENT_DATA);
 	take = min(len, d->rcv_wnd);
 	if (seg->has_ts)
 		d->ts_recent = seg->tsval;
@@ -803,6 +823,63 @@ static void chimney_tcp_data(struct chimney_dev *cdev, struct chimney_conn *conn
 	if (fin && take == len)
 		chimney_tcp_fin(cdev, conn);
 	chimney_tcp_delay_ack(cdev, conn, take < len || fin ? 0 : take);
+}
+
+static bool chimney_tcp_ka_on(const struct chimney_conn *conn)
+{
+	return (conn->st.ca.flags & CHIMNEY_TCP_FLAG_KEEP_ALIVE_ENABLED) &&
+	       conn->tcb.state == CHIMNEY_TCP_CONNECTION_ESTABLISHED;
+}
+
+/* Keepalive (4.4): KaTimeout idle, then a probe every KaInterval. */
+static void chimney_tcp_ka_arm(struct chimney_dev *cdev, struct chimney_conn *conn,
+			       u32 ms)
+{
+	const struct chimney_tcp_cached *ca = &conn->st.ca;
+
+	if (!chimney_tcp_ka_on(conn)) {
+		chimney_tcp_stop_timer(conn, CHIMNEY_T_KA);
+		return;
+	}
+	if (!ms && conn->tcb.keepalive_probe_count)
+		ms = ca->ka_interval ? chimney_ticks_to_ms(cdev, ca->ka_interval) :
+				       CHIMNEY_KA_INTERVAL_MS;
+	else if (!ms)
+		ms = ca->ka_timeout ? chimney_ticks_to_ms(cdev, ca->ka_timeout) :
+				      CHIMNEY_KA_TIMEOUT_MS;
+	chimney_tcp_set_timer(conn, CHIMNEY_T_KA, ms);
+}
+
+/* 4.7: a challenge ACK, at most one per CHIMNEY_CHALLENGE_MS. */
+static void chimney_tcp_challenge(struct chimney_conn *conn)
+{
+	u32 now = chimney_tcp_now();
+
+	if (conn->x->challenge_at && now - conn->x->challenge_at < CHIMNEY_CHALLENGE_MS)
+		return;
+	conn->x->challenge_at = now ?: 1;
+	set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+}
+
+/*
+ * A SYN (4.7): at RcvNxt the connection is closed and goes back to the host
+ * (R95; decision 12: UploadRequested); in the window, a challenge ACK;
+ * outside it, an ACK.
+ */
+static void chimney_tcp_syn(struct chimney_dev *cdev, struct chimney_conn *conn,
+			    const struct chimney_seg *seg)
+{
+	if (seg->seq == conn->tcb.rcv_nxt) {
+		set_bit(CHIMNEY_DP_RST, &conn->dp);
+		chimney_tcp_stop_timers(conn);
+		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSED);
+		chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_RETRIEVE,
+				  CHIMNEY_UPLOAD_UPLOAD_REQUESTED);
+	} else if (chimney_tcp_in_window(conn, seg->seq)) {
+		chimney_tcp_challenge(conn);
+	} else {
+		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+	}
 }
 
 /**
@@ -833,13 +910,13 @@ void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,
 		if (seg->seq == d->rcv_nxt)
 			chimney_tcp_reset(cdev, conn);
 		else if (chimney_tcp_in_window(conn, seg->seq))
-			set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+			chimney_tcp_challenge(conn);
 		kfree_skb(skb);
 		goto ack;
 	}
 	if (seg->flags & TCPHDR_SYN) {
-		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
 		kfree_skb(skb);
+		chimney_tcp_syn(cdev, conn, seg);
 		goto ack;
 	}
 	/* PAWS (RFC 7323): an older timestamp is a duplicate. */
@@ -847,6 +924,11 @@ void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,
 		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
 		kfree_skb(skb);
 		goto ack;
+	}
+	/* An answer: keepalive starts over. */
+	if (chimney_tcp_ka_on(conn)) {
+		d->keepalive_probe_count = 0;
+		chimney_tcp_ka_arm(cdev, conn, 0);
 	}
 	/* R89: each acceptable segment restarts FIN_WAIT_2. */
 	if (d->state == CHIMNEY_TCP_CONNECTION_FIN_WAIT2 &&
@@ -972,6 +1054,29 @@ static void chimney_tcp_fw2_timeout(struct chimney_dev *cdev, struct chimney_con
 			  CHIMNEY_UPLOAD_TIMEOUT_EXPIRATION);
 }
 
+/*
+ * Keepalive expired: a probe one byte before SndUna, which the peer
+ * answers with an ACK; after KaProbeCount unanswered, the connection asks
+ * to be uploaded (TimeoutExpiration).
+ */
+static void chimney_tcp_ka_timeout(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+	u32 probes = conn->st.ca.ka_probe_count ?: CHIMNEY_KA_PROBES;
+
+	if (!chimney_tcp_ka_on(conn) || !chimney_tcp_can_send(cdev, conn) ||
+	    test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags))
+		return;
+	if (d->keepalive_probe_count >= probes) {
+		chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_RETRIEVE,
+				  CHIMNEY_UPLOAD_TIMEOUT_EXPIRATION);
+		return;
+	}
+	d->keepalive_probe_count++;
+	chimney_dp_send_segment(cdev, conn, d->snd_una - 1, TCPHDR_ACK, 0);
+	chimney_tcp_ka_arm(cdev, conn, 0);
+}
+
 /**
  * chimney_tcp_timer_run() - a connection's timer fired
  * @cdev: the device; its lock must be held
@@ -979,9 +1084,9 @@ static void chimney_tcp_fw2_timeout(struct chimney_dev *cdev, struct chimney_con
  *
  * Runs each of its timers that expired: the delayed ACK goes out, a
  * partly filled push-mode receive completes (R66), FIN_WAIT_2 ends (R89),
- * and a retransmission timeout goes back to SndUna with a doubled timeout,
- * asking the host to take the connection back after
- * TcpMaximumRetransmissions in a row (R90).
+ * a keepalive probe goes out, and a retransmission timeout goes back to
+ * SndUna with a doubled timeout, asking the host to take the connection
+ * back after TcpMaximumRetransmissions in a row (R90).
  */
 void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
@@ -1004,6 +1109,8 @@ void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
 		chimney_tcp_push_timeout(cdev, conn);
 	if (test_bit(CHIMNEY_T_FW2, &fired))
 		chimney_tcp_fw2_timeout(cdev, conn);
+	if (test_bit(CHIMNEY_T_KA, &fired))
+		chimney_tcp_ka_timeout(cdev, conn);
 	if (test_bit(CHIMNEY_T_RTX, &fired))
 		chimney_tcp_rtx_timeout(cdev, conn);
 	chimney_tcp_timers_update(conn);
@@ -1059,9 +1166,29 @@ int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn)
 				   CHIMNEY_RTO_MIN_MS, CHIMNEY_RTO_MAX_MS) :
 		 CHIMNEY_RTO_INIT_MS;
 	conn->x = x;
+	chimney_tcp_ka_arm(cdev, conn, 0);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_ext_get);
+
+/**
+ * chimney_tcp_conn_start() - a new connection is offloaded and published
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ *
+ * With keepalive enabled the engine needs its state at once, for an idle
+ * connection; it starts from the host's KeepAlive.TimeoutDelta, if any.
+ * Without memory for it, keepalive starts with the first I/O or segment.
+ */
+void chimney_tcp_conn_start(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	u32 delta = conn->tcb.keepalive_timeout_delta;
+
+	if (!chimney_tcp_ka_on(conn) || chimney_tcp_ext_get(cdev, conn))
+		return;
+	chimney_tcp_ka_arm(cdev, conn, delta != U32_MAX ? max(delta, 1U) : 0);
+	chimney_tcp_publish(conn);
+}
 
 /**
  * chimney_tcp_conn_init() - the engine takes a new connection

@@ -335,14 +335,15 @@ static void chimney_tcp_test_backlog(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, conn->x->backlog, 2 * rounddown(min(conn->tcb.cwnd, 65535U), 1460));
 }
 
-/* A segment of len bytes in sequence, with the flags besides ACK. */
-static void chimney_tcp_test_data(struct kunit *test, struct chimney_conn *conn, u32 len,
-				  u8 flags)
+/* A segment of len bytes at seq, with the flags (SYN and RST without ACK). */
+static void chimney_tcp_test_seg(struct kunit *test, struct chimney_conn *conn, u32 seq,
+				 u8 flags, u32 len)
 {
 	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
 	struct chimney_seg seg = {
-		.seq = conn->tcb.rcv_nxt, .ack = conn->tcb.snd_una, .win = 65535,
-		.flags = TCPHDR_ACK | flags, .len = len,
+		.seq = seq, .ack = conn->tcb.snd_una, .win = 65535,
+		.flags = flags & (TCPHDR_SYN | TCPHDR_RST) ? flags : TCPHDR_ACK | flags,
+		.len = len,
 	};
 	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
 
@@ -351,6 +352,13 @@ static void chimney_tcp_test_data(struct kunit *test, struct chimney_conn *conn,
 	mutex_lock(&cdev->lock);
 	chimney_tcp_input(cdev, conn, skb, &seg);
 	mutex_unlock(&cdev->lock);
+}
+
+/* A segment of len bytes in sequence, with the flags besides ACK. */
+static void chimney_tcp_test_data(struct kunit *test, struct chimney_conn *conn, u32 len,
+				  u8 flags)
+{
+	chimney_tcp_test_seg(test, conn, conn->tcb.rcv_nxt, flags, len);
 }
 
 static u64 chimney_tcp_test_out(struct kunit *test)
@@ -453,6 +461,73 @@ static void chimney_tcp_test_push_timer(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, list_empty(&conn->x->recvs));
 }
 
+/*
+ * 4.7: a blind attacker's SYNs and RSTs in the window get one challenge ACK
+ * per 3 s between them; a SYN outside it an ACK each; a SYN at RcvNxt
+ * closes the connection and asks for its upload (R95).
+ */
+static void chimney_tcp_test_blind(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	u32 rcv = conn->tcb.rcv_nxt, wnd = conn->tcb.rcv_wnd;
+	u64 out = chimney_tcp_test_out(test), events;
+
+	chimney_tcp_test_seg(test, conn, rcv + 100, TCPHDR_SYN, 0);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 1);
+	chimney_tcp_test_seg(test, conn, rcv + 200, TCPHDR_SYN, 0);
+	chimney_tcp_test_seg(test, conn, rcv + 300, TCPHDR_RST, 0);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 1);
+	conn->x->challenge_at -= 3000;
+	chimney_tcp_test_seg(test, conn, rcv + 300, TCPHDR_RST, 0);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 2);
+	KUNIT_EXPECT_EQ(test, conn->tcb.state, CHIMNEY_TCP_CONNECTION_ESTABLISHED);
+	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &conn->obj.flags));
+
+	chimney_tcp_test_seg(test, conn, rcv + wnd + 10, TCPHDR_SYN, 0);
+	chimney_tcp_test_seg(test, conn, rcv + wnd + 10, TCPHDR_SYN, 0);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 4);
+
+	events = cdev->stats.events;
+	chimney_tcp_test_seg(test, conn, rcv, TCPHDR_SYN, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.state, CHIMNEY_TCP_CONNECTION_CLOSED);
+	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags));
+	KUNIT_EXPECT_EQ(test, cdev->stats.events, events + 1);
+	KUNIT_EXPECT_EQ(test, conn->st.d.state, CHIMNEY_TCP_CONNECTION_CLOSED);
+}
+
+/*
+ * R85: urgent data asks for an upload (ReceivedUrgentData); it and what
+ * follows are kept, neither acknowledged nor delivered, for the host.
+ */
+static void chimney_tcp_test_urgent(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	u64 out = chimney_tcp_test_out(test), events = cdev->stats.events;
+	u32 rcv = conn->tcb.rcv_nxt, kept = 0;
+	struct chimney_io *io;
+	struct sk_buff *skb;
+
+	io = chimney_tcp_test_recv(test, conn, 1000, 0);
+	chimney_tcp_test_data(test, conn, 10, TCPHDR_URG | TCPHDR_PSH);
+	KUNIT_EXPECT_EQ(test, cdev->stats.events, events + 1);
+	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags));
+	chimney_tcp_test_data(test, conn, 100, TCPHDR_PSH);
+	chimney_tcp_test_data(test, conn, 100, TCPHDR_PSH);
+	KUNIT_EXPECT_EQ(test, cdev->stats.events, events + 1);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_nxt, rcv + 210);
+	/* Still posted, so still ours to read. */
+	KUNIT_ASSERT_FALSE(test, list_empty(&conn->x->recvs));
+	KUNIT_EXPECT_EQ(test, io->done, 0U);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out);
+	skb_queue_walk(&conn->x->rcvq, skb)
+		kept += skb->len;
+	KUNIT_EXPECT_EQ(test, kept, 210U);
+}
+
 static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_segment_v4),
 	KUNIT_CASE(chimney_tcp_test_segment_v6),
@@ -461,6 +536,8 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_backlog),
 	KUNIT_CASE(chimney_tcp_test_delayed_ack),
 	KUNIT_CASE(chimney_tcp_test_push_timer),
+	KUNIT_CASE(chimney_tcp_test_blind),
+	KUNIT_CASE(chimney_tcp_test_urgent),
 	{}
 };
 

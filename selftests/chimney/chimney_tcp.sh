@@ -67,8 +67,9 @@ peer()
 
 # offload REQ LOCAL REMOTE PORT [ip6]: open, repair and offload a
 # connection; N, P and T are its neighbor, path and TCP handles, ST its
-# state as taken from the socket. The neighbor was last confirmed 5 s ago
-# (HRD = NRD = 5000 ticks, not yet stale).
+# state as taken from the socket, TCP_KEYS more "tcp new" keys. The
+# neighbor was last confirmed 5 s ago (HRD = NRD = 5000 ticks, not yet
+# stale).
 REQ=0
 offload()
 {
@@ -77,7 +78,7 @@ offload()
 	ST=$(python3 "$PEER" repair "$3" "$4") || return 1
 	out=$(ctl -w initiate chim0 req "$1" neigh new host 1 dst "$PMAC" hrd 5000 \
 	      path new ${5:-} host 2 src "$2" dst "$3" mtu 1500 \
-	      tcp new host 3 $ST) || { echo "$out"; return 1; }
+	      tcp new host 3 $ST ${TCP_KEYS:-}) || { echo "$out"; return 1; }
 	N=$(field handle "$out" | awk '{ print $1 }')
 	P=$(field handle "$out" | awk '{ print $2 }')
 	T=$(field handle "$out" | awk '{ print $3 }')
@@ -314,6 +315,33 @@ check "FIN_WAIT_2 expires: TcpIndicateRetrieve(TimeoutExpiration) (R89)" \
 	mon_wait 1 'reason TimeoutExpiration'
 check "and the connection is closed first (decision 11)" tcp_is closed state =
 echo 120000 >"$DBG/fin_wait2_ms"
+ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+
+# Keepalive (4.4): 500 ms idle, then probes 300 ms apart, 3 at most. The
+# peer answers them; once its end of the wire is down, the connection asks
+# to be uploaded.
+tcp4() { ctl dev stats chim0 | grep '^set tcp4'; }
+peer 5009 10.77.0.2 0 0 stall
+TCP_KEYS="cflags 1 ka_timeout 500 ka_interval 300 ka_probes 3" \
+	offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5009
+touch "$D/go"
+before=$(tcp4)
+sleep 3
+after=$(tcp4)
+out=$(ctl obj show chim0 handle "$T")
+sent=$(($(field out_segments "$after") - $(field out_segments "$before")))
+got=$(($(field in_segments "$after") - $(field in_segments "$before")))
+check "keepalive on an idle connection: $sent probes out, $got answers, ProbeCount $(field keepalive_probe_count "$out")" \
+	[ $(($(field out_segments "$after") - $(field out_segments "$before"))) -ge 2 ] &&
+	[ $(($(field in_segments "$after") - $(field in_segments "$before"))) -ge 2 ] &&
+	[ "$(field keepalive_probe_count "$out")" = 0 ] &&
+	[ "$(field state "$out")" = established ]
+mon_mark
+ip -n "$NS" link set chim0p down
+check "unanswered, 3 probes, then TcpIndicateRetrieve(TimeoutExpiration)" \
+	mon_wait 1 'reason TimeoutExpiration'
+check "with KeepAlive.ProbeCount 3" tcp_is 3 keepalive_probe_count
+ip -n "$NS" link set chim0p up
 ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
 
 # Loss, duplication and reordering on the peer's side of the wire.

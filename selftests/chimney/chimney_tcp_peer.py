@@ -101,12 +101,16 @@ def serve(addr, port, outdir, expect, reply, mode=None):
         return
     h = hashlib.sha256()
     got = 0
-    while got < expect:
-        b = s.recv(min(65536, expect - got))
-        if not b:
-            break
-        h.update(b)
-        got += len(b)
+    try:
+        while got < expect:
+            b = s.recv(min(65536, expect - got))
+            if not b:
+                break
+            h.update(b)
+            got += len(b)
+    except (ConnectionResetError, socket.timeout):
+        # Taken back by the host, which has no such connection: a reset.
+        pass
     write(os.path.join(outdir, "peer_rx"), "%d %s" % (got, h.hexdigest()))
     if replier:
         replier.join()

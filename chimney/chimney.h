@@ -628,6 +628,7 @@ struct chimney_pkt {
 /* chimney_tcp.c */
 void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_conn_start(struct chimney_dev *cdev, struct chimney_conn *conn);
+void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn);
 int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_conn_stop(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,

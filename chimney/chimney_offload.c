@@ -355,6 +355,8 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 		}
 		}
 		write_seqcount_end(&obj->seq);
+		if (obj->layer == CHIMNEY_LAYER_TCP)
+			chimney_tcp_update(cdev, chimney_conn(obj));
 	}
 	for (i = 0; i < req->nblocks; i++)
 		req->blocks[i].obj = NULL;

@@ -1191,6 +1191,23 @@ void chimney_tcp_conn_start(struct chimney_dev *cdev, struct chimney_conn *conn)
 }
 
 /**
+ * chimney_tcp_update() - the host updated a connection's cached state
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ *
+ * Keepalive starts, stops or starts over with its new values (decision 13).
+ */
+void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	if (chimney_tcp_ka_on(conn)) {
+		chimney_tcp_conn_start(cdev, conn);
+	} else if (conn->x) {
+		chimney_tcp_stop_timer(conn, CHIMNEY_T_KA);
+		chimney_tcp_publish(conn);
+	}
+}
+
+/**
  * chimney_tcp_conn_init() - the engine takes a new connection
  * @cdev: the device; its lock must be held
  * @conn: the connection, with its offloaded state, linked to its path

@@ -345,6 +345,19 @@ ctl -w terminate chim0 req 99 neigh ref "$RN" path ref "$RP" tcp ref "$RT" >/dev
 echo 0 >"$DBG/nct_offset_ms"
 ctl dev set chim0 nce_stale_ticks 30000
 
+# --- an update turns keepalive on (decision 13) ------------------------------
+
+out=$(ctl -w initiate chim0 req 100 $NEIGH $PATH4 $(tcp_new 0xa0 10000))
+read -r KN KP KT <<<"$(field handle "$out")"
+mon_mark
+ctl -w update chim0 req 101 neigh placeholder path placeholder tcp ref "$KT" \
+	cflags 1 ka_timeout 300 ka_interval 200 ka_probes 2 >/dev/null
+check "an update that enables keepalive starts it: unanswered, TimeoutExpiration" \
+	mon_wait 1 'reason TimeoutExpiration'
+check "after KaProbeCount (2) probes" \
+	[ "$(field keepalive_probe_count "$(ctl obj show chim0 handle "$KT")")" = 2 ]
+ctl -w terminate chim0 req 102 neigh ref "$KN" path ref "$KP" tcp ref "$KT" >/dev/null
+
 # --- rejected input changes nothing -----------------------------------------
 
 before=$(obj_count chim0)

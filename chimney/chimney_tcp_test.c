@@ -86,22 +86,38 @@ static struct chimney_conn *chimney_tcp_test_conn(struct kunit *test,
 	return container_of(t, struct chimney_conn, obj);
 }
 
-/* Queue a send request of len bytes 'a', 'b', ... directly. */
-static void chimney_tcp_test_send(struct kunit *test, struct chimney_conn *conn, u32 len)
+/*
+ * Queue an I/O request directly: a send of len bytes 'a', 'b', ..., or a
+ * receive buffer of len bytes with the CHIMNEY_IO_* flags.
+ */
+static struct chimney_io *chimney_tcp_test_post(struct kunit *test, struct chimney_conn *conn,
+						bool send, u32 len, u32 flags)
 {
 	struct chimney_io *io = kvzalloc(struct_size(io, data, len), GFP_KERNEL);
 	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	int err;
 	u32 i;
 
 	KUNIT_ASSERT_NOT_NULL(test, io);
-	io->io_id = 1;
+	io->io_id = send ? 1 : 9;
 	io->len = len;
-	for (i = 0; i < len; i++)
+	io->flags = flags;
+	for (i = 0; send && i < len; i++)
 		io->data[i] = 'a' + i % 26;
 	mutex_lock(&cdev->lock);
-	KUNIT_ASSERT_EQ(test, chimney_tcp_ext_get(cdev, conn), 0);
-	list_add_tail(&io->list, &conn->x->sends);
+	err = chimney_tcp_ext_get(cdev, conn);
+	if (!err)
+		list_add_tail(&io->list, send ? &conn->x->sends : &conn->x->recvs);
 	mutex_unlock(&cdev->lock);
+	if (err)
+		kvfree(io);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return io;
+}
+
+static void chimney_tcp_test_send(struct kunit *test, struct chimney_conn *conn, u32 len)
+{
+	chimney_tcp_test_post(test, conn, true, len, 0);
 }
 
 /* Build a segment and parse it back the way the receive path would. */
@@ -416,23 +432,6 @@ static void chimney_tcp_test_delayed_ack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 4);
 }
 
-static struct chimney_io *chimney_tcp_test_recv(struct kunit *test, struct chimney_conn *conn,
-						u32 len, u32 flags)
-{
-	struct chimney_io *io = kvzalloc(struct_size(io, data, len), GFP_KERNEL);
-	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
-
-	KUNIT_ASSERT_NOT_NULL(test, io);
-	io->io_id = 9;
-	io->len = len;
-	io->flags = flags;
-	mutex_lock(&cdev->lock);
-	KUNIT_ASSERT_EQ(test, chimney_tcp_ext_get(cdev, conn), 0);
-	list_add_tail(&io->list, &conn->x->recvs);
-	mutex_unlock(&cdev->lock);
-	return io;
-}
-
 /*
  * R66: a push-mode receive partly filled completes when the push timer
  * fires, which the first byte starts; a no-push one has no push timer.
@@ -443,7 +442,7 @@ static void chimney_tcp_test_push_timer(struct kunit *test)
 	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
 	struct chimney_io *io;
 
-	io = chimney_tcp_test_recv(test, conn, 1000, 0);
+	io = chimney_tcp_test_post(test, conn, false, 1000, 0);
 	KUNIT_EXPECT_EQ(test, conn->x->due[CHIMNEY_T_PUSH], 0UL);
 	chimney_tcp_test_data(test, conn, 100, 0);
 	KUNIT_EXPECT_EQ(test, io->done, 100U);
@@ -454,7 +453,7 @@ static void chimney_tcp_test_push_timer(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&conn->x->recvs));
 	KUNIT_EXPECT_EQ(test, conn->x->due[CHIMNEY_T_PUSH], 0UL);
 
-	io = chimney_tcp_test_recv(test, conn, 1000, CHIMNEY_IO_NO_PUSH);
+	io = chimney_tcp_test_post(test, conn, false, 1000, CHIMNEY_IO_NO_PUSH);
 	chimney_tcp_test_data(test, conn, 100, TCPHDR_PSH);
 	KUNIT_EXPECT_EQ(test, io->done, 100U);
 	KUNIT_EXPECT_EQ(test, conn->x->due[CHIMNEY_T_PUSH], 0UL);
@@ -511,7 +510,7 @@ static void chimney_tcp_test_urgent(struct kunit *test)
 	struct chimney_io *io;
 	struct sk_buff *skb;
 
-	io = chimney_tcp_test_recv(test, conn, 1000, 0);
+	io = chimney_tcp_test_post(test, conn, false, 1000, 0);
 	chimney_tcp_test_data(test, conn, 10, TCPHDR_URG | TCPHDR_PSH);
 	KUNIT_EXPECT_EQ(test, cdev->stats.events, events + 1);
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags));

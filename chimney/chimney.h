@@ -38,6 +38,8 @@
 #define CHIMNEY_MAX_CAPACITY		(16 * 1048576)
 /* The FIN_WAIT_2 timer starts at 120 s (R89). */
 #define CHIMNEY_FIN_WAIT2_MS		120000
+/* How long a receive indication waits for the host's answer (debugfs). */
+#define CHIMNEY_IND_TIMEOUT_MS		1000
 /* Largest PathMtu and InitialRcvWnd the virtual hardware supports. */
 #define CHIMNEY_MAX_PATH_MTU		9216
 #define CHIMNEY_MAX_RCV_WND		BIT(30)
@@ -237,6 +239,7 @@ struct chimney_flow_key {
 #define CHIMNEY_DP_ACK_NOW	4	/* an ACK is owed at the end of input */
 #define CHIMNEY_DP_HASHED	5	/* in &chimney_dev.flows */
 #define CHIMNEY_DP_URG		6	/* urgent data came: no more ACKs (R85) */
+#define CHIMNEY_DP_IND_OFF	7	/* an indication was refused (R71) */
 
 /*
  * The engine's timers of a connection (section 4.4), all on one timer_list
@@ -249,8 +252,17 @@ enum chimney_tcp_timer_id {
 	CHIMNEY_T_PUSH,
 	CHIMNEY_T_FW2,
 	CHIMNEY_T_KA,
+	CHIMNEY_T_IND,
 	CHIMNEY_TIMERS,
 };
+
+/* Where the bytes not yet placed start in a received segment (rcvq). */
+struct chimney_rcv_cb {
+	u32 off;
+	bool psh;
+};
+
+#define CHIMNEY_RCV_CB(skb) ((struct chimney_rcv_cb *)(skb)->cb)
 
 /**
  * struct chimney_tcp_ext - what the engine keeps of a connection that
@@ -275,6 +287,12 @@ enum chimney_tcp_timer_id {
  * @fin_seq: sequence number of our FIN, once sent
  * @backlog: SendBacklogSize last indicated (or at the start)
  * @backlog_at: when it was, in ms (chimney_tcp_now())
+ * @ind_id: the receive indication waiting for the host's answer, or 0; its
+ *	bytes are the first @ind_len of @rcvq
+ * @ind_len: how many bytes it indicated
+ * @held: indications the host accepted and has not returned yet
+ *	(&struct chimney_io, @len bytes each), oldest first: their bytes
+ *	still take receive window
  *
  * All of it is protected by &chimney_dev.lock, but @fired by
  * &chimney_dev.dp_lock.
@@ -296,6 +314,9 @@ struct chimney_tcp_ext {
 	u32 fin_seq;
 	u32 backlog;
 	u32 backlog_at;
+	u64 ind_id;
+	u32 ind_len;
+	struct list_head held;
 };
 
 /**
@@ -344,6 +365,11 @@ enum chimney_role {
  * @has: which state classes came with it (bit 0 const, 1 cached, 2 delegated)
  * @obj: the object, while the virtual hardware processes the request
  * @st: the state given, or returned
+ * @snd_nla: while parsing a new connection, its send data
+ * @rcv_nla: while parsing a new connection, its buffered receive data
+ * @snd_id: the host's id of the send data
+ * @snd: the send data, as a send request, until the connection takes it
+ * @rcvd: the buffered receive data, until the connection takes it
  *
  * Blocks are stored in traversal order: a block, then its dependents,
  * then its next sibling.
@@ -364,6 +390,11 @@ struct chimney_block {
 		struct chimney_path_state path;
 		struct chimney_tcp_state tcp;
 	} st;
+	const struct nlattr *snd_nla;
+	const struct nlattr *rcv_nla;
+	u64 snd_id;
+	struct chimney_io *snd;
+	struct sk_buff *rcvd;
 };
 
 #define CHIMNEY_HAS_CONST	BIT(0)
@@ -503,6 +534,9 @@ enum chimney_adapter_state {
  * @ip_id: the next IPv4 ID, of the upper half of the space (R61)
  * @nct_offset: added to the reachability clock (debugfs), to test its wrap
  * @fin_wait2_ms: the FIN_WAIT_2 timer (debugfs; 120 s, R89)
+ * @ind_timeout_ms: how long a receive indication waits for its answer
+ *	(debugfs)
+ * @ind_seq: the id of the last receive indication
  */
 struct chimney_dev {
 	struct net_device *netdev;
@@ -537,6 +571,8 @@ struct chimney_dev {
 	u16 ip_id;
 	u32 nct_offset;
 	u32 fin_wait2_ms;
+	u32 ind_timeout_ms;
+	u64 ind_seq;
 };
 
 extern struct rtnl_link_ops chimney_link_ops;
@@ -556,7 +592,7 @@ void chimney_state_destroy(struct chimney_dev *cdev);
 struct chimney_obj *chimney_obj_lookup(struct chimney_dev *cdev, u64 handle);
 struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 				       struct chimney_obj *parent,
-				       const struct chimney_block *b);
+				       struct chimney_block *b);
 void chimney_obj_unpublish(struct chimney_dev *cdev, struct chimney_obj *obj);
 void chimney_obj_free(struct chimney_obj *obj);
 void chimney_obj_relink(struct chimney_dev *cdev, struct chimney_obj *obj,
@@ -584,6 +620,8 @@ void chimney_dp_rx(struct chimney_dev *cdev, struct sk_buff *skb);
 int chimney_dp_xmit(struct chimney_dev *cdev, struct sk_buff *skb);
 int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    u32 seq, u8 tcp_flags, u32 len);
+int chimney_dp_forward(struct chimney_dev *cdev, struct chimney_conn *conn, u64 io_id,
+		       const void *data, u32 len, struct netlink_ext_ack *extack);
 
 /**
  * struct chimney_seg - a parsed TCP segment of an offloaded connection
@@ -629,6 +667,8 @@ struct chimney_pkt {
 void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_conn_start(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn);
+void chimney_tcp_conn_data(struct chimney_dev *cdev, struct chimney_conn *conn,
+			   struct chimney_block *b);
 int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_conn_stop(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,
@@ -644,6 +684,21 @@ u32 chimney_tcp_send_backlog(const struct chimney_tcp_const *c,
 			     const struct chimney_tcp_delegated *d);
 u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to,
 			  u32 len);
+void chimney_tcp_set_timer(struct chimney_conn *conn, int t, u32 ms);
+void chimney_tcp_stop_timer(struct chimney_conn *conn, int t);
+void chimney_tcp_window_opened(struct chimney_conn *conn, u32 before);
+
+/* chimney_indicate.c */
+void chimney_ind_try(struct chimney_dev *cdev, struct chimney_conn *conn);
+void chimney_ind_posted(struct chimney_conn *conn);
+void chimney_ind_cancel(struct chimney_conn *conn);
+void chimney_ind_timeout(struct chimney_dev *cdev, struct chimney_conn *conn);
+void chimney_ind_flush(struct chimney_conn *conn);
+int chimney_ind_answer(struct chimney_dev *cdev, struct chimney_conn *conn,
+		       u64 id, u32 status, u32 bytes, struct netlink_ext_ack *extack);
+int chimney_ind_return(struct chimney_dev *cdev, struct chimney_conn *conn,
+		       u64 id, struct netlink_ext_ack *extack);
+void chimney_ind_copy(const struct chimney_conn *conn, u8 *to, u32 len);
 
 /* chimney_dev.c */
 u32 chimney_ticks_to_ms(const struct chimney_dev *cdev, u32 ticks);
@@ -663,6 +718,7 @@ void chimney_neigh_before_send(struct chimney_dev *cdev, struct chimney_neigh *n
 void chimney_offload_init(struct chimney_dev *cdev);
 void chimney_offload_destroy(struct chimney_dev *cdev);
 void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req);
+void chimney_req_free(struct chimney_req *req);
 int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    u8 cmd, struct chimney_io *io);
 int chimney_offload_indicate(struct chimney_dev *cdev, u32 status);
@@ -683,6 +739,8 @@ void chimney_notify_neigh_event(struct chimney_dev *cdev,
 				const struct chimney_neigh *neigh, u32 code);
 void chimney_notify_data(struct chimney_dev *cdev, const struct chimney_obj *conn,
 			 const struct sk_buff *skb, u32 off, u32 len);
+int chimney_notify_indicate(struct chimney_dev *cdev,
+			    const struct chimney_conn *conn, u64 id, u32 len);
 
 /* chimney_journal.c */
 void chimney_journal_init(struct chimney_dev *cdev);

@@ -220,6 +220,68 @@ static void chimney_dp_input(struct chimney_dev *cdev, struct sk_buff *skb)
 	chimney_tcp_input(cdev, conn, skb, &pkt.seg);
 }
 
+/**
+ * chimney_dp_forward() - MiniportTcpOffloadForward (R81)
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ * @io_id: the host's id of the request
+ * @data: the segment, from its TCP header on; the host checked its checksum
+ * @len: its length
+ * @extack: why it is rejected
+ *
+ * The segment is processed as if it came from the wire, then completes:
+ * SUCCESS; UPLOAD_IN_PROGRESS, not processed, while the connection is being
+ * uploaded (and a SYN on TIME_WAIT, R75), for the host to process; or
+ * REQUEST_ABORTED, not processed, once the connection was reset (decision 5).
+ *
+ * Return: 0 with the completion sent; -EINVAL or -ENOMEM with nothing done.
+ */
+int chimney_dp_forward(struct chimney_dev *cdev, struct chimney_conn *conn, u64 io_id,
+		       const void *data, u32 len, struct netlink_ext_ack *extack)
+{
+	unsigned long flags = READ_ONCE(conn->obj.flags);
+	const struct tcphdr *th = data;
+	struct chimney_seg seg = {};
+	u32 status = 0, hlen;
+	struct sk_buff *skb;
+
+	lockdep_assert_held(&cdev->lock);
+	if (len < sizeof(*th) || th->doff < 5 || th->doff * 4 > len) {
+		NL_SET_ERR_MSG(extack, "Not a TCP segment: its header does not fit");
+		return -EINVAL;
+	}
+	if (ntohs(th->dest) != conn->st.c.local_port ||
+	    ntohs(th->source) != conn->st.c.remote_port) {
+		NL_SET_ERR_MSG(extack, "The segment's ports are not the connection's");
+		return -EINVAL;
+	}
+	if (flags & BIT(CHIMNEY_OBJ_ABORTED_BIT) || test_bit(CHIMNEY_DP_RST, &conn->dp))
+		status = CHIMNEY_NDIS_STATUS_REQUEST_ABORTED;
+	else if (cdev->adapter == CHIMNEY_ADAPTER_UPLOAD_ALL ||
+		 flags & BIT(CHIMNEY_OBJ_RETRIEVE_BIT) ||
+		 (th->syn && conn->tcb.state == CHIMNEY_TCP_CONNECTION_TIME_WAIT))
+		status = CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS;
+	if (!status) {
+		hlen = th->doff * 4;
+		skb = alloc_skb(len - hlen, GFP_KERNEL);
+		if (!skb)
+			return -ENOMEM;
+		skb_put_data(skb, data + hlen, len - hlen);
+		seg.seq = ntohl(th->seq);
+		seg.ack = ntohl(th->ack_seq);
+		seg.win = ntohs(th->window);
+		seg.flags = tcp_flag_byte(th);
+		seg.len = len - hlen;
+		chimney_parse_opts(th, &seg);
+		cdev->ostats.tcp[chimney_conn_v6(conn)][CHIMNEY_TCP_IN_SEGMENTS]++;
+		chimney_tcp_input(cdev, conn, skb, &seg);
+	}
+	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_FORWARD_COMPLETE, io_id,
+			  status ?: CHIMNEY_NDIS_STATUS_SUCCESS, status ? 0 : len, NULL);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_dp_forward);
+
 /*
  * The TCP engine: received segments and fired timers, in process context
  * under the device's lock, so that it completes requests and indicates

@@ -12,6 +12,8 @@
  *   nct_offset_ms      added to the neighbor-reachability clock (NCT), to
  *                      test its wrap through 0 (R94)
  *   fin_wait2_ms       how long the FIN_WAIT_2 timer runs (120 s, R89)
+ *   indicate_timeout_ms  how long a receive indication waits for the
+ *                      host's answer before it counts as refused (1 s)
  *   indicate           write pause, upload_all or resume: the adapter-wide
  *                      status indication (resume waits for the upload)
  *   objects            the offloaded objects, one a line (read-only)
@@ -125,6 +127,7 @@ void chimney_debugfs_dev_init(struct chimney_dev *cdev)
 	debugfs_create_u32("fail_next_offload", 0600, d, &cdev->fail_next);
 	debugfs_create_u32("nct_offset_ms", 0600, d, &cdev->nct_offset);
 	debugfs_create_u32("fin_wait2_ms", 0600, d, &cdev->fin_wait2_ms);
+	debugfs_create_u32("indicate_timeout_ms", 0600, d, &cdev->ind_timeout_ms);
 	debugfs_create_file("indicate", 0200, d, cdev, &chimney_indicate_fops);
 	debugfs_create_file("objects", 0400, d, cdev, &chimney_objects_fops);
 }

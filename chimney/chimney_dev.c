@@ -94,6 +94,7 @@ static int chimney_dev_init(struct net_device *dev)
 	cdev->capacity = CHIMNEY_DEFAULT_CAPACITY;
 	chimney_params_default(&cdev->params);
 	cdev->fin_wait2_ms = CHIMNEY_FIN_WAIT2_MS;
+	cdev->ind_timeout_ms = CHIMNEY_IND_TIMEOUT_MS;
 	chimney_debugfs_dev_init(cdev);
 	return 0;
 

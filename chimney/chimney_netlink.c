@@ -14,9 +14,11 @@
 #include <linux/if_vlan.h>
 #include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
+#include <linux/tcp.h>
 #include <net/genetlink.h>
 #include <net/ip.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 #include <kunit/visibility.h>
 
 #include "chimney.h"
@@ -113,6 +115,17 @@ static const struct nla_policy chimney_tcp_cached_policy[CHIMNEY_TCP_A_MAX + 1] 
 	[CHIMNEY_TCP_A_USER_PRIORITY]	= NLA_POLICY_MAX(NLA_U8, 7),
 };
 
+/*
+ * Data of min to CHIMNEY_IO_MAX_DATA bytes. The maximum is the length's,
+ * not the range's: a policy's range is an s16.
+ */
+#define CHIMNEY_POLICY_DATA(_min) {					\
+	.type = NLA_BINARY,						\
+	.len = CHIMNEY_IO_MAX_DATA,					\
+	.validation_type = NLA_VALIDATE_MIN,				\
+	.min = (_min),							\
+}
+
 static const struct nla_policy chimney_tcp_delegated_policy[CHIMNEY_TCP_A_MAX + 1] = {
 	[CHIMNEY_TCP_A_STATE]		= NLA_POLICY_MAX(NLA_U8, CHIMNEY_TCP_CONNECTION_TIME_WAIT),
 	[CHIMNEY_TCP_A_RCV_NXT]		= { .type = NLA_U32 },
@@ -138,6 +151,9 @@ static const struct nla_policy chimney_tcp_delegated_policy[CHIMNEY_TCP_A_MAX + 
 	[CHIMNEY_TCP_A_RETRANSMIT_COUNT] = { .type = NLA_U8 },
 	[CHIMNEY_TCP_A_RETRANSMIT_TIMEOUT_DELTA] = { .type = NLA_U32 },
 	[CHIMNEY_TCP_A_DWND]		= { .type = NLA_U32 },
+	[CHIMNEY_TCP_A_SEND_IO_ID]	= { .type = NLA_U64 },
+	[CHIMNEY_TCP_A_SEND_DATA]	= CHIMNEY_POLICY_DATA(1),
+	[CHIMNEY_TCP_A_BUFFERED_DATA]	= CHIMNEY_POLICY_DATA(1),
 };
 
 #define CHIMNEY_BLOCK_COMMON_POLICY					\
@@ -243,6 +259,27 @@ static const struct nla_policy chimney_disconnect_policy[CHIMNEY_A_MAX + 1] = {
 	[CHIMNEY_A_IO_ID]	= { .type = NLA_U64 },
 	[CHIMNEY_A_IO_DATA]	= { .type = NLA_BINARY, .len = CHIMNEY_IO_MAX_DATA },
 	[CHIMNEY_A_IO_FLAGS]	= NLA_POLICY_MASK(NLA_U32, CHIMNEY_IO_ABORTIVE_CLOSE),
+};
+
+static const struct nla_policy chimney_answer_policy[CHIMNEY_A_MAX + 1] = {
+	[CHIMNEY_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[CHIMNEY_A_HANDLE]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[CHIMNEY_A_IO_ID]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[CHIMNEY_A_STATUS]	= { .type = NLA_U32 },
+	[CHIMNEY_A_IO_BYTES]	= NLA_POLICY_FULL_RANGE(NLA_U32, &chimney_io_len_range),
+};
+
+static const struct nla_policy chimney_return_policy[CHIMNEY_A_MAX + 1] = {
+	[CHIMNEY_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[CHIMNEY_A_HANDLE]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[CHIMNEY_A_IO_ID]	= NLA_POLICY_MIN(NLA_U64, 1),
+};
+
+static const struct nla_policy chimney_forward_policy[CHIMNEY_A_MAX + 1] = {
+	[CHIMNEY_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[CHIMNEY_A_HANDLE]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[CHIMNEY_A_IO_ID]	= { .type = NLA_U64 },
+	[CHIMNEY_A_IO_DATA]	= CHIMNEY_POLICY_DATA(sizeof(struct tcphdr)),
 };
 
 static const struct nla_policy chimney_notify_get_policy[CHIMNEY_A_MAX + 1] = {
@@ -426,6 +463,67 @@ static bool chimney_offloadable_state(u8 state)
 	}
 }
 
+/*
+ * The host's send data and buffered receive data of a new connection
+ * (section 3.1): kept as attributes while parsing under RCU, copied by
+ * chimney_req_copy_data() after.
+ */
+static int chimney_parse_tcp_data(struct chimney_block *b, struct nlattr **d,
+				  struct netlink_ext_ack *extack)
+{
+	const struct nlattr *data = d[CHIMNEY_TCP_A_SEND_DATA];
+	const struct chimney_tcp_delegated *st = &b->st.tcp.d;
+
+	b->rcv_nla = d[CHIMNEY_TCP_A_BUFFERED_DATA];
+	if (!data != !d[CHIMNEY_TCP_A_SEND_IO_ID]) {
+		NL_SET_ERR_MSG_ATTR(extack, data ?: d[CHIMNEY_TCP_A_SEND_IO_ID],
+				    "Send data goes with the id of its send request");
+		return -EINVAL;
+	}
+	if (!data)
+		return 0;
+	if (after(st->snd_una, st->snd_nxt) || after(st->snd_nxt, st->snd_max) ||
+	    st->snd_max - st->snd_una > nla_len(data)) {
+		NL_SET_ERR_MSG_ATTR(extack, data,
+				    "SndUna <= SndNxt <= SndMax must lie within the send data");
+		return -EINVAL;
+	}
+	b->snd_nla = data;
+	b->snd_id = nla_get_u64(d[CHIMNEY_TCP_A_SEND_IO_ID]);
+	return 0;
+}
+
+/* Copy the data of new connections; nothing is kept of the message. */
+static int chimney_req_copy_data(struct chimney_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nblocks; i++) {
+		struct chimney_block *b = &req->blocks[i];
+
+		if (b->snd_nla) {
+			b->snd = kvmalloc(struct_size(b->snd, data, nla_len(b->snd_nla)),
+					  GFP_KERNEL);
+			if (!b->snd)
+				return -ENOMEM;
+			b->snd->io_id = b->snd_id;
+			b->snd->len = nla_len(b->snd_nla);
+			b->snd->done = 0;
+			b->snd->flags = 0;
+			nla_memcpy(b->snd->data, b->snd_nla, b->snd->len);
+			b->snd_nla = NULL;
+		}
+		if (b->rcv_nla) {
+			b->rcvd = alloc_skb(nla_len(b->rcv_nla), GFP_KERNEL);
+			if (!b->rcvd)
+				return -ENOMEM;
+			skb_put_data(b->rcvd, nla_data(b->rcv_nla), nla_len(b->rcv_nla));
+			b->rcv_nla = NULL;
+		}
+	}
+	return 0;
+}
+
 /* The state of a new-offload block: what each layer cannot do without. */
 static int chimney_parse_new_state(struct chimney_parse *p, struct chimney_block *b,
 				   struct nlattr **tb)
@@ -523,6 +621,9 @@ static int chimney_parse_new_state(struct chimney_parse *p, struct chimney_block
 			return -EINVAL;
 		}
 		chimney_parse_tcp(b, c, ca, d);
+		err = chimney_parse_tcp_data(b, d, extack);
+		if (err)
+			return err;
 		break;
 	}
 	b->has = CHIMNEY_HAS_CONST | CHIMNEY_HAS_CACHED | CHIMNEY_HAS_DELEGATED;
@@ -752,6 +853,8 @@ static int chimney_nl_state_doit(struct sk_buff *skb, struct genl_info *info)
 	rcu_read_unlock();
 	if (!err)
 		err = chimney_req_fits(req, extack);
+	if (!err)
+		err = chimney_req_copy_data(req);
 	if (err)
 		goto err_free;
 
@@ -768,7 +871,7 @@ static int chimney_nl_state_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 
 err_free:
-	kvfree(req);
+	chimney_req_free(req);
 err_put:
 	dev_put(cdev->netdev);
 	return err;
@@ -1213,6 +1316,46 @@ void chimney_notify_data(struct chimney_dev *cdev, const struct chimney_obj *con
 
 err_lost:
 	chimney_notify_failed(cdev, msg, CHIMNEY_MCGRP_COMPLETIONS_ID);
+}
+
+/**
+ * chimney_notify_indicate() - NdisTcpOffloadReceiveHandler
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ * @id: the indication's id
+ * @len: the first @len bytes of the connection's receive queue
+ *
+ * Return: 0, or -ENOMEM when the notification could not be sent (the
+ * listeners learn it was lost).
+ */
+int chimney_notify_indicate(struct chimney_dev *cdev,
+			    const struct chimney_conn *conn, u64 id, u32 len)
+{
+	struct nlattr *data;
+	struct sk_buff *msg;
+	void *hdr;
+
+	trace_chimney_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_INDICATE, id, 0, len);
+	msg = chimney_notify_new(cdev, 3 * nla_total_size_64bit(sizeof(u64)) +
+				 CHIMNEY_SMALL_ATTR + nla_total_size(len),
+				 CHIMNEY_CMD_RECEIVE_INDICATE, &hdr);
+	if (!msg ||
+	    chimney_put_u64(msg, CHIMNEY_A_HANDLE, chimney_obj_handle(&conn->obj),
+			    CHIMNEY_A_PAD) ||
+	    chimney_put_u64(msg, CHIMNEY_A_HOST_HANDLE, conn->obj.host_handle, CHIMNEY_A_PAD) ||
+	    chimney_put_u64(msg, CHIMNEY_A_IO_ID, id, CHIMNEY_A_PAD) ||
+	    nla_put_u32(msg, CHIMNEY_A_IO_BYTES, len))
+		goto err_lost;
+	data = nla_reserve(msg, CHIMNEY_A_IO_DATA, len);
+	if (!data)
+		goto err_lost;
+	chimney_ind_copy(conn, nla_data(data), len);
+	chimney_notify_send(cdev, msg, hdr, CHIMNEY_MCGRP_COMPLETIONS_ID);
+	return 0;
+
+err_lost:
+	chimney_notify_failed(cdev, msg, CHIMNEY_MCGRP_COMPLETIONS_ID);
+	return -ENOMEM;
 }
 
 /**
@@ -1829,6 +1972,60 @@ static int chimney_nl_io_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/*
+ * The host's answer to a receive indication, its receive-return, and a
+ * forwarded segment: each about one offloaded connection.
+ */
+static int chimney_nl_conn_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **attrs = info->attrs;
+	u8 cmd = info->genlhdr->cmd;
+	struct chimney_conn *conn;
+	struct chimney_dev *cdev;
+	struct chimney_obj *obj;
+	u64 id;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_HANDLE) ||
+	    GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_ID) ||
+	    (cmd == CHIMNEY_CMD_RECEIVE_ANSWER && GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_STATUS)) ||
+	    (cmd == CHIMNEY_CMD_FORWARD && GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_DATA)))
+		return -EINVAL;
+	id = nla_get_u64(attrs[CHIMNEY_A_IO_ID]);
+	cdev = chimney_nl_dev(genl_info_net(info), attrs, extack);
+	if (IS_ERR(cdev))
+		return PTR_ERR(cdev);
+
+	mutex_lock(&cdev->lock);
+	obj = chimney_obj_lookup(cdev, nla_get_u64(attrs[CHIMNEY_A_HANDLE]));
+	if (cdev->dead) {
+		NL_SET_ERR_MSG(extack, "The device is going away");
+		err = -ENODEV;
+		goto out;
+	}
+	if (!obj || obj->layer != CHIMNEY_LAYER_TCP) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[CHIMNEY_A_HANDLE],
+				    "Not the handle of an offloaded TCP connection");
+		err = -ENOENT;
+		goto out;
+	}
+	conn = container_of(obj, struct chimney_conn, obj);
+	if (cmd == CHIMNEY_CMD_RECEIVE_ANSWER)
+		err = chimney_ind_answer(cdev, conn, id, nla_get_u32(attrs[CHIMNEY_A_STATUS]),
+					 attrs[CHIMNEY_A_IO_BYTES] ?
+					 nla_get_u32(attrs[CHIMNEY_A_IO_BYTES]) : 0, extack);
+	else if (cmd == CHIMNEY_CMD_RECEIVE_RETURN)
+		err = chimney_ind_return(cdev, conn, id, extack);
+	else
+		err = chimney_dp_forward(cdev, conn, id, nla_data(attrs[CHIMNEY_A_IO_DATA]),
+					 nla_len(attrs[CHIMNEY_A_IO_DATA]), extack);
+out:
+	mutex_unlock(&cdev->lock);
+	dev_put(cdev->netdev);
+	return err;
+}
+
 /* ---- the family ---- */
 
 #define CHIMNEY_STATE_OP(_cmd) {					\
@@ -1898,6 +2095,27 @@ static const struct genl_ops chimney_genl_ops[] = {
 		.policy = chimney_disconnect_policy,
 		.maxattr = CHIMNEY_A_MAX,
 		.doit = chimney_nl_io_doit,
+	},
+	{
+		.cmd = CHIMNEY_CMD_RECEIVE_ANSWER,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.policy = chimney_answer_policy,
+		.maxattr = CHIMNEY_A_MAX,
+		.doit = chimney_nl_conn_doit,
+	},
+	{
+		.cmd = CHIMNEY_CMD_RECEIVE_RETURN,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.policy = chimney_return_policy,
+		.maxattr = CHIMNEY_A_MAX,
+		.doit = chimney_nl_conn_doit,
+	},
+	{
+		.cmd = CHIMNEY_CMD_FORWARD,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.policy = chimney_forward_policy,
+		.maxattr = CHIMNEY_A_MAX,
+		.doit = chimney_nl_conn_doit,
 	},
 };
 

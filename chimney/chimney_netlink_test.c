@@ -6,6 +6,7 @@
  */
 #include <kunit/test.h>
 #include <linux/netlink.h>
+#include <linux/tcp.h>
 #include <net/netlink.h>
 
 #include "chimney.h"
@@ -141,6 +142,22 @@ static void chimney_nl_test_io_flags(struct sk_buff *skb, u32 flags)
 	nla_put_u32(skb, CHIMNEY_A_IO_FLAGS, flags);
 }
 
+/* An answer to receive indication 1 consuming bytes (SUCCESS). */
+static void chimney_nl_test_answer(struct sk_buff *skb, u32 bytes)
+{
+	chimney_nl_test_io(skb);
+	nla_put_u32(skb, CHIMNEY_A_STATUS, CHIMNEY_NDIS_STATUS_SUCCESS);
+	nla_put_u32(skb, CHIMNEY_A_IO_BYTES, bytes);
+}
+
+/* Receive-return of indication id. */
+static void chimney_nl_test_return(struct sk_buff *skb, u32 id)
+{
+	nla_put_u32(skb, CHIMNEY_A_IFINDEX, 1);
+	nla_put_u64_64bit(skb, CHIMNEY_A_HANDLE, 1, CHIMNEY_A_PAD);
+	nla_put_u64_64bit(skb, CHIMNEY_A_IO_ID, id, CHIMNEY_A_PAD);
+}
+
 static void chimney_nl_test_handle(struct sk_buff *skb, u32 handle)
 {
 	nla_put_u32(skb, CHIMNEY_A_IFINDEX, 1);
@@ -203,6 +220,20 @@ static const struct chimney_nl_test_case chimney_nl_test_cases[] = {
 	  CHIMNEY_IO_ABORTIVE_CLOSE, true },
 	{ "disconnect no-push", CHIMNEY_CMD_DISCONNECT, chimney_nl_test_io_flags,
 	  CHIMNEY_IO_NO_PUSH, false },
+	{ "indication answer of 65000 bytes", CHIMNEY_CMD_RECEIVE_ANSWER, chimney_nl_test_answer,
+	  CHIMNEY_IO_MAX_DATA, true },
+	{ "indication answer of 65001 bytes", CHIMNEY_CMD_RECEIVE_ANSWER, chimney_nl_test_answer,
+	  CHIMNEY_IO_MAX_DATA + 1, false },
+	{ "receive-return of indication 1", CHIMNEY_CMD_RECEIVE_RETURN, chimney_nl_test_return,
+	  1, true },
+	{ "receive-return of indication 0", CHIMNEY_CMD_RECEIVE_RETURN, chimney_nl_test_return,
+	  0, false },
+	{ "forward of a TCP header", CHIMNEY_CMD_FORWARD, chimney_nl_test_data,
+	  sizeof(struct tcphdr), true },
+	{ "forward shorter than a TCP header", CHIMNEY_CMD_FORWARD, chimney_nl_test_data,
+	  sizeof(struct tcphdr) - 1, false },
+	{ "forward of 65001 bytes", CHIMNEY_CMD_FORWARD, chimney_nl_test_data,
+	  CHIMNEY_IO_MAX_DATA + 1, false },
 	{ "object handle 0", CHIMNEY_CMD_OBJ_GET, chimney_nl_test_handle, 0, false },
 	{ "object type 0", CHIMNEY_CMD_OBJ_GET, chimney_nl_test_obj_type, 0, false },
 	{ "object type TcpOffloadState", CHIMNEY_CMD_OBJ_GET, chimney_nl_test_obj_type,
@@ -260,8 +291,11 @@ static void chimney_nl_test_strict(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, err, -EINVAL, "command %u", cmd);
 		KUNIT_EXPECT_NOT_NULL_MSG(test, extack._msg, "command %u", cmd);
 	}
-	/* dev get/set, 5 state requests, obj get, notify get, 3 I/O posts */
-	KUNIT_EXPECT_EQ(test, taken, 12U);
+	/*
+	 * dev get/set, 5 state requests, obj get, notify get, 3 I/O posts,
+	 * indication answer and return, forward
+	 */
+	KUNIT_EXPECT_EQ(test, taken, 15U);
 	kfree_skb(skb);
 }
 

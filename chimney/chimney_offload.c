@@ -246,6 +246,39 @@ static void chimney_initiate(struct chimney_dev *cdev, struct chimney_req *req)
 }
 
 /*
+ * Once the initiate completion is out, new connections that came with data
+ * start moving it: buffered receive data may be indicated only now (3.1).
+ */
+static void chimney_initiate_started(struct chimney_dev *cdev, struct chimney_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nblocks; i++) {
+		struct chimney_block *b = &req->blocks[i];
+
+		if (b->layer == CHIMNEY_LAYER_TCP && b->obj &&
+		    container_of(b->obj, struct chimney_conn, obj)->x)
+			chimney_tcp_push(cdev, container_of(b->obj, struct chimney_conn, obj));
+	}
+}
+
+/**
+ * chimney_req_free() - free a state request
+ * @req: the request; the data of new connections that none took is freed
+ *	with it, and the host's send data is not completed (R10)
+ */
+void chimney_req_free(struct chimney_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nblocks; i++) {
+		kvfree(req->blocks[i].snd);
+		kfree_skb(req->blocks[i].rcvd);
+	}
+	kvfree(req);
+}
+
+/*
  * The object a block of a query, invalidate or terminate references, if it
  * still exists and its hardware state is sound; otherwise the block fails
  * (sections 3.2, 3.4, 3.5, 3.12). Placeholders succeed.
@@ -505,6 +538,8 @@ VISIBLE_IF_KUNIT void chimney_process(struct chimney_dev *cdev, struct chimney_r
 		break;
 	}
 	chimney_notify_complete(cdev, req);
+	if (req->cmd == CHIMNEY_CMD_INITIATE)
+		chimney_initiate_started(cdev, req);
 	if (req->cmd == CHIMNEY_CMD_TERMINATE) {
 		for (i = 0; i < req->nblocks; i++) {
 			struct chimney_block *b = &req->blocks[i];
@@ -548,7 +583,7 @@ static void chimney_offload_work(struct work_struct *work)
 	mutex_lock(&cdev->lock);
 	while ((req = chimney_next_req(cdev, &next))) {
 		chimney_process(cdev, req);
-		kvfree(req);
+		chimney_req_free(req);
 		cond_resched();
 	}
 	mutex_unlock(&cdev->lock);
@@ -627,6 +662,8 @@ int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 		return -ENOMEM;
 	}
 	trace_chimney_io(cdev, &conn->obj, cmd, io->io_id, 0, io->len);
+	if (cmd == CHIMNEY_CMD_RECEIVE)
+		chimney_ind_posted(conn);
 	if (cmd == CHIMNEY_CMD_DISCONNECT) {
 		chimney_tcp_disconnect(cdev, conn, io);
 		return 0;
@@ -635,6 +672,7 @@ int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 	chimney_tcp_push(cdev, conn);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_offload_post_io);
 
 /**
  * chimney_offload_destroy() - stop the virtual hardware of a device
@@ -663,7 +701,7 @@ void chimney_offload_destroy(struct chimney_dev *cdev)
 			req->blocks[i].status = CHIMNEY_NDIS_STATUS_FAILURE;
 		chimney_notify_complete(cdev, req);
 		list_del(&req->list);
-		kvfree(req);
+		chimney_req_free(req);
 	}
 	xa_for_each(&cdev->objs, idx, obj)
 		if (obj->layer == CHIMNEY_LAYER_TCP)

@@ -335,18 +335,26 @@ static struct chimney_obj *chimney_obj_alloc(u8 layer)
  * table, keyed by its path's addresses and its ports. A second connection
  * with the same addresses and ports is refused with -EEXIST.
  */
-static int chimney_conn_hash(struct chimney_dev *cdev, struct chimney_conn *conn)
+static int chimney_conn_hash(struct chimney_dev *cdev, struct chimney_conn *conn,
+			     struct chimney_block *b)
 {
 	struct chimney_flow_key key;
 	int err;
 
 	chimney_conn_key(conn, &key);
 	chimney_tcp_conn_init(cdev, conn);
+	/* With the host's data, the engine's state is needed at once. */
+	if ((b->snd || b->rcvd) && chimney_tcp_ext_get(cdev, conn))
+		return -ENOMEM;
 	err = rhashtable_lookup_insert_key(&cdev->flows, &key, &conn->node,
 					   chimney_flow_params);
-	if (!err)
-		set_bit(CHIMNEY_DP_HASHED, &conn->dp);
-	return err;
+	if (err) {
+		chimney_tcp_conn_stop(cdev, conn);
+		return err;
+	}
+	set_bit(CHIMNEY_DP_HASHED, &conn->dp);
+	chimney_tcp_conn_data(cdev, conn, b);
+	return 0;
 }
 
 /**
@@ -361,7 +369,7 @@ static int chimney_conn_hash(struct chimney_dev *cdev, struct chimney_conn *conn
  */
 struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 				       struct chimney_obj *parent,
-				       const struct chimney_block *b)
+				       struct chimney_block *b)
 {
 	struct chimney_obj *obj;
 	u32 id;
@@ -403,7 +411,7 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 	obj->id = id;
 	RCU_INIT_POINTER(obj->parent, parent);
 	if (b->layer == CHIMNEY_LAYER_TCP && parent) {
-		err = chimney_conn_hash(cdev, container_of(obj, struct chimney_conn, obj));
+		err = chimney_conn_hash(cdev, container_of(obj, struct chimney_conn, obj), b);
 		if (err) {
 			xa_erase(&cdev->objs, id);
 			chimney_obj_release(obj);

@@ -18,7 +18,8 @@
  *
  * Receiving: segments in sequence within the window are kept until receive
  * requests take them, FIFO (R64); a request completes when full, or on a
- * PSH in push mode (R65). Out-of-order segments are dropped with a
+ * PSH in push mode (R65). With none posted they are indicated
+ * (chimney_indicate.c). Out-of-order segments are dropped with a
  * duplicate ACK. A FIN is indicated (TcpIndicateDisconnect) once the data
  * before it has been taken (R82); an acceptable RST (seq == RcvNxt) aborts
  * the sends and is indicated (TcpIndicateAbort, R83); others get a
@@ -45,13 +46,6 @@
 
 /* TcpIndicateSendBacklogChange at most this often (R88). */
 #define CHIMNEY_BACKLOG_MIN_MS	500
-
-struct chimney_rcv_cb {
-	u32 off;
-	bool psh;
-};
-
-#define CHIMNEY_RCV_CB(skb) ((struct chimney_rcv_cb *)(skb)->cb)
 
 /**
  * chimney_tcp_now() - the target's timestamp clock
@@ -100,13 +94,24 @@ static void chimney_tcp_timers_update(struct chimney_conn *conn)
 		del_timer(&x->timer);
 }
 
-static void chimney_tcp_set_timer(struct chimney_conn *conn, int t, u32 ms)
+/**
+ * chimney_tcp_set_timer() - start or restart one of a connection's timers
+ * @conn: the connection, with its engine state
+ * @t: &enum chimney_tcp_timer_id
+ * @ms: when it expires
+ */
+void chimney_tcp_set_timer(struct chimney_conn *conn, int t, u32 ms)
 {
 	conn->x->due[t] = (jiffies + msecs_to_jiffies(ms)) ?: 1;
 	chimney_tcp_timers_update(conn);
 }
 
-static void chimney_tcp_stop_timer(struct chimney_conn *conn, int t)
+/**
+ * chimney_tcp_stop_timer() - stop one of a connection's timers
+ * @conn: the connection, with its engine state
+ * @t: &enum chimney_tcp_timer_id
+ */
+void chimney_tcp_stop_timer(struct chimney_conn *conn, int t)
 {
 	if (!conn->x->due[t])
 		return;
@@ -460,6 +465,7 @@ void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn, u32 
 	/* Bytes already placed are delivered, not lost. */
 	list_for_each_entry_safe(io, tmp, &conn->x->recvs, list)
 		chimney_tcp_recv_done(cdev, conn, io, status);
+	chimney_ind_flush(conn);
 	chimney_tcp_hand_back(cdev, conn);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_flush);
@@ -672,7 +678,26 @@ static void chimney_tcp_delay_ack(struct chimney_dev *cdev, struct chimney_conn 
 		chimney_tcp_set_timer(conn, CHIMNEY_T_DACK, chimney_ticks_to_ms(cdev, delay));
 }
 
-/* Fill the posted receive requests from the received bytes, FIFO (3.7). */
+/**
+ * chimney_tcp_window_opened() - the receive window grew
+ * @conn: the connection
+ * @before: RcvWnd before
+ *
+ * By half of its size, or from less than an MSS to one: the peer is told.
+ */
+void chimney_tcp_window_opened(struct chimney_conn *conn, u32 before)
+{
+	u32 mss = chimney_tcp_mss(conn), wnd = conn->tcb.rcv_wnd;
+
+	if (wnd - before >= conn->x->rcv_space / 2 || (before < mss && wnd >= mss))
+		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+}
+
+/*
+ * Fill the posted receive requests from the received bytes, FIFO (3.7);
+ * with none posted, indicate them. Not while an indication waits for its
+ * answer (R72), nor after urgent data (R85).
+ */
 static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
 	struct chimney_tcp_delegated *d = &conn->tcb;
@@ -681,7 +706,7 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 	struct chimney_io *io;
 	bool placed = false;
 
-	if (test_bit(CHIMNEY_DP_URG, &conn->dp))
+	if (test_bit(CHIMNEY_DP_URG, &conn->dp) || conn->x->ind_id)
 		return;
 	while ((io = list_first_entry_or_null(&conn->x->recvs, struct chimney_io, list))) {
 		struct sk_buff *skb = skb_peek(&conn->x->rcvq);
@@ -711,6 +736,7 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 			continue;
 		chimney_tcp_recv_done(cdev, conn, io, CHIMNEY_NDIS_STATUS_SUCCESS);
 	}
+	chimney_ind_try(cdev, conn);
 	/*
 	 * R66: a push-mode request partly filled completes when the push
 	 * timer fires; new data restarts it.
@@ -720,10 +746,7 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 		chimney_tcp_stop_timer(conn, CHIMNEY_T_PUSH);
 	else if (placed || !conn->x->due[CHIMNEY_T_PUSH])
 		chimney_tcp_set_timer(conn, CHIMNEY_T_PUSH, chimney_ticks_to_ms(cdev, push));
-	/* The window opened by half of it: tell the peer. */
-	if (d->rcv_wnd - before_wnd >= conn->x->rcv_space / 2 ||
-	    (before_wnd < chimney_tcp_mss(conn) && d->rcv_wnd >= chimney_tcp_mss(conn)))
-		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+	chimney_tcp_window_opened(conn, before_wnd);
 	if (!skb_queue_empty(&conn->x->rcvq) || !test_bit(CHIMNEY_DP_FIN_RCVD, &conn->dp) ||
 	    test_and_set_bit(CHIMNEY_DP_DISC_IND, &conn->dp))
 		return;
@@ -972,6 +995,7 @@ void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 						TCPHDR_RST | TCPHDR_ACK, 0);
 		set_bit(CHIMNEY_DP_RST, &conn->dp);
 		chimney_tcp_stop_timers(conn);
+		chimney_ind_cancel(conn);
 		__skb_queue_purge(&conn->x->rcvq);
 		chimney_tcp_abort_sends(cdev, conn, CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
 		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_DISCONNECT_COMPLETE, io->io_id,
@@ -1086,7 +1110,8 @@ static void chimney_tcp_ka_timeout(struct chimney_dev *cdev, struct chimney_conn
  * partly filled push-mode receive completes (R66), FIN_WAIT_2 ends (R89),
  * a keepalive probe goes out, and a retransmission timeout goes back to
  * SndUna with a doubled timeout, asking the host to take the connection
- * back after TcpMaximumRetransmissions in a row (R90).
+ * back after TcpMaximumRetransmissions in a row (R90); a receive indication
+ * not answered in time is refused.
  */
 void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
@@ -1113,6 +1138,8 @@ void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
 		chimney_tcp_ka_timeout(cdev, conn);
 	if (test_bit(CHIMNEY_T_RTX, &fired))
 		chimney_tcp_rtx_timeout(cdev, conn);
+	if (test_bit(CHIMNEY_T_IND, &fired))
+		chimney_ind_timeout(cdev, conn);
 	chimney_tcp_timers_update(conn);
 	chimney_tcp_publish(conn);
 }
@@ -1155,6 +1182,7 @@ int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn)
 	x->cdev = cdev;
 	INIT_LIST_HEAD(&x->sends);
 	INIT_LIST_HEAD(&x->recvs);
+	INIT_LIST_HEAD(&x->held);
 	skb_queue_head_init(&x->rcvq);
 	INIT_LIST_HEAD(&x->fired);
 	timer_setup(&x->timer, chimney_tcp_timer, 0);
@@ -1188,6 +1216,40 @@ void chimney_tcp_conn_start(struct chimney_dev *cdev, struct chimney_conn *conn)
 		return;
 	chimney_tcp_ka_arm(cdev, conn, delta != U32_MAX ? max(delta, 1U) : 0);
 	chimney_tcp_publish(conn);
+}
+
+/**
+ * chimney_tcp_conn_data() - a new connection takes the host's data (3.1)
+ * @cdev: the device; its lock must be held
+ * @conn: the connection, with its engine state
+ * @b: its block, whose data it takes
+ *
+ * BufferedData goes first in the receive queue, to be delivered before
+ * any new byte once the initiate completed. The send data is the first
+ * send request: [SndUna, SndNxt) went out and wait for their ACK, with the
+ * retransmission timer running from Retransmit.TimeoutDelta; the rest goes
+ * out from SndNxt on. The host no longer owns it: it completes as a send.
+ */
+void chimney_tcp_conn_data(struct chimney_dev *cdev, struct chimney_conn *conn,
+			   struct chimney_block *b)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+	u32 delta = d->retransmit_timeout_delta;
+	struct chimney_tcp_ext *x = conn->x;
+
+	lockdep_assert_held(&cdev->lock);
+	if (b->rcvd) {
+		CHIMNEY_RCV_CB(b->rcvd)->off = 0;
+		CHIMNEY_RCV_CB(b->rcvd)->psh = true;
+		__skb_queue_tail(&x->rcvq, b->rcvd);
+		b->rcvd = NULL;
+	}
+	if (!b->snd)
+		return;
+	list_add_tail(&b->snd->list, &x->sends);
+	b->snd = NULL;
+	if (d->snd_nxt != d->snd_una)
+		chimney_tcp_arm(conn, delta != U32_MAX ? chimney_ticks_to_ms(cdev, delta) : x->rto);
 }
 
 /**
@@ -1247,6 +1309,7 @@ void chimney_tcp_conn_stop(struct chimney_dev *cdev, struct chimney_conn *conn)
 	spin_lock_bh(&cdev->dp_lock);
 	list_del_init(&x->fired);
 	spin_unlock_bh(&cdev->dp_lock);
+	chimney_ind_flush(conn);
 	__skb_queue_purge(&x->rcvq);
 	WARN_ON_ONCE(!list_empty(&x->sends) || !list_empty(&x->recvs) || x->disc);
 	conn->x = NULL;

@@ -22,7 +22,24 @@ struct chimney_tcp_test_conn {
 	bool v6;
 	u16 vlan;
 	u8 prio;
+	u32 snd_len;		/* the host's send data, from SndUna */
+	u32 in_flight;		/* of which sent: SndNxt - SndUna */
+	u32 rcv_len;		/* the host's buffered receive data */
 };
+
+/* Send data of len bytes 'a', 'b', ... of id 1. */
+static struct chimney_io *chimney_tcp_test_io(struct kunit *test, u32 len)
+{
+	struct chimney_io *io = kvzalloc(struct_size(io, data, len), GFP_KERNEL);
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, io);
+	io->io_id = 1;
+	io->len = len;
+	for (i = 0; i < len; i++)
+		io->data[i] = 'a' + i % 26;
+	return io;
+}
 
 static struct chimney_dev *chimney_tcp_test_cdev(struct kunit *test)
 {
@@ -80,7 +97,24 @@ static struct chimney_conn *chimney_tcp_test_conn(struct kunit *test,
 	b->st.tcp.d.snd_wnd = 65535;
 	b->st.tcp.d.ts_recent = 77;
 	b->st.tcp.d.ts_time = 5000;
+	b->st.tcp.d.retransmit_timeout_delta = U32_MAX;
+	if (tc->snd_len)
+		b->snd = chimney_tcp_test_io(test, tc->snd_len);
+	b->st.tcp.d.snd_nxt += tc->in_flight;
+	b->st.tcp.d.snd_max += tc->in_flight;
+	if (tc->rcv_len) {
+		u32 i, start = b->st.tcp.d.rcv_nxt - tc->rcv_len;
+		u8 *buf;
+
+		b->rcvd = alloc_skb(tc->rcv_len, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, b->rcvd);
+		buf = skb_put(b->rcvd, tc->rcv_len);
+		for (i = 0; i < tc->rcv_len; i++)
+			buf[i] = (start + i) & 0xff;
+	}
 	t = IS_ERR(p) ? p : chimney_obj_create(cdev, p, b);
+	kvfree(b->snd);
+	kfree_skb(b->rcvd);
 	mutex_unlock(&cdev->lock);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	return container_of(t, struct chimney_conn, obj);
@@ -351,7 +385,10 @@ static void chimney_tcp_test_backlog(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, conn->x->backlog, 2 * rounddown(min(conn->tcb.cwnd, 65535U), 1460));
 }
 
-/* A segment of len bytes at seq, with the flags (SYN and RST without ACK). */
+/*
+ * A segment of len bytes at seq, with the flags (SYN and RST without ACK);
+ * byte i of the stream (at sequence number i) is i & 0xff.
+ */
 static void chimney_tcp_test_seg(struct kunit *test, struct chimney_conn *conn, u32 seq,
 				 u8 flags, u32 len)
 {
@@ -362,9 +399,13 @@ static void chimney_tcp_test_seg(struct kunit *test, struct chimney_conn *conn, 
 		.len = len,
 	};
 	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
+	u8 *p;
+	u32 i;
 
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	skb_put_zero(skb, len);
+	p = skb_put(skb, len);
+	for (i = 0; i < len; i++)
+		p[i] = (seq + i) & 0xff;
 	mutex_lock(&cdev->lock);
 	chimney_tcp_input(cdev, conn, skb, &seg);
 	mutex_unlock(&cdev->lock);
@@ -527,6 +568,220 @@ static void chimney_tcp_test_urgent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kept, 210U);
 }
 
+/* Answer the waiting receive indication (or one with id, if not 0). */
+static int chimney_tcp_test_answer(struct kunit *test, struct chimney_conn *conn, u64 id,
+				   u32 status, u32 bytes)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	int err;
+
+	mutex_lock(&cdev->lock);
+	err = chimney_ind_answer(cdev, conn, id ?: conn->x->ind_id, status, bytes, NULL);
+	mutex_unlock(&cdev->lock);
+	return err;
+}
+
+/* Post a receive request as the host does, through the netlink path. */
+static struct chimney_io *chimney_tcp_test_recv(struct kunit *test, struct chimney_conn *conn,
+						u32 len, u32 flags)
+{
+	struct chimney_io *io = kvzalloc(struct_size(io, data, len), GFP_KERNEL);
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, io);
+	io->io_id = 9;
+	io->len = len;
+	io->flags = flags;
+	mutex_lock(&cdev->lock);
+	err = chimney_offload_post_io(cdev, conn, CHIMNEY_CMD_RECEIVE, io);
+	mutex_unlock(&cdev->lock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return io;
+}
+
+/* Take back a request still posted, as if it had completed. */
+static void chimney_tcp_test_unpost(struct kunit *test, struct chimney_io *io)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+
+	mutex_lock(&cdev->lock);
+	list_del(&io->list);
+	mutex_unlock(&cdev->lock);
+	kvfree(io);
+}
+
+/* Every byte placed in a receive request is the next of the stream. */
+static void chimney_tcp_test_bytes(struct kunit *test, const struct chimney_io *io, u32 seq)
+{
+	u32 i;
+
+	for (i = 0; i < io->done; i++)
+		if (io->data[i] != ((seq + i) & 0xff))
+			break;
+	KUNIT_EXPECT_EQ(test, i, io->done);
+}
+
+/*
+ * R69-R73: with no receive posted, bytes are indicated, one indication at a
+ * time; a partial answer takes part of them and stops indications until a
+ * post (R71), which then gets the rest in order (R70); an accepted
+ * indication's bytes take window until returned; no answer in time is a
+ * refusal; RcvIndicationSize bounds an indication.
+ */
+static void chimney_tcp_test_indicate(struct kunit *test)
+{
+	const u32 partial = CHIMNEY_NDIS_STATUS_OFFLOAD_DATA_PARTIALLY_ACCEPTED;
+	const u32 refused = CHIMNEY_NDIS_STATUS_OFFLOAD_DATA_NOT_ACCEPTED;
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	u32 rcv = conn->tcb.rcv_nxt, wnd;
+	struct chimney_io *io;
+	u64 id;
+	int err;
+
+	chimney_tcp_test_data(test, conn, 100, TCPHDR_PSH);
+	id = conn->x->ind_id;
+	KUNIT_EXPECT_NE(test, id, 0ULL);
+	KUNIT_EXPECT_EQ(test, conn->x->ind_len, 100U);
+	chimney_tcp_test_data(test, conn, 50, TCPHDR_PSH);
+	KUNIT_EXPECT_EQ(test, conn->x->ind_id, id);
+	KUNIT_EXPECT_EQ(test, conn->x->ind_len, 100U);
+
+	/* Answers that do not fit change nothing. */
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_answer(test, conn, id + 1, refused, 0), -ENOENT);
+	err = chimney_tcp_test_answer(test, conn, 0, CHIMNEY_NDIS_STATUS_SUCCESS, 50);
+	KUNIT_EXPECT_EQ(test, err, -EINVAL);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_answer(test, conn, 0, partial, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_answer(test, conn, 0, partial, 100), -EINVAL);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_answer(test, conn, 0, refused, 5), -EINVAL);
+	err = chimney_tcp_test_answer(test, conn, 0, CHIMNEY_NDIS_STATUS_FAILURE, 0);
+	KUNIT_EXPECT_EQ(test, err, -EINVAL);
+	KUNIT_EXPECT_EQ(test, conn->x->ind_id, id);
+
+	wnd = conn->tcb.rcv_wnd;
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_answer(test, conn, 0, partial, 30), 0);
+	KUNIT_EXPECT_EQ(test, conn->x->ind_id, 0ULL);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, wnd + 30);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_answer(test, conn, id, partial, 30), -ENOENT);
+	/* R71: refused in part, so nothing more until a post. */
+	chimney_tcp_test_data(test, conn, 10, 0);
+	KUNIT_EXPECT_EQ(test, conn->x->ind_id, 0ULL);
+	io = chimney_tcp_test_recv(test, conn, 1000, CHIMNEY_IO_NO_PUSH);
+	KUNIT_EXPECT_EQ(test, io->done, 130U);
+	chimney_tcp_test_bytes(test, io, rcv + 30);
+	KUNIT_EXPECT_EQ(test, conn->x->ind_id, 0ULL);
+	chimney_tcp_test_unpost(test, io);
+
+	/* Accepted: the window opens when the host returns the buffer. */
+	chimney_tcp_test_data(test, conn, 200, TCPHDR_PSH);
+	id = conn->x->ind_id;
+	KUNIT_EXPECT_EQ(test, conn->x->ind_len, 200U);
+	wnd = conn->tcb.rcv_wnd;
+	err = chimney_tcp_test_answer(test, conn, 0, CHIMNEY_NDIS_STATUS_SUCCESS, 200);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, wnd);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&conn->x->rcvq));
+	mutex_lock(&cdev->lock);
+	KUNIT_EXPECT_EQ(test, chimney_ind_return(cdev, conn, id + 1, NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, chimney_ind_return(cdev, conn, id, NULL), 0);
+	KUNIT_EXPECT_EQ(test, chimney_ind_return(cdev, conn, id, NULL), -ENOENT);
+	mutex_unlock(&cdev->lock);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, wnd + 200);
+
+	/* Unanswered in time: refused, and a late answer changes nothing. */
+	chimney_tcp_test_data(test, conn, 10, 0);
+	id = conn->x->ind_id;
+	KUNIT_EXPECT_NE(test, conn->x->due[CHIMNEY_T_IND], 0UL);
+	chimney_tcp_test_fire(test, conn, CHIMNEY_T_IND);
+	KUNIT_EXPECT_EQ(test, conn->x->ind_id, 0ULL);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_answer(test, conn, id, refused, 0), -ENOENT);
+	/* A zero-byte post lets indications start again (R68, R71). */
+	conn->st.ca.rcv_indication_size = 8;
+	chimney_tcp_test_recv(test, conn, 0, 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&conn->x->recvs));
+	KUNIT_EXPECT_EQ(test, conn->x->ind_len, 8U);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_nxt, rcv + 370);
+}
+
+/* R81: a forwarded segment is processed as if from the wire. */
+static void chimney_tcp_test_forward(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	u32 rcv = conn->tcb.rcv_nxt;
+	struct {
+		struct tcphdr th;
+		u8 data[20];
+	} seg = {};
+	struct chimney_io *io;
+	int err, i;
+
+	io = chimney_tcp_test_recv(test, conn, 100, CHIMNEY_IO_NO_PUSH);
+	seg.th.source = htons(2000);
+	seg.th.dest = htons(1000);
+	seg.th.seq = htonl(rcv);
+	seg.th.ack_seq = htonl(conn->tcb.snd_una);
+	seg.th.doff = 5;
+	seg.th.ack = 1;
+	seg.th.psh = 1;
+	seg.th.window = htons(1000);
+	for (i = 0; i < sizeof(seg.data); i++)
+		seg.data[i] = (rcv + i) & 0xff;
+	mutex_lock(&cdev->lock);
+	err = chimney_dp_forward(cdev, conn, 1, &seg, sizeof(seg.th) - 1, NULL);
+	KUNIT_EXPECT_EQ(test, err, -EINVAL);
+	seg.th.dest = htons(1001);
+	err = chimney_dp_forward(cdev, conn, 1, &seg, sizeof(seg), NULL);
+	KUNIT_EXPECT_EQ(test, err, -EINVAL);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_nxt, rcv);
+	seg.th.dest = htons(1000);
+	err = chimney_dp_forward(cdev, conn, 1, &seg, sizeof(seg), NULL);
+	mutex_unlock(&cdev->lock);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_nxt, rcv + 20);
+	KUNIT_EXPECT_EQ(test, io->done, 20U);
+	chimney_tcp_test_bytes(test, io, rcv);
+	chimney_tcp_test_unpost(test, io);
+}
+
+/*
+ * Section 3.1: a connection offloaded with the host's data. Its send data
+ * is a send request whose first bytes are in flight, with the
+ * retransmission timer running; its buffered receive data is delivered
+ * before new data.
+ */
+static void chimney_tcp_test_initiate_data(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = { .snd_len = 300, .in_flight = 100, .rcv_len = 50 };
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	u64 out = chimney_tcp_test_out(test);
+	u32 rcv = conn->tcb.rcv_nxt;
+	struct chimney_io *io;
+
+	KUNIT_ASSERT_NOT_NULL(test, conn->x);
+	KUNIT_EXPECT_NE(test, conn->x->due[CHIMNEY_T_RTX], 0UL);
+	KUNIT_ASSERT_FALSE(test, list_empty(&conn->x->sends));
+	io = list_first_entry(&conn->x->sends, struct chimney_io, list);
+	/* The first 100 are acknowledged; the other 200 go out (no wire here). */
+	chimney_tcp_test_ack(test, conn, 200, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_una, 200U);
+	KUNIT_EXPECT_EQ(test, io->done, 100U);
+	KUNIT_EXPECT_GT(test, chimney_tcp_test_out(test), out);
+	conn->tcb.snd_nxt = 400;
+	conn->tcb.snd_max = 400;
+	chimney_tcp_test_ack(test, conn, 400, 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&conn->x->sends));
+
+	chimney_tcp_test_data(test, conn, 20, 0);
+	io = chimney_tcp_test_recv(test, conn, 1000, CHIMNEY_IO_NO_PUSH);
+	KUNIT_EXPECT_EQ(test, io->done, 70U);
+	chimney_tcp_test_bytes(test, io, rcv - 50);
+	chimney_tcp_test_unpost(test, io);
+}
+
 static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_segment_v4),
 	KUNIT_CASE(chimney_tcp_test_segment_v6),
@@ -537,6 +792,9 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_push_timer),
 	KUNIT_CASE(chimney_tcp_test_blind),
 	KUNIT_CASE(chimney_tcp_test_urgent),
+	KUNIT_CASE(chimney_tcp_test_indicate),
+	KUNIT_CASE(chimney_tcp_test_forward),
+	KUNIT_CASE(chimney_tcp_test_initiate_data),
 	{}
 };
 

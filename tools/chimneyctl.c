@@ -136,6 +136,8 @@ static const char *const cmd_names[] = {
 	[CHIMNEY_CMD_DISCONNECT_COMPLETE] = "disconnect-complete",
 	[CHIMNEY_CMD_BUFFERED_DATA] = "buffered-data",
 	[CHIMNEY_CMD_NEIGHBOR_EVENT] = "neighbor-event",
+	[CHIMNEY_CMD_RECEIVE_INDICATE] = "receive-indicate",
+	[CHIMNEY_CMD_FORWARD_COMPLETE] = "forward-complete",
 };
 
 /* ---- netlink plumbing ---- */
@@ -685,6 +687,9 @@ static void tb_finish(struct tree_builder *t)
 		t->block[l] = NULL;
 		t->layer--;
 	}
+	/* A netlink attribute, nests included, holds at most 64 KB. */
+	if ((char *)mnl_nlmsg_get_payload_tail(t->nlh) - (char *)t->lists[0] > UINT16_MAX)
+		usage_err("the tree with its data is over 64 KB: split the request");
 	mnl_attr_nest_end(t->nlh, t->lists[0]);
 }
 
@@ -738,12 +743,20 @@ static const struct kw tcp_kws[] = {
 	{ "tstime", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_TS_TIME, 4 },
 	{ "rto_delta", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_RETRANSMIT_TIMEOUT_DELTA, 4 },
 	{ "ka_delta", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_KEEPALIVE_TIMEOUT_DELTA, 4 },
+	{ "send_id", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_SEND_IO_ID, 8 },
+	/* Width 0: the bytes of a file. */
+	{ "send_file", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_SEND_DATA, 0 },
+	{ "buffered_file", CHIMNEY_BLOCK_A_DELEGATED, CHIMNEY_TCP_A_BUFFERED_DATA, 0 },
 	{ NULL, 0, 0, 0 },
 };
 
+static uint32_t read_file(const char *path, uint8_t *p);
+
 static void put_int(struct nlmsghdr *nlh, int attr, int width, uint64_t v)
 {
-	if (width == 1)
+	if (width == 8)
+		mnl_attr_put_u64(nlh, attr, v);
+	else if (width == 1)
 		mnl_attr_put_u8(nlh, attr, v);
 	else if (width == 2)
 		mnl_attr_put_u16(nlh, attr, v);
@@ -810,9 +823,16 @@ static void put_key(struct nlmsghdr *nlh, int layer, uint8_t type, const char *k
 	} else if (!strcmp(k, "state")) {
 		mnl_attr_put_u8(nlh, CHIMNEY_TCP_A_STATE, tcp_state_of(v));
 	} else {
-		for (kw = tcp_kws; kw->name; kw++)
-			if (!strcmp(kw->name, k))
+		static uint8_t data[CHIMNEY_IO_MAX_DATA + 1];
+
+		for (kw = tcp_kws; kw->name; kw++) {
+			if (strcmp(kw->name, k))
+				continue;
+			if (kw->width)
 				put_int(nlh, kw->attr, kw->width, parse_u64(v, k));
+			else
+				mnl_attr_put(nlh, kw->attr, read_file(v, data), data);
+		}
 	}
 }
 
@@ -979,7 +999,7 @@ static int wait_completion(struct nl *n)
 
 static int cmd_state(int argc, char **argv, uint8_t cmd)
 {
-	char buf[1 << 17];
+	static char buf[1 << 18];
 	struct nl n = nl_open();
 	struct nlmsghdr *nlh;
 	uint64_t req_id;
@@ -1035,10 +1055,23 @@ static uint32_t read_file(const char *path, uint8_t *p)
 	return (uint32_t)len;
 }
 
+/* The keys every I/O command has: the connection's handle and an id. */
+static bool io_key(const char *k, const char *v, uint64_t *handle, uint64_t *id)
+{
+	if (!strcmp(k, "handle"))
+		*handle = parse_u64(v, "handle");
+	else if (!strcmp(k, "id"))
+		*id = parse_u64(v, "id");
+	else
+		return false;
+	return true;
+}
+
 /*
  * send DEV handle H id ID (len N | data STRING | file PATH)
  * recv DEV handle H id ID len N [nopush] [out FILE]
  * disconnect DEV handle H id ID [abortive | len N | data STRING | file PATH]
+ * forward DEV handle H id ID (data STRING | file PATH)
  */
 static int cmd_io(int argc, char **argv, uint8_t cmd)
 {
@@ -1066,11 +1099,11 @@ static int cmd_io(int argc, char **argv, uint8_t cmd)
 		}
 		if (i + 1 >= argc)
 			usage_err("'%s' needs a value", argv[i]);
-		if (!strcmp(argv[i], "handle")) {
-			handle = parse_u64(argv[i + 1], "handle");
-		} else if (!strcmp(argv[i], "id")) {
-			id = parse_u64(argv[i + 1], "id");
-		} else if (!strcmp(argv[i], "len")) {
+		if (io_key(argv[i], argv[i + 1], &handle, &id)) {
+			i++;
+			continue;
+		}
+		if (!strcmp(argv[i], "len")) {
 			len = parse_u32(argv[i + 1], "len");
 			if (cmd != CHIMNEY_CMD_RECEIVE) {
 				if (len > CHIMNEY_IO_MAX_DATA)
@@ -1096,8 +1129,8 @@ static int cmd_io(int argc, char **argv, uint8_t cmd)
 		i++;
 	}
 	if (!have && cmd != CHIMNEY_CMD_DISCONNECT)
-		usage_err(cmd == CHIMNEY_CMD_SEND ? "send needs len, data or file" :
-			  "recv needs len");
+		usage_err(cmd == CHIMNEY_CMD_RECEIVE ? "recv needs len" :
+			  "send and forward need len, data or file");
 	nlh = msg_start(buf, family_id, 0, cmd, &n);
 	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
 	mnl_attr_put_u64(nlh, CHIMNEY_A_HANDLE, handle);
@@ -1113,6 +1146,7 @@ static int cmd_io(int argc, char **argv, uint8_t cmd)
 		waiter.armed = true;
 		waiter.done_cmd = cmd == CHIMNEY_CMD_SEND ? CHIMNEY_CMD_SEND_COMPLETE :
 				  cmd == CHIMNEY_CMD_RECEIVE ? CHIMNEY_CMD_RECEIVE_COMPLETE :
+				  cmd == CHIMNEY_CMD_FORWARD ? CHIMNEY_CMD_FORWARD_COMPLETE :
 				  CHIMNEY_CMD_DISCONNECT_COMPLETE;
 		waiter.id_attr = CHIMNEY_A_IO_ID;
 		waiter.id = id;
@@ -1132,6 +1166,139 @@ static int cmd_io(int argc, char **argv, uint8_t cmd)
 	if (waiter.out && fclose(waiter.out))
 		err = EXIT_FAILED;
 	return err;
+}
+
+/* ---- receive indications: the host's answer and receive-return ---- */
+
+/* Answer indication id of a connection: SUCCESS, partial or refused. */
+static int send_answer(struct nl *n, uint32_t ifindex, uint64_t handle, uint64_t id,
+		       uint32_t status, uint32_t bytes)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = msg_start(buf, family_id, 0, CHIMNEY_CMD_RECEIVE_ANSWER, n);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex);
+	mnl_attr_put_u64(nlh, CHIMNEY_A_HANDLE, handle);
+	mnl_attr_put_u64(nlh, CHIMNEY_A_IO_ID, id);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_STATUS, status);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IO_BYTES, bytes);
+	return nl_talk(n, nlh, NULL, NULL);
+}
+
+static int send_return(struct nl *n, uint32_t ifindex, uint64_t handle, uint64_t id)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = msg_start(buf, family_id, 0, CHIMNEY_CMD_RECEIVE_RETURN, n);
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex);
+	mnl_attr_put_u64(nlh, CHIMNEY_A_HANDLE, handle);
+	mnl_attr_put_u64(nlh, CHIMNEY_A_IO_ID, id);
+	return nl_talk(n, nlh, NULL, NULL);
+}
+
+/*
+ * answer DEV handle H id ID (accept N | partial N | refuse)
+ * return DEV handle H id ID
+ */
+static int cmd_answer(int argc, char **argv, uint8_t cmd)
+{
+	uint32_t status = CHIMNEY_NDIS_STATUS_OFFLOAD_DATA_NOT_ACCEPTED, bytes = 0;
+	uint64_t handle = 0, id = 0;
+	struct nl n = nl_open();
+	int i;
+
+	if (argc < 1)
+		usage_err("usage: %s DEV handle H id ID ...", argv[-1]);
+	resolve_family(&n);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "refuse") && cmd == CHIMNEY_CMD_RECEIVE_ANSWER) {
+			status = CHIMNEY_NDIS_STATUS_OFFLOAD_DATA_NOT_ACCEPTED;
+			continue;
+		}
+		if (i + 1 >= argc)
+			usage_err("'%s' needs a value", argv[i]);
+		if (io_key(argv[i], argv[i + 1], &handle, &id)) {
+			i++;
+			continue;
+		}
+		if (!strcmp(argv[i], "accept") && cmd == CHIMNEY_CMD_RECEIVE_ANSWER) {
+			status = CHIMNEY_NDIS_STATUS_SUCCESS;
+			bytes = parse_u32(argv[i + 1], "accept");
+		} else if (!strcmp(argv[i], "partial") && cmd == CHIMNEY_CMD_RECEIVE_ANSWER) {
+			status = CHIMNEY_NDIS_STATUS_OFFLOAD_DATA_PARTIALLY_ACCEPTED;
+			bytes = parse_u32(argv[i + 1], "partial");
+		} else {
+			usage_err("unknown key '%s'", argv[i]);
+		}
+		i++;
+	}
+	if (cmd == CHIMNEY_CMD_RECEIVE_RETURN)
+		return send_return(&n, ifindex_of(argv[0]), handle, id) ? EXIT_REJECTED : 0;
+	return send_answer(&n, ifindex_of(argv[0]), handle, id, status, bytes) ?
+	       EXIT_REJECTED : 0;
+}
+
+/*
+ * The host side of receive indications, for monitor: take all (and give
+ * the buffer back at once), take the first N bytes, or refuse; the bytes
+ * taken are appended to a file.
+ */
+static struct {
+	bool on;
+	uint32_t partial;	/* 0: refuse; UINT32_MAX: accept all */
+	FILE *out;
+	struct nl n;
+} responder;
+
+static void mon_answer(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	uint32_t ifindex = 0, len = 0, take, status;
+	const struct nlattr *a, *data = NULL;
+	uint64_t handle = 0, id = 0;
+	bool first = true;
+	int err;
+
+	if (!responder.on || g->cmd != CHIMNEY_CMD_RECEIVE_INDICATE)
+		return;
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		switch (mnl_attr_get_type(a)) {
+		case CHIMNEY_A_IFINDEX:
+			ifindex = mnl_attr_get_u32(a);
+			break;
+		case CHIMNEY_A_HANDLE:
+			handle = mnl_attr_get_u64(a);
+			break;
+		case CHIMNEY_A_IO_ID:
+			id = mnl_attr_get_u64(a);
+			break;
+		case CHIMNEY_A_IO_DATA:
+			data = a;
+			len = mnl_attr_get_payload_len(a);
+			break;
+		}
+	}
+	take = responder.partial < len ? responder.partial : len;
+	status = take == len ? CHIMNEY_NDIS_STATUS_SUCCESS :
+		 take ? CHIMNEY_NDIS_STATUS_OFFLOAD_DATA_PARTIALLY_ACCEPTED :
+		 CHIMNEY_NDIS_STATUS_OFFLOAD_DATA_NOT_ACCEPTED;
+	err = send_answer(&responder.n, ifindex, handle, id, status, take);
+	if (!err && take && responder.out &&
+	    (fwrite(mnl_attr_get_payload(data), 1, take, responder.out) != take ||
+	     fflush(responder.out)))
+		perror("chimneyctl: out");
+	if (json)
+		printf("{");
+	print_kv_str(&first, "type", "receive-answer");
+	print_kv_u64(&first, "io", id, false);
+	print_kv_str(&first, "status", status_name(status));
+	print_kv_u64(&first, "bytes", take, false);
+	print_kv_str(&first, "result", err ? "rejected" : "ok");
+	printf(json ? "}\n" : "\n");
+	if (!err && status == CHIMNEY_NDIS_STATUS_SUCCESS)
+		send_return(&responder.n, ifindex, handle, id);
 }
 
 /* ---- show: devices and objects ---- */
@@ -1620,10 +1787,31 @@ static int cmd_monitor(int argc, char **argv)
 	unsigned int i;
 	int rcvbuf = 0;
 
-	for (i = 0; i + 1 < (unsigned int)argc; i += 2)
-		if (!strcmp(argv[i], "rcvbuf"))
+	for (i = 0; i + 1 < (unsigned int)argc; i += 2) {
+		if (!strcmp(argv[i], "rcvbuf")) {
 			rcvbuf = parse_u32(argv[i + 1], "rcvbuf");
+		} else if (!strcmp(argv[i], "answer")) {
+			responder.on = true;
+			responder.partial = !strcmp(argv[i + 1], "accept") ? UINT32_MAX :
+					    !strcmp(argv[i + 1], "refuse") ? 0 :
+					    parse_u32(argv[i + 1], "answer");
+		} else if (!strcmp(argv[i], "out")) {
+			responder.out = fopen(argv[i + 1], "ab");
+			if (!responder.out) {
+				perror(argv[i + 1]);
+				return EXIT_USAGE;
+			}
+		} else {
+			usage_err("unknown key '%s'", argv[i]);
+		}
+	}
+	if (i != (unsigned int)argc)
+		usage_err("'%s' needs a value", argv[i]);
 	resolve_family(&n);
+	if (responder.on) {
+		responder.n = nl_open();
+		resolve_family(&responder.n);
+	}
 	if (rcvbuf)
 		setsockopt(mnl_socket_get_fd(n.sk), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 			   sizeof(rcvbuf));
@@ -1670,6 +1858,7 @@ static int cmd_monitor(int argc, char **argv)
 				recover();
 			}
 			mon_print_cb(nlh, NULL);
+			mon_answer(nlh);
 		}
 		fflush(stdout);
 	}
@@ -1696,9 +1885,19 @@ static void help(void)
 	     "                                      bytes are appended to FILE\n"
 	     "  disconnect DEV handle H id ID [abortive | len N | data STR | file PATH]\n"
 	     "                                      graceful (data, then FIN) or abortive (RST)\n"
-	     "  monitor [rcvbuf BYTES]              print completions and events as they come;\n"
+	     "  forward DEV handle H id ID data STR|file PATH\n"
+	     "                                      a TCP segment (from its header on) the host\n"
+	     "                                      received for the connection\n"
+	     "  answer DEV handle H id ID accept N|partial N|refuse\n"
+	     "                                      the host's answer to receive indication ID\n"
+	     "  return DEV handle H id ID           give back an accepted indication's buffer\n"
+	     "  monitor [rcvbuf BYTES] [answer accept|refuse|N] [out FILE]\n"
+	     "                                      print completions and events as they come;\n"
 	     "                                      on a sequence gap or ENOBUFS, replay the missed\n"
-	     "                                      ones from the device's journal (or resync by dump)\n"
+	     "                                      ones from the device's journal (or resync by dump);\n"
+	     "                                      with answer, take each receive indication (all,\n"
+	     "                                      none, or its first N bytes), append the bytes\n"
+	     "                                      taken to FILE and return accepted buffers\n"
 	     "  replay DEV seq N                    the device's notifications from N on, again\n"
 	     "  help\n"
 	     "\n"
@@ -1713,6 +1912,8 @@ static void help(void)
 	     "  indication_size ka_probes ka_timeout ka_interval maxrt flowlabel ttl tos prio\n"
 	     "  rcvnxt rcvwnd snduna sndnxt sndmax sndwnd maxsndwnd sendwl1 cwnd ssthresh\n"
 	     "  srtt rttvar tsrecent tstime rto_delta ka_delta state\n"
+	     "  send_id ID send_file PATH  the host's send data, from SndUna on (initiate)\n"
+	     "  buffered_file PATH         the host's received, undelivered bytes (initiate)\n"
 	     "\n"
 	     "-j JSON, one object a line; -w wait for the completion and print it;\n"
 	     "-t seconds to wait (10). Exit: 0 done, 1 rejected (the kernel's message is\n"
@@ -1769,6 +1970,12 @@ int main(int argc, char **argv)
 		return cmd_io(argc - 1, argv + 1, CHIMNEY_CMD_RECEIVE);
 	if (!strcmp(argv[0], "disconnect"))
 		return cmd_io(argc - 1, argv + 1, CHIMNEY_CMD_DISCONNECT);
+	if (!strcmp(argv[0], "forward"))
+		return cmd_io(argc - 1, argv + 1, CHIMNEY_CMD_FORWARD);
+	if (!strcmp(argv[0], "answer"))
+		return cmd_answer(argc - 1, argv + 1, CHIMNEY_CMD_RECEIVE_ANSWER);
+	if (!strcmp(argv[0], "return"))
+		return cmd_answer(argc - 1, argv + 1, CHIMNEY_CMD_RECEIVE_RETURN);
 	if (!strcmp(argv[0], "monitor"))
 		return cmd_monitor(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "replay"))

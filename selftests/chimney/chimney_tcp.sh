@@ -61,7 +61,8 @@ peer()
 {
 	rm -f "$D"/peer_* "$D/go" "$D/read"
 	ip netns exec "$NS" python3 "$PEER" serve "$2" "$1" "$D" "$3" "$4" ${5:-} &
-	PIDS+=($!)
+	PEERPID=$!
+	PIDS+=($PEERPID)
 	wait_until 60 test -f "$D/peer_listening"
 }
 
@@ -342,6 +343,117 @@ check "unanswered, 3 probes, then TcpIndicateRetrieve(TimeoutExpiration)" \
 	mon_wait 1 'reason TimeoutExpiration'
 check "with KeepAlive.ProbeCount 3" tcp_is 3 keepalive_probe_count
 ip -n "$NS" link set chim0p up
+ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+
+# Receive indications (R69-R73): bytes that come with no receive posted
+# are offered to the host. A second monitor answers them as a host would
+# (chimneyctl monitor answer ...) and keeps the bytes it takes.
+RESPID=
+responder()
+{
+	: >"$D/ind"
+	# Not through ctl(): $! must be chimneyctl itself, to kill it.
+	"$CHIMNEYCTL" monitor answer "$1" out "$D/ind" >"$D/resp" 2>&1 &
+	RESPID=$!
+	PIDS+=($RESPID)
+	wait_until 10 grep -q monitoring "$D/resp"
+}
+count() { grep -c "$1" "$D/resp"; }
+ind_is_peer() { [ "$(cat "$D/peer_tx" 2>/dev/null)" = "$(sha "$D/ind")" ]; }
+
+peer 5010 10.77.0.2 0 400000
+offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5010
+rcv=$(field rcvnxt "$ST")
+wnd=$(field rcvwnd "$ST")
+responder accept
+touch "$D/go"
+check "400000 bytes with no receive posted: all indicated and accepted (R69, R70)" \
+	wait_until 60 ind_is_peer
+check "in $(count '^type receive-indicate') indications, each answered and its buffer returned, past a window of $wnd (R73)" \
+	[ "$(count '^type receive-indicate')" -ge 2 ] &&
+	[ "$(count '^type receive-indicate')" = "$(count 'result ok')" ] && [ "$wnd" -lt 400000 ]
+check "RcvNxt moved on by 400000" rcv_is "$T" $(((rcv + 400000) % 4294967296))
+kill "$RESPID" "$PEERPID" 2>/dev/null
+ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+
+peer 5011 10.77.0.2 0 30000
+offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5011
+rcv=$(field rcvnxt "$ST")
+responder 1000
+touch "$D/go"
+check "30000 bytes come in with no receive posted" \
+	wait_until 20 rcv_is "$T" $(((rcv + 30000) % 4294967296))
+check "one indication, partly accepted (1000 bytes), and no other until a post (R71)" \
+	[ "$(count '^type receive-indicate')" = 1 ] &&
+	grep -q 'status OFFLOAD_DATA_PARTIALLY_ACCEPTED bytes 1000 result ok' "$D/resp"
+check "a receive request posted then takes the other 29000" \
+	recv_all 29000 "$D/rx"
+cat "$D/rx" >>"$D/ind"
+check "the 1000 taken and the 29000 placed are the peer's 30000, in order, none twice (R70)" \
+	ind_is_peer
+kill "$RESPID" "$PEERPID" 2>/dev/null
+out=$(ctl -w answer chim0 handle "$T" id 1 refuse 2>&1)
+check "an answer to no waiting indication: rejected with the kernel's message" \
+	grep -q "No receive indication with this id" <<<"$out"
+ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+
+# Forward (R81): a segment the host received for the connection is
+# processed as if from the wire.
+seg()
+{
+	python3 -c 'import struct, sys
+sport, dport, seq, ack = map(int, sys.argv[1:5])
+sys.stdout.buffer.write(struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, 0x18,
+				    1000, 0, 0) + b"hello")' "$@"
+}
+peer 5012 10.77.0.2 0 0 stall
+offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5012
+rcv=$(field rcvnxt "$ST")
+seg 5012 "$(field lport "$ST")" "$rcv" "$(field snduna "$ST")" >"$D/seg"
+: >"$D/fwd"
+ctl -t 20 -w recv chim0 handle "$T" id 2 len 5 nopush out "$D/fwd" >"$D/recv2" &
+PIDS+=($!)
+sleep 0.5
+out=$(ctl -w forward chim0 handle "$T" id 7 file "$D/seg")
+check "forward of a data segment: SUCCESS, its 25 bytes processed (R81)" \
+	[ "$(field status "$out")" = SUCCESS -a "$(field bytes "$out")" = 25 ]
+check "its 5 bytes fill the receive posted" \
+	wait_until 10 grep -qx hello "$D/fwd"
+check "and RcvNxt moves on by 5" rcv_is "$T" $(((rcv + 5) % 4294967296))
+seg 5013 "$(field lport "$ST")" "$rcv" "$(field snduna "$ST")" >"$D/seg"
+out=$(ctl -w forward chim0 handle "$T" id 8 file "$D/seg" 2>&1)
+check "a segment of another connection is rejected with the kernel's message" \
+	grep -q "ports are not the connection's" <<<"$out"
+ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+kill "$PEERPID" 2>/dev/null
+
+# Initiate with the host's data (section 3.1): the socket taken over has
+# 15000 bytes received and not read, and most of the 40000 it wrote still
+# queued behind the peer's closed window (a request's tree, data included,
+# is at most 64 KB: one netlink attribute).
+peer 5013 10.77.0.2 40000 15000 stall
+head -c 40000 /dev/urandom >"$D/tx"
+ST=$(python3 "$PEER" repair 10.77.0.2 5013 "$D" "$D/tx" 15000)
+nsnd=$(stat -c %s "$D/host_sndq")
+nrcv=$(stat -c %s "$D/host_rcvq")
+check "the host's socket: $nrcv bytes received and not read, $nsnd not acknowledged" \
+	[ "$nrcv" = 15000 ] && [ "$nsnd" -gt 0 ]
+mon_mark
+out=$(ctl -w initiate chim0 req $((REQ += 1)) neigh new host 1 dst "$PMAC" hrd 5000 \
+      path new host 2 src 10.77.0.1 dst 10.77.0.2 mtu 1500 \
+      tcp new host 3 $ST send_id 1 send_file "$D/host_sndq" buffered_file "$D/host_rcvq")
+check "initiate with its send data and BufferedData: SUCCESS" \
+	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ]
+N=$(field handle "$out" | awk '{ print $1 }')
+P=$(field handle "$out" | awk '{ print $2 }')
+T=$(field handle "$out" | awk '{ print $3 }')
+touch "$D/read"
+check "once the peer reads, it has the host's 40000 bytes, in order: those the host sent, then the target" \
+	wait_until 30 bash -c "[ \"\$(cat $D/peer_rx 2>/dev/null)\" = \"$(sha "$D/tx")\" ]"
+check "the host's send data completes as send request 1: SUCCESS, $nsnd bytes" \
+	mon_wait 1 "io 1 status SUCCESS bytes $nsnd"
+check "a receive request takes the BufferedData first: the peer's 15000 bytes, in order" \
+	recv_all 15000 "$D/rx" && [ "$(cat "$D/peer_tx")" = "$(sha "$D/rx")" ]
 ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
 
 # Loss, duplication and reordering on the peer's side of the wire.

@@ -23,16 +23,23 @@
       A connection that is not offloaded: the client sends N bytes to the
       echo server and must read the same N back.
 
-  chimney_tcp_peer.py repair ADDR PORT
+  chimney_tcp_peer.py repair ADDR PORT [OUTDIR SNDFILE RCVBYTES]
       On the host: connect, take the connection's state with TCP_REPAIR and
       print it as chimneyctl "tcp new" keys; then close the socket, which in
       repair mode sends nothing, so the connection is the target's alone.
+      With OUTDIR, the socket has data when taken: OUTDIR/go makes a "stall"
+      peer send, and RCVBYTES of it are left unread; SNDFILE is written,
+      mostly to stay queued behind the peer's closed window. The bytes
+      received and not read go to OUTDIR/host_rcvq, the bytes not yet
+      acknowledged to OUTDIR/host_sndq (from SndUna on).
 """
+import fcntl
 import hashlib
 import os
 import socket
 import struct
 import sys
+import termios
 import threading
 import time
 
@@ -136,11 +143,35 @@ def serve(addr, port, outdir, expect, reply, mode=None):
     s.close()
 
 
-def repair(addr, port):
+def inq(s):
+    return struct.unpack("i", fcntl.ioctl(s.fileno(), termios.FIONREAD, b"\0" * 4))[0]
+
+
+def peek(s, queue):
+    s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR_QUEUE, queue)
+    try:
+        return s.recv(1 << 20, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        return b""
+
+
+def repair(addr, port, outdir=None, sndfile=None, rcvbytes=0):
     s = socket.socket(family(addr), socket.SOCK_STREAM)
     s.settimeout(10)
+    if outdir:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
     s.connect((addr, port))
     lport = s.getsockname()[1]
+    if outdir:
+        write(os.path.join(outdir, "go"), "yes")
+        with open(sndfile, "rb") as f:
+            s.sendall(f.read())
+        for _ in range(200):
+            if inq(s) >= rcvbytes:
+                break
+            time.sleep(0.1)
+        # What can go out before the peer's window closes has gone.
+        time.sleep(1)
     info = s.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 104)
     options, wscale = info[5], info[6]
     snd_mss, = struct.unpack_from("I", info, 16)
@@ -154,6 +185,14 @@ def repair(addr, port):
     wl1, snd_wnd, max_wnd, rcv_wnd, rcv_wup = struct.unpack(
         "IIIII", s.getsockopt(socket.IPPROTO_TCP, TCP_REPAIR_WINDOW, 20))
     tstime, = struct.unpack("I", s.getsockopt(socket.IPPROTO_TCP, TCP_TIMESTAMP, 4))
+    if outdir:
+        with open(os.path.join(outdir, "host_rcvq"), "wb") as f:
+            f.write(peek(s, TCP_RECV_QUEUE))
+        sndq = peek(s, TCP_SEND_QUEUE)
+        with open(os.path.join(outdir, "host_sndq"), "wb") as f:
+            f.write(sndq)
+        # The queue starts at SndUna; all of it is sent (again) from there.
+        snd = (snd - len(sndq)) & 0xffffffff
 
     flags = 0
     mss = snd_mss
@@ -236,6 +275,8 @@ def main():
         echo(sys.argv[2], int(sys.argv[3]))
     elif len(sys.argv) == 4 and sys.argv[1] == "repair":
         repair(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) == 7 and sys.argv[1] == "repair":
+        repair(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6]))
     else:
         sys.exit(__doc__)
 

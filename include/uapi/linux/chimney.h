@@ -266,6 +266,30 @@ enum chimney_tcp_upload_reason {
  *	and did not deliver (BufferedData), handed back in order by its
  *	terminate before the terminate completion; %CHIMNEY_A_IO_DATA,
  *	%CHIMNEY_A_IO_BYTES
+ * @CHIMNEY_CMD_RECEIVE_INDICATE: notification, NdisTcpOffloadReceiveHandler:
+ *	bytes received while no receive request is posted (R69), from
+ *	%CHIMNEY_A_IO_DATA (%CHIMNEY_A_IO_BYTES long), under an indication id
+ *	the target chose (%CHIMNEY_A_IO_ID). The connection waits for the
+ *	host's %CHIMNEY_CMD_RECEIVE_ANSWER; a receive request posted first,
+ *	or no answer within the device's indication timeout, refuses it
+ * @CHIMNEY_CMD_RECEIVE_ANSWER: the return of NdisTcpOffloadReceiveHandler
+ *	(%CHIMNEY_A_IO_ID of the indication): %CHIMNEY_A_STATUS SUCCESS (all
+ *	taken; the target's buffer stays with the host until
+ *	%CHIMNEY_CMD_RECEIVE_RETURN), OFFLOAD_DATA_PARTIALLY_ACCEPTED (the
+ *	first %CHIMNEY_A_IO_BYTES taken) or OFFLOAD_DATA_NOT_ACCEPTED; the
+ *	bytes not taken stay buffered in order, and after a refusal nothing is
+ *	indicated until a receive request is posted (R70, R71)
+ * @CHIMNEY_CMD_RECEIVE_RETURN: MiniportTcpOffloadReceiveReturn: the host
+ *	gives back the buffer of an accepted indication (%CHIMNEY_A_IO_ID),
+ *	which opens the receive window again; it succeeds also while the
+ *	connection is being uploaded (R73, decision 27)
+ * @CHIMNEY_CMD_FORWARD: MiniportTcpOffloadForward: a TCP segment the host
+ *	received for the connection, from its TCP header on
+ *	(%CHIMNEY_A_IO_DATA), processed as if from the wire (R81)
+ * @CHIMNEY_CMD_FORWARD_COMPLETE: notification,
+ *	NdisTcpOffloadForwardComplete: SUCCESS (processed), UPLOAD_IN_PROGRESS
+ *	(not processed: the host processes it) or REQUEST_ABORTED (the
+ *	connection was reset: the host drops it), decision 5
  */
 enum chimney_cmd {
 	CHIMNEY_CMD_UNSPEC,
@@ -294,6 +318,11 @@ enum chimney_cmd {
 	CHIMNEY_CMD_DISCONNECT,
 	CHIMNEY_CMD_DISCONNECT_COMPLETE,
 	CHIMNEY_CMD_BUFFERED_DATA,
+	CHIMNEY_CMD_RECEIVE_INDICATE,
+	CHIMNEY_CMD_RECEIVE_ANSWER,
+	CHIMNEY_CMD_RECEIVE_RETURN,
+	CHIMNEY_CMD_FORWARD,
+	CHIMNEY_CMD_FORWARD_COMPLETE,
 
 	__CHIMNEY_CMD_MAX,
 	CHIMNEY_CMD_MAX = __CHIMNEY_CMD_MAX - 1
@@ -322,7 +351,7 @@ enum chimney_cmd {
  *	&enum chimney_neighbor_event in %CHIMNEY_CMD_NEIGHBOR_EVENT
  * @CHIMNEY_A_EVENT_INFO: u32, EventSpecificInformation
  * @CHIMNEY_A_STATUS: u32, an NDIS status (I/O completion, status
- *	indication)
+ *	indication, the host's answer to a receive indication)
  * @CHIMNEY_A_CAPS: nest, &enum chimney_caps_attr (device replies)
  * @CHIMNEY_A_PARAMS: nest, &enum chimney_param_attr
  * @CHIMNEY_A_STATS: nest, &enum chimney_stats_attr (device replies)
@@ -579,6 +608,17 @@ enum chimney_path_attr {
  * @CHIMNEY_TCP_A_RECEIVE_BACKLOG_SIZE: delegated (query), u32: 0xFFFFFFFF,
  *	not supported
  * @CHIMNEY_TCP_A_DWND: delegated, u32
+ * @CHIMNEY_TCP_A_PAD: padding for 64-bit attributes
+ * @CHIMNEY_TCP_A_SEND_IO_ID: delegated (initiate), u64: the host's id of
+ *	%CHIMNEY_TCP_A_SEND_DATA, which completes as a send request of that id
+ * @CHIMNEY_TCP_A_SEND_DATA: delegated (initiate), binary: the host's
+ *	outstanding send data (NetBufferListChain), from SndUna on: bytes up to
+ *	SndNxt were sent and wait for their ACK, up to SndMax are sent again
+ *	first, the rest are not sent yet; at least SndMax - SndUna bytes.
+ *	%CHIMNEY_A_BLOCKS is one attribute: with all its data, at most 64 KB
+ * @CHIMNEY_TCP_A_BUFFERED_DATA: delegated (initiate), binary: bytes the
+ *	host received (before RcvNxt) and did not deliver, delivered before any
+ *	new byte
  * @__CHIMNEY_TCP_A_MAX: number of attributes
  * @CHIMNEY_TCP_A_MAX: highest attribute number
  */
@@ -628,6 +668,10 @@ enum chimney_tcp_attr {
 	CHIMNEY_TCP_A_SEND_BACKLOG_SIZE,
 	CHIMNEY_TCP_A_RECEIVE_BACKLOG_SIZE,
 	CHIMNEY_TCP_A_DWND,
+	CHIMNEY_TCP_A_PAD,
+	CHIMNEY_TCP_A_SEND_IO_ID,
+	CHIMNEY_TCP_A_SEND_DATA,
+	CHIMNEY_TCP_A_BUFFERED_DATA,
 
 	__CHIMNEY_TCP_A_MAX,
 	CHIMNEY_TCP_A_MAX = __CHIMNEY_TCP_A_MAX - 1

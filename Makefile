@@ -8,6 +8,7 @@
 #                   static checks, in-tree build); ends with "N passed, N failed"
 #   make deps       install the Debian packages the project needs
 #   make module-debug  build chimney.ko and chimney_test.ko for the debug kernel
+#   make fuzz [FUZZ_COUNT=N]  netlink fuzzing on the debug kernel (1000000)
 #   make vm-shell CMD=...  run a command in the stock VM (KERNEL=debug for the other)
 #
 # Every build happens under build/ (a copy of chimney/ and include/ per
@@ -37,7 +38,7 @@ BENCH_TOOL	= $(BUILD)/tools/chimney-bench
 IP_PLUGIN	= $(BUILD)/ip/link_chimney.so
 TOOL_CFLAGS	= -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi
 
-.PHONY: all module module-debug tool deps demo check bench vm-shell clean
+.PHONY: all module module-debug tool deps demo check bench fuzz vm-shell clean
 
 all: module tool
 
@@ -69,6 +70,13 @@ check: deps
 # BENCH_ARGS, e.g. "conns 100000 storm 10000"; the defaults are the targets'.
 bench: module tool
 	@scripts/bench.sh $(BENCH_ARGS)
+
+FUZZ_COUNT	?= 1000000
+fuzz: module-debug tool
+	CHIMNEY_FUZZ_COUNT=$(FUZZ_COUNT) scripts/kselftest.sh debug chimney_fuzz.sh \
+		$(BUILD)/fuzz.results
+	@grep -c '^PASS' $(BUILD)/fuzz.results | sed 's/$$/ passed/'
+	@! grep '^FAIL' $(BUILD)/fuzz.results
 
 vm-shell: deps
 	scripts/vm --kernel $(KERNEL) -- bash -c '$(CMD)'

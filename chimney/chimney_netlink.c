@@ -1094,13 +1094,17 @@ static size_t chimney_block_size(const struct chimney_block *b, u8 has)
  */
 static int chimney_req_fits(const struct chimney_req *req, struct netlink_ext_ack *extack)
 {
-	bool state = req->cmd == CHIMNEY_CMD_QUERY || req->cmd == CHIMNEY_CMD_TERMINATE;
 	size_t size = nla_total_size(0);
 	unsigned int i;
+	u8 has = 0;
 
+	/* A query returns every class of state, a terminate the delegated. */
+	if (req->cmd == CHIMNEY_CMD_QUERY)
+		has = CHIMNEY_HAS_CONST | CHIMNEY_HAS_CACHED | CHIMNEY_HAS_DELEGATED;
+	else if (req->cmd == CHIMNEY_CMD_TERMINATE)
+		has = CHIMNEY_HAS_DELEGATED;
 	for (i = 0; i < req->nblocks; i++)
-		size += chimney_block_size(&req->blocks[i],
-					   state ? CHIMNEY_HAS_DELEGATED : req->blocks[i].has);
+		size += chimney_block_size(&req->blocks[i], has ?: req->blocks[i].has);
 	if (size <= U16_MAX)
 		return 0;
 	NL_SET_ERR_MSG(extack,
@@ -1842,6 +1846,8 @@ static int chimney_nl_notify_dump_start(struct netlink_callback *cb)
 		return 0;
 	}
 	ctx->from = nla_get_u64(info->attrs[CHIMNEY_A_SEQ]);
+	/* Room for a completion with a full tree of blocks (64 KiB). */
+	cb->min_dump_alloc = U16_MAX;
 	chimney_dump_start_dev(cb, &ctx->err, &ctx->ifindex);
 	return 0;
 }
@@ -1873,6 +1879,9 @@ out:
 			       "Notifications from this number on are no longer all in the journal: dump the objects");
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
+	if (err == -EMSGSIZE)
+		NL_SET_ERR_MSG(cb->extack,
+			       "A notification is larger than a dump message: dump the objects");
 	return err;
 }
 

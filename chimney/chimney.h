@@ -719,6 +719,7 @@ void chimney_offload_init(struct chimney_dev *cdev);
 void chimney_offload_destroy(struct chimney_dev *cdev);
 void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req);
 void chimney_req_free(struct chimney_req *req);
+u32 chimney_conn_io_status(const struct chimney_dev *cdev, const struct chimney_conn *conn);
 int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    u8 cmd, struct chimney_io *io);
 int chimney_offload_indicate(struct chimney_dev *cdev, u32 status);

@@ -239,10 +239,9 @@ static void chimney_dp_input(struct chimney_dev *cdev, struct sk_buff *skb)
 int chimney_dp_forward(struct chimney_dev *cdev, struct chimney_conn *conn, u64 io_id,
 		       const void *data, u32 len, struct netlink_ext_ack *extack)
 {
-	unsigned long flags = READ_ONCE(conn->obj.flags);
 	const struct tcphdr *th = data;
 	struct chimney_seg seg = {};
-	u32 status = 0, hlen;
+	u32 status, hlen;
 	struct sk_buff *skb;
 
 	lockdep_assert_held(&cdev->lock);
@@ -255,11 +254,8 @@ int chimney_dp_forward(struct chimney_dev *cdev, struct chimney_conn *conn, u64 
 		NL_SET_ERR_MSG(extack, "The segment's ports are not the connection's");
 		return -EINVAL;
 	}
-	if (flags & BIT(CHIMNEY_OBJ_ABORTED_BIT) || test_bit(CHIMNEY_DP_RST, &conn->dp))
-		status = CHIMNEY_NDIS_STATUS_REQUEST_ABORTED;
-	else if (cdev->adapter == CHIMNEY_ADAPTER_UPLOAD_ALL ||
-		 flags & BIT(CHIMNEY_OBJ_RETRIEVE_BIT) ||
-		 (th->syn && conn->tcb.state == CHIMNEY_TCP_CONNECTION_TIME_WAIT))
+	status = chimney_conn_io_status(cdev, conn);
+	if (!status && th->syn && conn->tcb.state == CHIMNEY_TCP_CONNECTION_TIME_WAIT)
 		status = CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS;
 	if (!status) {
 		hlen = th->doff * 4;

@@ -621,6 +621,26 @@ void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
 }
 
 /**
+ * chimney_conn_io_status() - whether an I/O request on a connection ends
+ *	at once
+ * @cdev: the device
+ * @conn: the connection
+ *
+ * Return: REQUEST_ABORTED once it was reset or aborted; UPLOAD_IN_PROGRESS
+ * while it, or everything, is being uploaded (R60, 3.11); else 0.
+ */
+u32 chimney_conn_io_status(const struct chimney_dev *cdev, const struct chimney_conn *conn)
+{
+	unsigned long flags = READ_ONCE(conn->obj.flags);
+
+	if (flags & BIT(CHIMNEY_OBJ_ABORTED_BIT) || test_bit(CHIMNEY_DP_RST, &conn->dp))
+		return CHIMNEY_NDIS_STATUS_REQUEST_ABORTED;
+	if (cdev->adapter == CHIMNEY_ADAPTER_UPLOAD_ALL || flags & BIT(CHIMNEY_OBJ_RETRIEVE_BIT))
+		return CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS;
+	return 0;
+}
+
+/**
  * chimney_offload_post_io() - post a send, receive or disconnect request
  * @cdev: the device; its lock must be held
  * @conn: the connection; for a disconnect, without one outstanding
@@ -637,20 +657,13 @@ void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
 int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    u8 cmd, struct chimney_io *io)
 {
-	unsigned long flags = READ_ONCE(conn->obj.flags);
 	u8 done = cmd == CHIMNEY_CMD_SEND ? CHIMNEY_CMD_SEND_COMPLETE :
 		  cmd == CHIMNEY_CMD_RECEIVE ? CHIMNEY_CMD_RECEIVE_COMPLETE :
 		  CHIMNEY_CMD_DISCONNECT_COMPLETE;
-	u32 status = 0;
+	u32 status = chimney_conn_io_status(cdev, conn);
 
 	lockdep_assert_held(&cdev->lock);
-	/* Also while everything is being uploaded (3.11). */
-	if (flags & BIT(CHIMNEY_OBJ_ABORTED_BIT) || test_bit(CHIMNEY_DP_RST, &conn->dp))
-		status = CHIMNEY_NDIS_STATUS_REQUEST_ABORTED;
-	else if (cdev->adapter == CHIMNEY_ADAPTER_UPLOAD_ALL ||
-		 flags & BIT(CHIMNEY_OBJ_RETRIEVE_BIT))
-		status = CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS;
-	else if (cmd == CHIMNEY_CMD_RECEIVE && test_bit(CHIMNEY_DP_DISC_IND, &conn->dp))
+	if (!status && cmd == CHIMNEY_CMD_RECEIVE && test_bit(CHIMNEY_DP_DISC_IND, &conn->dp))
 		status = CHIMNEY_NDIS_STATUS_INVALID_STATE;
 	if (status) {
 		chimney_notify_io(cdev, &conn->obj, done, io->io_id, status, 0, NULL);

@@ -143,6 +143,14 @@ static bool chimney_tcp_armed(const struct chimney_conn *conn)
 	return conn->x->due[CHIMNEY_T_RTX];
 }
 
+/* RTO << shift, at most CHIMNEY_RTO_MAX_MS (4.5). */
+static u32 chimney_tcp_backoff(const struct chimney_conn *conn, u32 shift)
+{
+	if (shift >= 16)
+		return CHIMNEY_RTO_MAX_MS;
+	return min(conn->x->rto << shift, (u32)CHIMNEY_RTO_MAX_MS);
+}
+
 static void chimney_tcp_set_state(struct chimney_dev *cdev,
 				  struct chimney_conn *conn, u8 state)
 {
@@ -597,6 +605,34 @@ static void chimney_tcp_fin_acked(struct chimney_dev *cdev, struct chimney_conn 
 	chimney_tcp_disc_done(cdev, conn, CHIMNEY_NDIS_STATUS_SUCCESS);
 }
 
+/*
+ * The persist algorithm (4.5) as the peer's window changes from old: a
+ * window that closes starts it (SndWndProbeCount and Count 0), one that
+ * opens ends it, and a zero window answering the round's probe starts the
+ * next round, its probe RTO << SndWndProbeCount away. Only unanswered
+ * probes count towards TcpMaximumRetransmissions: a peer that keeps its
+ * window closed but answers is never given up on.
+ */
+static void chimney_tcp_persist_ack(struct chimney_conn *conn, u32 old)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+
+	if (!old != !d->snd_wnd) {
+		d->snd_wnd_probe_count = 0;
+		d->retransmit_count = 0;
+		/* The persist timer stops; a send arms the retransmit timer. */
+		if (d->snd_wnd && d->snd_una == d->snd_max)
+			chimney_tcp_stop_timer(conn, CHIMNEY_T_RTX);
+		return;
+	}
+	if (d->snd_wnd || !d->retransmit_count)
+		return;
+	if (d->snd_wnd_probe_count < U8_MAX)
+		d->snd_wnd_probe_count++;
+	d->retransmit_count = 0;
+	chimney_tcp_arm(conn, chimney_tcp_backoff(conn, d->snd_wnd_probe_count));
+}
+
 static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    const struct chimney_seg *seg)
 {
@@ -638,7 +674,7 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 			chimney_tcp_stop_timer(conn, CHIMNEY_T_RTX);
 		else
 			chimney_tcp_arm(conn, conn->x->rto);
-	} else if (!seg->len && win == d->snd_wnd && d->snd_una != d->snd_max &&
+	} else if (!seg->len && win && win == d->snd_wnd && d->snd_una != d->snd_max &&
 		   ++d->dup_ack_count == READ_ONCE(cdev->params.tcp_duplicate_ack_threshold)) {
 		/* Fast retransmit (RFC 5681): resend the first lost segment. */
 		u32 flight = d->snd_max - d->snd_una;
@@ -651,9 +687,12 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 	}
 	/* RFC 793 window update rule. */
 	if (after(seg->seq, d->send_wl1) || seg->seq == d->send_wl1) {
+		u32 old = d->snd_wnd;
+
 		d->snd_wnd = win;
 		d->send_wl1 = seg->seq;
 		d->max_snd_wnd = max(d->max_snd_wnd, win);
+		chimney_tcp_persist_ack(conn, old);
 	}
 	chimney_tcp_backlog(cdev, conn);
 }
@@ -1031,8 +1070,9 @@ void chimney_tcp_push(struct chimney_dev *cdev, struct chimney_conn *conn)
 /* Retransmission or persist timeout: go back to SndUna (4.5, R90). */
 static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
+	u32 max_rt = READ_ONCE(cdev->params.tcp_maximum_retransmissions);
 	struct chimney_tcp_delegated *d = &conn->tcb;
-	u32 mss = chimney_tcp_mss(conn);
+	u32 mss = chimney_tcp_mss(conn), flight, n;
 
 	if (!chimney_tcp_can_send(cdev, conn) ||
 	    test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags))
@@ -1040,25 +1080,40 @@ static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_con
 	if (d->snd_una == d->snd_max && !chimney_tcp_queued(conn))
 		return;
 	if (d->snd_una == d->snd_max) {
-		/* Zero-window probe: one byte past the window (4.5). */
-		if (++d->snd_wnd_probe_count > READ_ONCE(cdev->params.tcp_maximum_retransmissions))
+		/*
+		 * Persist expiry: a probe at SndUna - 1 without data, which
+		 * the peer answers with its window (RFC 9293 3.10.7.4) and
+		 * which leaves no byte past the window to be resent; again
+		 * RTO << Count later while unanswered (4.5, R90).
+		 */
+		if (d->retransmit_count > max_rt)
 			goto timeout;
-		if (!chimney_dp_send_segment(cdev, conn, d->snd_nxt, TCPHDR_ACK, 1)) {
-			d->snd_nxt++;
-			d->snd_max = d->snd_nxt;
-		}
-		chimney_tcp_arm(conn, min(conn->x->rto << d->snd_wnd_probe_count,
-					  (u32)CHIMNEY_RTO_MAX_MS));
+		chimney_dp_send_segment(cdev, conn, d->snd_una - 1, TCPHDR_ACK, 0);
+		chimney_tcp_arm(conn, chimney_tcp_backoff(conn, d->retransmit_count));
+		d->retransmit_count++;
 		return;
 	}
-	if (++d->retransmit_count > READ_ONCE(cdev->params.tcp_maximum_retransmissions))
+	if (++d->retransmit_count > max_rt)
 		goto timeout;
 	d->total_rt += conn->x->rto;
-	d->ss_thresh = max((d->snd_max - d->snd_una) / 2, 2 * mss);
+	flight = d->snd_max - d->snd_una;
+	d->ss_thresh = max(flight / 2, 2 * mss);
 	d->cwnd = mss;
 	d->snd_nxt = d->snd_una;
 	conn->x->rto = min(conn->x->rto * 2, (u32)CHIMNEY_RTO_MAX_MS);
-	chimney_tcp_output(cdev, conn);
+	n = min3(mss, flight, chimney_tcp_queued(conn));
+	if (d->snd_wnd || !n) {
+		chimney_tcp_output(cdev, conn);
+		return;
+	}
+	/*
+	 * The window closed under data in flight: the first segment goes
+	 * out again all the same, and probes the window.
+	 */
+	chimney_tcp_count_rexmit(cdev, conn);
+	if (!chimney_dp_send_segment(cdev, conn, d->snd_una, TCPHDR_ACK, n))
+		d->snd_nxt += n;
+	chimney_tcp_arm(conn, conn->x->rto);
 	return;
 timeout:
 	chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_RETRIEVE,

@@ -275,12 +275,12 @@ static void chimney_tcp_test_vlan(struct kunit *test)
 	}
 }
 
-static void chimney_tcp_test_ack(struct kunit *test, struct chimney_conn *conn,
-				 u32 ack, u32 tsecr)
+static void chimney_tcp_test_ack_win(struct kunit *test, struct chimney_conn *conn,
+				     u32 ack, u32 tsecr, u32 win)
 {
 	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
 	struct chimney_seg seg = {
-		.seq = conn->tcb.rcv_nxt, .ack = ack, .win = 1000,
+		.seq = conn->tcb.rcv_nxt, .ack = ack, .win = win,
 		.flags = TCPHDR_ACK, .has_ts = !!tsecr, .tsval = 1000, .tsecr = tsecr,
 	};
 	struct sk_buff *skb = alloc_skb(0, GFP_KERNEL);
@@ -289,6 +289,12 @@ static void chimney_tcp_test_ack(struct kunit *test, struct chimney_conn *conn,
 	mutex_lock(&cdev->lock);
 	chimney_tcp_input(cdev, conn, skb, &seg);
 	mutex_unlock(&cdev->lock);
+}
+
+static void chimney_tcp_test_ack(struct kunit *test, struct chimney_conn *conn,
+				 u32 ack, u32 tsecr)
+{
+	chimney_tcp_test_ack_win(test, conn, ack, tsecr, 1000);
 }
 
 /*
@@ -782,6 +788,78 @@ static void chimney_tcp_test_initiate_data(struct kunit *test)
 	chimney_tcp_test_unpost(test, io);
 }
 
+/* The peer's zero window answers a probe, or not: 0 or a window. */
+static void chimney_tcp_test_zero(struct kunit *test, struct chimney_conn *conn, u32 win)
+{
+	chimney_tcp_test_ack_win(test, conn, conn->tcb.snd_una, 0, win);
+}
+
+/*
+ * The persist timer (4.5, R90). Probes carry no byte past the window; a
+ * peer that answers with a zero window starts a new round each time and is
+ * never given up on, with the probes at most CHIMNEY_RTO_MAX_MS apart; a
+ * probe that finds the window open (its update was lost) sends the data.
+ * A window that closes under data in flight gets that data resent all the
+ * same; TcpMaximumRetransmissions unanswered retransmissions in a row ask
+ * for the connection to be taken back.
+ */
+static void chimney_tcp_test_persist(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	u32 una = conn->tcb.snd_una, max_rt;
+	u64 out;
+	int i;
+
+	conn->tcb.snd_wnd = 0;
+	conn->tcb.send_wl1 = conn->tcb.rcv_nxt;
+	chimney_tcp_test_send(test, conn, 3000);
+	out = chimney_tcp_test_out(test);
+	chimney_tcp_test_zero(test, conn, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_nxt, una);
+	KUNIT_EXPECT_NE(test, conn->x->due[CHIMNEY_T_RTX], 0UL);
+
+	for (i = 1; i <= 20; i++) {
+		chimney_tcp_test_fire(test, conn, CHIMNEY_T_RTX);
+		KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + i);
+		KUNIT_EXPECT_EQ(test, conn->tcb.snd_max, una);
+		KUNIT_EXPECT_EQ(test, conn->tcb.retransmit_count, 1);
+		chimney_tcp_test_zero(test, conn, 0);
+		KUNIT_EXPECT_EQ(test, conn->tcb.snd_wnd_probe_count, i);
+		KUNIT_EXPECT_EQ(test, conn->tcb.retransmit_count, 0);
+		KUNIT_EXPECT_LE(test, conn->x->due[CHIMNEY_T_RTX],
+				jiffies + msecs_to_jiffies(60000) + 1);
+	}
+	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags));
+
+	/*
+	 * The window opened; its update was lost and the probe finds it:
+	 * the data goes out (to nowhere: KUnit's device has no peer).
+	 */
+	chimney_tcp_test_fire(test, conn, CHIMNEY_T_RTX);
+	out = chimney_tcp_test_out(test);
+	chimney_tcp_test_zero(test, conn, 65535);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 1);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_wnd_probe_count, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.retransmit_count, 0);
+
+	/* It closes again under a segment in flight: resent all the same. */
+	conn->tcb.snd_nxt = una + 1000;
+	conn->tcb.snd_max = una + 1000;
+	chimney_tcp_test_zero(test, conn, 0);
+	out = chimney_tcp_test_out(test);
+	max_rt = READ_ONCE(cdev->params.tcp_maximum_retransmissions);
+	for (i = 1; i <= max_rt; i++) {
+		chimney_tcp_test_fire(test, conn, CHIMNEY_T_RTX);
+		KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + i);
+		KUNIT_EXPECT_EQ(test, conn->tcb.retransmit_count, i);
+	}
+	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags));
+	chimney_tcp_test_fire(test, conn, CHIMNEY_T_RTX);
+	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags));
+}
+
 static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_segment_v4),
 	KUNIT_CASE(chimney_tcp_test_segment_v6),
@@ -795,6 +873,7 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_indicate),
 	KUNIT_CASE(chimney_tcp_test_forward),
 	KUNIT_CASE(chimney_tcp_test_initiate_data),
+	KUNIT_CASE(chimney_tcp_test_persist),
 	{}
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn test output into result lines ("PASS name" / "FAIL name" / "SKIP name").
+"""Turn test output into result lines ("PASS name" / "FAIL name" / "SKIP name",
+and "NOTE name: text" for what a test program said after a failing check).
 
   results.py kunit JSON         kunit.py parse --json output: one line per test case
   results.py ktap LOG PREFIX    kselftest runner output: one line per check of each
@@ -34,8 +35,10 @@ def kunit(path):
 def ktap(path, prefix):
     nested = re.compile(r"^# (not )?ok \d+ - (.*?)(\s+# SKIP.*)?$")
     top = re.compile(r"^(not )?ok \d+ selftests: (\S+): (\S+)(.*)$")
+    comment = re.compile(r"^# # (.*)$")
     fails_in_prog = 0
     seen = 0
+    notes = 0
     for line in open(path, errors="replace"):
         line = line.rstrip("\n")
         m = nested.match(line)
@@ -44,6 +47,13 @@ def ktap(path, prefix):
             status = "SKIP" if m.group(3) else ("FAIL" if m.group(1) else "PASS")
             fails_in_prog += status == "FAIL"
             print(status, "%s: %s" % (prefix, m.group(2)))
+            # What a test program says after a failing check explains it.
+            notes = 30 if status == "FAIL" else 0
+            continue
+        m = comment.match(line)
+        if m and notes:
+            notes -= 1
+            print("NOTE %s: %s" % (prefix, m.group(1)))
             continue
         m = top.match(line)
         if m:

@@ -78,6 +78,13 @@ check_fail()
 	tap_result "$desc" $?
 }
 
+# diag LINE...: more about the check that just failed, as TAP comments
+# (scripts/check.sh prints them under the failure).
+diag()
+{
+	printf '# %s\n' "$@"
+}
+
 tap_done()
 {
 	echo "1..$tap_num"

@@ -56,9 +56,15 @@ check "traffic that is not offloaded passes both ways (ARP, TCP)" \
 	wait_until 60 python3 "$PEER" client 10.77.0.2 5090 20000
 
 # peer PORT ADDR EXPECT REPLY [reset|stall]: the kernel's TCP on the other
-# end (chimney_tcp_peer.py serve).
+# end (chimney_tcp_peer.py serve). One at a time: the last one goes first,
+# or a stalled one could still write its files into $D.
+PEERPID=
 peer()
 {
+	if [ -n "$PEERPID" ]; then
+		kill "$PEERPID" 2>/dev/null
+		wait "$PEERPID" 2>/dev/null
+	fi
 	rm -f "$D"/peer_* "$D/go" "$D/read"
 	ip netns exec "$NS" python3 "$PEER" serve "$2" "$1" "$D" "$3" "$4" ${5:-} &
 	PEERPID=$!
@@ -448,8 +454,13 @@ N=$(field handle "$out" | awk '{ print $1 }')
 P=$(field handle "$out" | awk '{ print $2 }')
 T=$(field handle "$out" | awk '{ print $3 }')
 touch "$D/read"
+fails=$tap_fail
 check "once the peer reads, it has the host's 40000 bytes, in order: those the host sent, then the target" \
 	wait_until 30 bash -c "[ \"\$(cat $D/peer_rx 2>/dev/null)\" = \"$(sha "$D/tx")\" ]"
+[ "$tap_fail" = "$fails" ] ||
+	diag "state taken: $ST" "peer: $(cat "$D/peer_rx" "$D/peer_end" 2>&1 | tr '\n' ' ')" \
+	     "want: $(sha "$D/tx")" "now: $(ctl obj show chim0 handle "$T" | tr '\n' ' ')" \
+	     "events: $(mon_since | tail -5 | tr '\n' ' ')"
 check "the host's send data completes as send request 1: SUCCESS, $nsnd bytes" \
 	mon_wait 1 "io 1 status SUCCESS bytes $nsnd"
 check "a receive request takes the BufferedData first: the peer's 15000 bytes, in order" \

@@ -513,6 +513,9 @@ enum chimney_adapter_state {
  * @reqs: state requests waiting for the virtual hardware, in arrival order
  * @work: the virtual hardware, processing @reqs
  * @latency_ms: how long the virtual hardware takes for a request
+ * @inline_requests: a request that finds @reqs empty is processed at once,
+ *	in the requester's context (fault injection by fail-nth reaches all
+ *	of its allocations)
  * @corrupt: the whole device's hardware state is corrupt
  * @fail_next: fail the next N new-offload blocks with RESOURCES
  * @adapter: &enum chimney_adapter_state, what the target last indicated
@@ -554,6 +557,7 @@ struct chimney_dev {
 	struct list_head reqs;
 	struct delayed_work work;
 	u32 latency_ms;
+	bool inline_requests;
 	bool corrupt;
 	u32 fail_next;
 	u8 adapter;

@@ -8,6 +8,8 @@
  *   corrupt            Y: the whole device's hardware state is corrupt
  *   corrupt_handle     write a handle: that object's state is corrupt
  *   latency_ms         how long the virtual hardware takes for a request
+ *   inline_requests    Y: a request is processed as it comes, by its
+ *                      sender, unless others wait (for fail-nth)
  *   fail_next_offload  fail the next N new-offload blocks with RESOURCES
  *   nct_offset_ms      added to the neighbor-reachability clock (NCT), to
  *                      test its wrap through 0 (R94)
@@ -124,6 +126,7 @@ void chimney_debugfs_dev_init(struct chimney_dev *cdev)
 	debugfs_create_bool("corrupt", 0600, d, &cdev->corrupt);
 	debugfs_create_file("corrupt_handle", 0200, d, cdev, &chimney_corrupt_handle_fops);
 	debugfs_create_u32("latency_ms", 0600, d, &cdev->latency_ms);
+	debugfs_create_bool("inline_requests", 0600, d, &cdev->inline_requests);
 	debugfs_create_u32("fail_next_offload", 0600, d, &cdev->fail_next);
 	debugfs_create_u32("nct_offset_ms", 0600, d, &cdev->nct_offset);
 	debugfs_create_u32("fin_wait2_ms", 0600, d, &cdev->fin_wait2_ms);

@@ -503,7 +503,7 @@ static int chimney_req_copy_data(struct chimney_req *req)
 
 		if (b->snd_nla) {
 			b->snd = kvmalloc(struct_size(b->snd, data, nla_len(b->snd_nla)),
-					  GFP_KERNEL);
+					  GFP_KERNEL | __GFP_NOWARN);
 			if (!b->snd)
 				return -ENOMEM;
 			b->snd->io_id = b->snd_id;
@@ -837,7 +837,8 @@ static int chimney_nl_state_doit(struct sk_buff *skb, struct genl_info *info)
 		err = n ? n : -EINVAL;
 		goto err_put;
 	}
-	req = kvzalloc(struct_size(req, blocks, n), GFP_KERNEL);
+	/* Sized by user space: a failure is its ENOMEM, not a log line. */
+	req = kvzalloc(struct_size(req, blocks, n), GFP_KERNEL | __GFP_NOWARN);
 	if (!req) {
 		err = -ENOMEM;
 		goto err_put;
@@ -1917,7 +1918,7 @@ static struct chimney_io *chimney_nl_io_new(struct genl_info *info)
 			return ERR_PTR(-EINVAL);
 		len = nla_get_u32(info->attrs[CHIMNEY_A_IO_LEN]);
 	}
-	io = kvmalloc(struct_size(io, data, len), GFP_KERNEL);
+	io = kvmalloc(struct_size(io, data, len), GFP_KERNEL | __GFP_NOWARN);
 	if (!io)
 		return ERR_PTR(-ENOMEM);
 	io->io_id = nla_get_u64(info->attrs[CHIMNEY_A_IO_ID]);

@@ -604,18 +604,31 @@ void chimney_offload_init(struct chimney_dev *cdev)
 
 /**
  * chimney_offload_queue() - hand a validated request to the virtual hardware
- * @cdev: the device
+ * @cdev: the device; its lock must be held
  * @req: the request; the engine frees it once completed
+ *
+ * It is processed after the device's latency, in order; with
+ * inline_requests, at once when no other request waits.
  */
 void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
 {
 	unsigned long delay = msecs_to_jiffies(READ_ONCE(cdev->latency_ms));
+	bool now;
 
+	lockdep_assert_held(&cdev->lock);
 	req->due = jiffies + delay;
 	trace_chimney_request(cdev, req);
 	spin_lock_bh(&cdev->req_lock);
-	list_add_tail(&req->list, &cdev->reqs);
+	/* The worker takes requests under cdev->lock: none is half done. */
+	now = READ_ONCE(cdev->inline_requests) && list_empty(&cdev->reqs);
+	if (!now)
+		list_add_tail(&req->list, &cdev->reqs);
 	spin_unlock_bh(&cdev->req_lock);
+	if (now) {
+		chimney_process(cdev, req);
+		chimney_req_free(req);
+		return;
+	}
 	/* The queue is FIFO with one latency: the head is due first. */
 	schedule_delayed_work(&cdev->work, delay);
 }

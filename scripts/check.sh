@@ -55,8 +55,8 @@ CHIMNEY_FUZZ_COUNT=10000 suite kselftest-debug "kselftest (debug kernel)" "$here
 	chimney_link.sh chimney_offload.sh chimney_badinput.sh chimney_fuzz.sh \
 	>"$dir/lane-debug.out" &
 lane=$!
-suite kselftest-debug-tcp "kselftest data path (debug kernel)" "$here/kselftest.sh" debug \
-	chimney_tcp.sh >"$dir/lane-debug-tcp.out" &
+suite kselftest-debug-tcp "kselftest data path, allocation failures (debug kernel)" \
+	"$here/kselftest.sh" debug chimney_tcp.sh chimney_allocfail.sh >"$dir/lane-debug-tcp.out" &
 lane_tcp=$!
 
 step checkpatch "checkpatch --strict" "$here/static-checks.sh" checkpatch

@@ -52,7 +52,7 @@ step build-debug "build: chimney.ko, chimney_test.ko for the debug kernel (W=1, 
 # else (the machine has 2 cores). Its fuzzing is bounded to 10000 messages
 # (KASAN and lockdep make each slow); the stock kernel's run has 100000.
 CHIMNEY_FUZZ_COUNT=10000 suite kselftest-debug "kselftest (debug kernel)" "$here/kselftest.sh" debug \
-	chimney_link.sh chimney_offload.sh chimney_badinput.sh chimney_fuzz.sh \
+	chimney_link.sh chimney_offload.sh chimney_badinput.sh chimney_fuzz.sh chimney_security.sh \
 	>"$dir/lane-debug.out" &
 lane=$!
 suite kselftest-debug-tcp "kselftest data path, allocation failures (debug kernel)" \
@@ -67,7 +67,12 @@ step sparse-debug "sparse (C=2) against the debug kernel" \
 step intree "in-tree build (drivers/net/chimney, olddefconfig)" "$here/intree-build.sh"
 suite vm "vm runner self-test (stock kernel)" "$here/vm-selftest.sh"
 suite kunit "kunit (debug kernel)" "$here/kunit.sh"
-suite kselftest-stock "kselftest (stock kernel)" "$here/kselftest.sh" stock
+suite kselftest-stock "kselftest (stock kernel)" "$here/kselftest.sh" stock \
+	chimney_link.sh chimney_offload.sh chimney_badinput.sh chimney_fuzz.sh chimney_tcp.sh
+# Slab poisoning shows uninitialised bytes in a notification as 0x6b.
+CHIMNEY_VM_APPEND="slub_debug=P" suite kselftest-poison \
+	"kselftest security, slab poisoning (stock kernel)" "$here/kselftest.sh" stock \
+	chimney_security.sh
 wait $lane $lane_tcp
 cat "$dir/lane-debug.out" "$dir/lane-debug-tcp.out"
 

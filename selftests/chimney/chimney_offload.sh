@@ -241,23 +241,34 @@ fi
 
 # --- a listener that overruns gets what it missed from the journal ---------
 
-ctl -w terminate chim0 req 79 neigh ref "$N" path ref "$P" >/dev/null
-conns=
-for i in $(seq 0 39); do
-	conns+=" tcp new host $((0x100 + i)) lport $((6000 + i)) rport 80 mss 1460"
-	conns+=" state established rcvnxt 1 snduna 1 sndnxt 1 sndmax 1"
-done
-ctl -w initiate chim0 req 80 neigh new host 0x80 dst 02:00:00:00:00:08 \
-	path new host 0x81 src 10.0.0.1 dst 10.0.0.8 mtu 1500 $conns >/dev/null
-N=$(obj_handle chim0 neigh)
+# storm REQ HOST PORT: offload a neighbor (host handle HOST) with a path and
+# 40 connections (local ports PORT...), start a monitor with a 1-byte
+# buffer ($SLOWPID, writing $SLOWLOG) and stop it; then corrupt hardware
+# and an invalidate of the neighbor (request REQ + 1): its completion, 40
+# TcpIndicateRetrieve(HardwareFailure) and 40 TcpIndicateAbort.
 SLOWLOG=/tmp/chimney-slow.$$
-"$CHIMNEYCTL" monitor rcvbuf 1 >"$SLOWLOG" 2>&1 &
-SLOWPID=$!
-wait_until 10 grep -q monitoring "$SLOWLOG"
-kill -STOP $SLOWPID
-echo Y >"$DBG/corrupt"
-ctl -w invalidate chim0 req 81 neigh ref "$N" >/dev/null
-echo N >"$DBG/corrupt"
+storm()
+{
+	local conns= i
+
+	for i in $(seq 0 39); do
+		conns+=" tcp new host $(($2 + 0x80 + i)) lport $(($3 + i)) rport 80 mss 1460"
+		conns+=" state established rcvnxt 1 snduna 1 sndnxt 1 sndmax 1"
+	done
+	ctl -w initiate chim0 req "$1" neigh new host "$2" dst 02:00:00:00:00:08 \
+		path new host $(($2 + 1)) src 10.0.0.1 dst 10.0.0.8 mtu 1500 $conns >/dev/null
+	N=$(obj_handle chim0 neigh)
+	"$CHIMNEYCTL" monitor rcvbuf 1 >"$SLOWLOG" 2>&1 &
+	SLOWPID=$!
+	wait_until 10 grep -q monitoring "$SLOWLOG"
+	kill -STOP $SLOWPID
+	echo Y >"$DBG/corrupt"
+	ctl -w invalidate chim0 req $(($1 + 1)) neigh ref "$N" >/dev/null
+	echo N >"$DBG/corrupt"
+}
+
+ctl -w terminate chim0 req 79 neigh ref "$N" path ref "$P" >/dev/null
+storm 80 0x80 6000
 kill -CONT $SLOWPID
 wait_until 30 grep -q 'reason HardwareFailure' "$SLOWLOG"
 slow_done() { [ "$(grep -c 'TcpIndicateAbort' "$SLOWLOG")" -ge 40 ]; }
@@ -284,6 +295,33 @@ check "replay of notifications gone from the journal: ERANGE with extack" \
 	grep -q 'no longer all in the journal' <<<"$err"
 echo 4096 >/sys/module/chimney/parameters/journal_kb
 ctl -w terminate chim0 req 84 neigh ref "$(obj_handle chim0 neigh)" >/dev/null
+N=
+
+# --- an overrun past the journal resynchronises by dump --------------------
+# The journal holds 1 KiB: the storm's 81 notifications cannot be replayed.
+# The monitor must say so and dump the objects, which must be exactly the
+# device's (ground truth: debugfs objects); a terminate still pending at
+# that moment must then complete in front of it as usual.
+
+echo 1 >/sys/module/chimney/parameters/journal_kb
+storm 85 0x200 7000
+echo 10000 >"$DBG/latency_ms"
+ctl terminate chim0 req 87 neigh ref "$N" path ref "$(obj_handle chim0 path4)" \
+	$(for t in $(obj_handle chim0 tcp); do echo "tcp ref $t"; done) >/dev/null
+truth=$(awk 'NR > 1 { print $1 }' "$DBG/objects" | sort)
+kill -CONT $SLOWPID
+check "an overrun past the journal: the monitor resynchronises by dump" \
+	wait_until 30 grep -q '^resync' "$SLOWLOG"
+check "its dump has every object the device has ($(wc -l <<<"$truth")), and only those" \
+	[ "$(sed -n '/^resync/,$p' "$SLOWLOG" | awk '$1 == "handle" { print $2 }' | sort -u)" = \
+	  "$truth" ]
+check "the terminate pending meanwhile completes after it" \
+	wait_until 30 grep -q '^type terminate-complete .* req 87' "$SLOWLOG"
+check "and the objects are gone" [ "$(obj_count chim0)" = 0 ]
+kill $SLOWPID 2>/dev/null
+echo 0 >"$DBG/latency_ms"
+echo 4096 >/sys/module/chimney/parameters/journal_kb
+rm -f "$SLOWLOG"
 N=
 
 # --- adapter-wide status indications (section 3.11) -------------------------

@@ -308,6 +308,16 @@ static void chimney_tcp_output_fin(struct chimney_dev *cdev, struct chimney_conn
 		chimney_tcp_arm(conn, conn->x->rto);
 }
 
+/* Resend the first unacknowledged segment; its bytes, or 0 if not sent. */
+static u32 chimney_tcp_resend_first(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	struct chimney_tcp_delegated *d = &conn->tcb;
+	u32 n = min3(chimney_tcp_mss(conn), d->snd_max - d->snd_una, chimney_tcp_queued(conn));
+
+	chimney_tcp_count_rexmit(cdev, conn);
+	return chimney_dp_send_segment(cdev, conn, d->snd_una, TCPHDR_ACK, n) ? 0 : n;
+}
+
 /* Send what the windows allow, from SndNxt on. */
 static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
@@ -681,9 +691,7 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 
 		d->ss_thresh = max(flight / 2, 2 * mss);
 		d->cwnd = d->ss_thresh;
-		chimney_tcp_count_rexmit(cdev, conn);
-		chimney_dp_send_segment(cdev, conn, d->snd_una, TCPHDR_ACK,
-					min(mss, min(flight, chimney_tcp_queued(conn))));
+		chimney_tcp_resend_first(cdev, conn);
 	}
 	/* RFC 793 window update rule. */
 	if (after(seg->seq, d->send_wl1) || seg->seq == d->send_wl1) {
@@ -1072,7 +1080,7 @@ static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_con
 {
 	u32 max_rt = READ_ONCE(cdev->params.tcp_maximum_retransmissions);
 	struct chimney_tcp_delegated *d = &conn->tcb;
-	u32 mss = chimney_tcp_mss(conn), flight, n;
+	u32 mss = chimney_tcp_mss(conn), flight;
 
 	if (!chimney_tcp_can_send(cdev, conn) ||
 	    test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags))
@@ -1101,8 +1109,7 @@ static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_con
 	d->cwnd = mss;
 	d->snd_nxt = d->snd_una;
 	conn->x->rto = min(conn->x->rto * 2, (u32)CHIMNEY_RTO_MAX_MS);
-	n = min3(mss, flight, chimney_tcp_queued(conn));
-	if (d->snd_wnd || !n) {
+	if (d->snd_wnd || !chimney_tcp_queued(conn)) {
 		chimney_tcp_output(cdev, conn);
 		return;
 	}
@@ -1110,9 +1117,7 @@ static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_con
 	 * The window closed under data in flight: the first segment goes
 	 * out again all the same, and probes the window.
 	 */
-	chimney_tcp_count_rexmit(cdev, conn);
-	if (!chimney_dp_send_segment(cdev, conn, d->snd_una, TCPHDR_ACK, n))
-		d->snd_nxt += n;
+	d->snd_nxt += chimney_tcp_resend_first(cdev, conn);
 	chimney_tcp_arm(conn, conn->x->rto);
 	return;
 timeout:

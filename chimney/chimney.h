@@ -18,6 +18,7 @@
 #include <linux/seqlock.h>
 #include <linux/netdevice.h>
 #include <linux/rhashtable-types.h>
+#include <linux/sched.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
@@ -586,6 +587,20 @@ extern const struct ethtool_ops chimney_ethtool_ops;
 static inline u64 chimney_obj_handle(const struct chimney_obj *obj)
 {
 	return (u64)obj->gen << 32 | obj->id;
+}
+
+/*
+ * A walk over every object (or journal entry) of a device under its lock:
+ * every 1024 steps, let others run, so that a tree of millions never stalls
+ * the CPU.
+ */
+static inline void chimney_walk_resched(struct chimney_dev *cdev, unsigned int *n)
+{
+	if (++*n % 1024)
+		return;
+	mutex_unlock(&cdev->lock);
+	cond_resched();
+	mutex_lock(&cdev->lock);
 }
 
 /* chimney_state.c */

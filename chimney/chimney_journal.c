@@ -109,9 +109,13 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_journal_add);
  */
 void chimney_journal_destroy(struct chimney_dev *cdev)
 {
+	unsigned int n = 0;
+
 	mutex_lock(&cdev->lock);
-	while (!list_empty(&cdev->journal))
+	while (!list_empty(&cdev->journal)) {
 		chimney_journal_evict(cdev);
+		chimney_walk_resched(cdev, &n);
+	}
 	mutex_unlock(&cdev->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_journal_destroy);

@@ -712,9 +712,9 @@ void chimney_offload_destroy(struct chimney_dev *cdev)
 {
 	struct chimney_req *req, *tmp;
 	struct chimney_obj *obj;
+	unsigned int i, n = 0;
 	unsigned long idx;
 	LIST_HEAD(reqs);
-	unsigned int i;
 
 	cancel_delayed_work_sync(&cdev->work);
 	spin_lock_bh(&cdev->req_lock);
@@ -729,9 +729,11 @@ void chimney_offload_destroy(struct chimney_dev *cdev)
 		list_del(&req->list);
 		chimney_req_free(req);
 	}
-	xa_for_each(&cdev->objs, idx, obj)
+	xa_for_each(&cdev->objs, idx, obj) {
 		if (obj->layer == CHIMNEY_LAYER_TCP)
 			chimney_conn_flush_io(cdev, obj,
 					      CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
+		chimney_walk_resched(cdev, &n);
+	}
 	mutex_unlock(&cdev->lock);
 }

@@ -242,8 +242,8 @@ static void chimney_conn_unhash(struct chimney_dev *cdev, struct chimney_conn *c
  * chimney_state_destroy() - free every object of a device
  * @cdev: the device, already unreachable for new requests
  *
- * Frees in batches with a reschedule point, so that a tree of millions of
- * objects never stalls the CPU. Outstanding I/O must have been completed.
+ * Frees with a reschedule point every 1024 objects (chimney_walk_resched()).
+ * Outstanding I/O must have been completed.
  */
 void chimney_state_destroy(struct chimney_dev *cdev)
 {
@@ -256,21 +256,13 @@ void chimney_state_destroy(struct chimney_dev *cdev)
 	xa_for_each(&cdev->objs, idx, obj) {
 		if (obj->layer == CHIMNEY_LAYER_TCP)
 			chimney_conn_unhash(cdev, container_of(obj, struct chimney_conn, obj));
-		if (++n % 1024 == 0) {
-			mutex_unlock(&cdev->lock);
-			cond_resched();
-			mutex_lock(&cdev->lock);
-		}
+		chimney_walk_resched(cdev, &n);
 	}
 	xa_for_each(&cdev->objs, idx, obj) {
 		xa_erase(&cdev->objs, idx);
 		set_bit(CHIMNEY_OBJ_DEAD_BIT, &obj->flags);
 		chimney_obj_free(obj);
-		if (++n % 1024 == 0) {
-			mutex_unlock(&cdev->lock);
-			cond_resched();
-			mutex_lock(&cdev->lock);
-		}
+		chimney_walk_resched(cdev, &n);
 	}
 	memset(cdev->count, 0, sizeof(cdev->count));
 	mutex_unlock(&cdev->lock);

@@ -4,6 +4,7 @@
  * chimney device that nothing else uses.
  *
  *   chimney-bench DEV DEBUGFS-DIR [conns N] [batch B] [single N] [storm N]
+ *   chimney-bench DEV DEBUGFS-DIR conns N hold 1 [io M]
  *
  * Times the simplest generic netlink round trip (CTRL_CMD_GETFAMILY) and,
  * side by side in the same run, initiate, invalidate and terminate of N
@@ -13,6 +14,11 @@
  * included; and a storm: a neighbor with S dependent connections
  * invalidated on corrupt hardware, whose 2 S events one listener must all
  * receive, in sequence. Exits 1 if a request fails or an event is lost.
+ *
+ * With "hold 1" it only offloads the N connections and leaves them; "io M"
+ * then posts a receive and a send request on each of the first M, prints
+ * "bench: io posted" and counts their completions until it has all 2 M or
+ * nothing came for 20 s: the teardown test's listener.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include <libmnl/libmnl.h>
@@ -39,7 +47,7 @@ static char rbuf[8 << 20];
 
 /* What the notifications said so far. */
 static struct {
-	uint64_t completions, ok, failed, events, next_seq;
+	uint64_t completions, ok, failed, events, next_seq, io, io_aborted;
 	bool seq_gap;
 	uint64_t *handles;	/* target handles of new objects, in order */
 	size_t nhandles, cap;
@@ -159,45 +167,77 @@ static void on_notification(const struct nlmsghdr *nlh, int keep)
 			walk_blocks(a, keep);
 		}
 	}
+	if (g->cmd == CHIMNEY_CMD_SEND_COMPLETE || g->cmd == CHIMNEY_CMD_RECEIVE_COMPLETE) {
+		mnl_attr_for_each(a, nlh, sizeof(*g))
+			if (mnl_attr_get_type(a) == CHIMNEY_A_STATUS &&
+			    mnl_attr_get_u32(a) == CHIMNEY_NDIS_STATUS_REQUEST_ABORTED)
+				st.io_aborted++;
+		st.io++;
+	}
 	if (g->cmd == CHIMNEY_CMD_TCP_EVENT)
 		st.events++;
 	else
 		st.completions++;
 }
 
-/* Read until *count reaches target; replies to our requests need no action. */
+/* What came in: notifications counted, a rejected request fails the run. */
+static void on_messages(int len, int keep)
+{
+	struct nlmsghdr *nlh;
+
+	for (nlh = (void *)rbuf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+			const struct nlattr *a;
+			const char *m = "";
+			uint32_t off = 0;
+
+			if (!e->error)
+				continue;
+			if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+				mnl_attr_for_each(a, nlh, sizeof(*e)) {
+					if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
+						m = mnl_attr_get_str(a);
+					else if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS)
+						off = mnl_attr_get_u32(a);
+				}
+			}
+			die("request %u rejected: %s: %s (at offset %u)", nlh->nlmsg_seq,
+			    strerror(-e->error), m, off);
+		} else if (nlh->nlmsg_type == family && !nlh->nlmsg_seq) {
+			on_notification(nlh, keep);
+		}
+	}
+}
+
+/*
+ * Read until *count reaches target; replies to our requests need no action.
+ * With a receive timeout set, returns when nothing came for that long.
+ */
 static void pump(const uint64_t *count, uint64_t target, int keep)
 {
 	while (*count < target) {
 		int len = (int)mnl_socket_recvfrom(sk, rbuf, sizeof(rbuf));
-		struct nlmsghdr *nlh;
 
+		if (len < 0 && errno == EAGAIN)
+			return;
 		if (len < 0)
 			die("receive: %s (a lost notification fails the benchmark)", strerror(errno));
-		for (nlh = (void *)rbuf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+		on_messages(len, keep);
+	}
+}
 
-				const struct nlattr *a;
-				const char *m = "";
-				uint32_t off = 0;
+/* Read what is queued now, without waiting. */
+static void pump_pending(void)
+{
+	for (;;) {
+		int len = (int)recv(mnl_socket_get_fd(sk), rbuf, sizeof(rbuf), MSG_DONTWAIT);
 
-				if (!e->error)
-					continue;
-				if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-					mnl_attr_for_each(a, nlh, sizeof(*e)) {
-						if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
-							m = mnl_attr_get_str(a);
-						else if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS)
-							off = mnl_attr_get_u32(a);
-					}
-				}
-				die("request %u rejected: %s: %s (at offset %u)", nlh->nlmsg_seq,
-				    strerror(-e->error), m, off);
-			} else if (nlh->nlmsg_type == family && !nlh->nlmsg_seq) {
-				on_notification(nlh, keep);
-			}
-		}
+		if (len < 0 && errno == EAGAIN)
+			return;
+		if (len < 0)
+			die("receive: %s", strerror(errno));
+		on_messages(len, KEEP_NONE);
 	}
 }
 
@@ -519,6 +559,58 @@ static void report(const char *what, double us, uint32_t n, double ref)
 	       us / n / ref);
 }
 
+/* One I/O request on a connection: a receive of len, or a send of len bytes. */
+static void post_io(uint8_t cmd, uint64_t handle, uint64_t id, uint32_t len)
+{
+	static uint8_t payload[1000];
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg_start(buf, family, cmd, CHIMNEY_GENL_VERSION);
+
+	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex);
+	mnl_attr_put_u64(nlh, CHIMNEY_A_HANDLE, handle);
+	mnl_attr_put_u64(nlh, CHIMNEY_A_IO_ID, id);
+	if (cmd == CHIMNEY_CMD_SEND)
+		mnl_attr_put(nlh, CHIMNEY_A_IO_DATA, len, payload);
+	else
+		mnl_attr_put_u32(nlh, CHIMNEY_A_IO_LEN, len);
+	send_msg(nlh);
+}
+
+/*
+ * Outstanding I/O for a teardown: a receive and a send request on each of
+ * the first n connections (nothing answers them), then their completions,
+ * which the device's teardown owes, counted until all came or none came
+ * for 20 s. The host must be told of every one: exits 1 otherwise.
+ */
+static int hold_io(uint32_t n)
+{
+	struct timeval idle = { .tv_sec = 20 };
+	uint64_t want = 2ULL * n;
+	uint32_t i;
+
+	if (n > st.nhandles)
+		die("io %u: only %zu connections", n, st.nhandles);
+	st.io = st.io_aborted = 0;
+	for (i = 0; i < n; i++) {
+		post_io(CHIMNEY_CMD_RECEIVE, st.handles[i], 2 * i + 1, 1000);
+		post_io(CHIMNEY_CMD_SEND, st.handles[i], 2 * i + 2, 1000);
+		/* Rejections would come back here: read them as we go. */
+		if (i % 256 == 255)
+			pump_pending();
+	}
+	pump_pending();
+	if (st.io)
+		die("%" PRIu64 " I/O requests completed before the teardown", st.io);
+	printf("bench: io posted, %" PRIu64 " requests on %u connections\n", want, n);
+	fflush(stdout);
+	if (setsockopt(mnl_socket_get_fd(sk), SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof(idle)))
+		die("SO_RCVTIMEO: %s", strerror(errno));
+	pump(&st.io, want, KEEP_NONE);
+	printf("bench: io completions %" PRIu64 " of %" PRIu64 ", %" PRIu64 " REQUEST_ABORTED\n",
+	       st.io, want, st.io_aborted);
+	return st.io == want && st.io_aborted == want ? 0 : 1;
+}
+
 /*
  * The data path: bytes through one offloaded connection in send requests
  * of 65000 bytes, WINDOW * 4 of them outstanding, until the peer has
@@ -564,7 +656,7 @@ static int stream(uint64_t handle, uint64_t bytes)
 
 int main(int argc, char **argv)
 {
-	uint32_t conns = 1000000, batch = 128, single = 10000, storm = 100000, hold = 0;
+	uint32_t conns = 1000000, batch = 128, single = 10000, storm = 100000, hold = 0, io = 0;
 	uint64_t stream_handle = 0, stream_bytes = 0;
 	static uint64_t paths[MAX_PATHS];
 	uint32_t npaths, i, rounds = 20000;
@@ -576,7 +668,7 @@ int main(int argc, char **argv)
 
 	if (argc < 3)
 		die("usage: chimney-bench DEV DEBUGFS-DIR [conns N] [batch B] [single N] [storm N]\n"
-		    "       [hold 1] | [stream HANDLE BYTES]");
+		    "       [hold 1 [io M]] | [stream HANDLE BYTES]");
 	ifindex = if_nametoindex(argv[1]);
 	dbg = argv[2];
 	if (!ifindex)
@@ -592,6 +684,10 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "hold")) {
 			hold = v;
+			continue;
+		}
+		if (!strcmp(argv[i], "io")) {
+			io = v;
 			continue;
 		}
 
@@ -641,7 +737,7 @@ int main(int argc, char **argv)
 	report("initiate, batched", t_init, conns, ref);
 	/* "hold 1": leave them offloaded (the receive path's table is full). */
 	if (hold)
-		return 0;
+		return io ? hold_io(io) : 0;
 	t = now_us();
 	if (dump_objects(CHIMNEY_TCP_OFFLOAD_STATE) != conns)
 		die("the dump did not return every connection");

@@ -34,7 +34,7 @@ trap 'cleanup; chimney_unload 2>/dev/null' EXIT
 # as TAP lines; @NS@ in END-COMMAND is the peer's netns.
 round()
 {
-	local desc=$1 end=${2:-} mac ifindex line
+	local desc=$1 end=${2:-} mac ifindex id latency line
 
 	chimney_load
 	NS=$(netns_create)
@@ -49,6 +49,14 @@ round()
 	mac=$(ip -n "$NS" -j link show chim0p | python3 -c \
 		'import json, sys; print(json.load(sys.stdin)[0]["address"])')
 	ifindex=$(cat /sys/class/net/chim0/ifindex)
+	# The virtual hardware takes 20 ms a request; 3 s when the device goes
+	# away mid-way, longer than the core's unregistering takes before the
+	# device's teardown (a request sent until then finds no device), so
+	# that requests are still queued then, and each must be completed.
+	id=$(ethtool -i chim0 | sed -n 's/^bus-info: chimney//p')
+	latency=20
+	[ -z "$end" ] || latency=3000
+	echo $latency >"/sys/kernel/debug/chimney/$id/latency_ms"
 	end=${end//@NS@/$NS}
 	python3 "$CHIMNEY_LIB_DIR/chimney_stress.py" "$ifindex" "$mac" 10.66.0.1 10.66.0.2 \
 		"$SECS" ${end:+"$end"} ${3:-} >"$OUT" 2>&1

@@ -9,6 +9,9 @@
 #   make deps       install the Debian packages the project needs
 #   make module-debug  build chimney.ko and chimney_test.ko for the debug kernel
 #   make fuzz [FUZZ_COUNT=N]  netlink fuzzing on the debug kernel (1000000)
+#   make soak [SOAK_SECONDS=N]  concurrency stress on the debug kernel, N s a
+#                   round (600; four rounds: to the end, and a teardown mid-way
+#                   by ip link del, netns deletion, rmmod)
 #   make vm-shell CMD=...  run a command in the stock VM (KERNEL=debug for the other)
 #
 # Every build happens under build/ (a copy of chimney/ and include/ per
@@ -38,7 +41,7 @@ BENCH_TOOL	= $(BUILD)/tools/chimney-bench
 IP_PLUGIN	= $(BUILD)/ip/link_chimney.so
 TOOL_CFLAGS	= -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi
 
-.PHONY: all module module-debug tool deps demo check bench fuzz vm-shell clean
+.PHONY: all module module-debug tool deps demo check bench fuzz soak vm-shell clean
 
 all: module tool
 
@@ -77,6 +80,13 @@ fuzz: module-debug tool
 		$(BUILD)/fuzz.results
 	@grep -c '^PASS' $(BUILD)/fuzz.results | sed 's/$$/ passed/'
 	@! grep '^FAIL' $(BUILD)/fuzz.results
+
+SOAK_SECONDS	?= 600
+soak: module-debug tool
+	CHIMNEY_STRESS_SECONDS=$(SOAK_SECONDS) CHIMNEY_KSFT_TIMEOUT=$$((4 * $(SOAK_SECONDS) + 1200)) \
+		scripts/kselftest.sh debug chimney_stress.sh $(BUILD)/soak.results
+	@grep -c '^PASS' $(BUILD)/soak.results | sed 's/$$/ passed/'
+	@! grep '^FAIL' $(BUILD)/soak.results
 
 vm-shell: deps
 	scripts/vm --kernel $(KERNEL) -- bash -c '$(CMD)'

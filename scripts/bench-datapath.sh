@@ -9,8 +9,8 @@
 #   TCP over a veth pair;
 # - receive demultiplexing of traffic that is not offloaded: iperf3 -R (the
 #   data comes in at chim0) against veth, with no offloaded connection and with
-#   CONNS of them in the lookup table; medians of three runs each, the two
-#   devices alternating, since TCG's speed drifts within a run.
+#   CONNS of them in the lookup table; the median ratio of seven rounds,
+#   the two devices alternating, since TCG's speed drifts within a run.
 set -euo pipefail
 
 build=$1 bytes=$2 conns=$3
@@ -71,23 +71,37 @@ rate()
 	iperf3 -c "$1" -R -t 3 -J | python3 -c \
 		'import json, sys; print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))'
 }
-# median3 ADDR-A ADDR-B: three runs of each, alternating (TCG drifts); the
-# medians, "A B".
-median3()
+# compare ADDR-A ADDR-B: ROUNDS rounds, each one run of A and one of B in
+# turns (ABBA...: TCG's speed drifts, and a run after another differs); the
+# median rates and the median of the per-round ratios, with their range:
+# "A B RATIO MIN MAX".
+ROUNDS=${CHIMNEY_BENCH_ROUNDS:-7}
+compare()
 {
-	local a=() b=() i
+	local a b i out=
 
-	for i in 1 2 3; do
-		a+=("$(rate "$1")")
-		b+=("$(rate "$2")")
+	for i in $(seq "$ROUNDS"); do
+		if [ $((i % 2)) = 1 ]; then
+			a=$(rate "$1") b=$(rate "$2")
+		else
+			b=$(rate "$2") a=$(rate "$1")
+		fi
+		out+="$a $b"$'\n'
 	done
-	echo "$(printf '%s\n' "${a[@]}" | sort -n | sed -n 2p)" \
-	     "$(printf '%s\n' "${b[@]}" | sort -n | sed -n 2p)"
+	python3 -c 'import statistics as s, sys
+rows = [tuple(map(float, l.split())) for l in sys.stdin if l.strip()]
+r = [a / b for a, b in rows]
+print("%.0f %.0f %.3f %.3f %.3f" % (s.median(a for a, _ in rows),
+      s.median(b for _, b in rows), s.median(r), min(r), max(r)))' <<<"$out"
 }
-read -r c0 v0 <<<"$(median3 10.77.0.2 10.88.0.2)"
+# result WHAT A B RATIO MIN MAX
+result()
+{
+	printf 'bench: %-44s %6s Mbit/s chim0, %6s veth: %sx (%s to %s over %s rounds)\n' \
+		"$1" "$2" "$3" "$4" "$5" "$6" "$ROUNDS"
+}
+read -r c0 v0 r0 lo0 hi0 <<<"$(compare 10.77.0.2 10.88.0.2)"
 "$build/tools/chimney-bench" chim0 "$dbg" conns "$conns" hold 1 | grep -v '^bench: genl'
-read -r c1 v1 <<<"$(median3 10.77.0.2 10.88.0.2)"
-printf 'bench: %-44s %6s Mbit/s chim0, %6s veth: %.3fx\n' \
-	"iperf3 -R, no connection offloaded" "$c0" "$v0" "$(echo "$c0 / $v0" | bc -l)"
-printf 'bench: %-44s %6s Mbit/s chim0, %6s veth: %.3fx\n' \
-	"iperf3 -R, $conns connections offloaded" "$c1" "$v1" "$(echo "$c1 / $v1" | bc -l)"
+read -r c1 v1 r1 lo1 hi1 <<<"$(compare 10.77.0.2 10.88.0.2)"
+result "iperf3 -R, no connection offloaded" "$c0" "$v0" "$r0" "$lo0" "$hi0"
+result "iperf3 -R, $conns connections offloaded" "$c1" "$v1" "$r1" "$lo1" "$hi1"

@@ -38,6 +38,7 @@
 
 #define WINDOW		4	/* requests in flight */
 #define MAX_PATHS	1000
+#define REF_ROUNDS	2000	/* round trips timed on each side of a phase */
 
 static struct mnl_socket *sk;
 static uint32_t seq, ifindex;
@@ -553,10 +554,31 @@ static void write_file(const char *dir, const char *name, const char *v)
 		die("%s: %s", path, strerror(errno));
 }
 
-static void report(const char *what, double us, uint32_t n, double ref)
+/* The reference: the mean of rounds round trips, in microseconds. */
+static double round_trip(uint32_t rounds)
 {
-	printf("bench: %-44s %9.2f us/conn  %6.3fx the round trip\n", what, us / n,
-	       us / n / ref);
+	double t = now_us();
+	uint32_t i;
+
+	for (i = 0; i < rounds; i++)
+		getfamily();
+	return (now_us() - t) / rounds;
+}
+
+/*
+ * One phase of n connections, side by side with the reference: TCG's speed
+ * drifts within a run, so the round trip is timed right before and right
+ * after the phase, and the phase is compared to their mean.
+ */
+static void phase(const char *what, uint8_t cmd, uint32_t n, uint32_t batch,
+		  const uint64_t *paths, uint32_t npaths, const uint64_t *handles)
+{
+	double before = round_trip(REF_ROUNDS), us, ref;
+
+	us = run_tcp(cmd, n, batch, paths, npaths, handles);
+	ref = (before + round_trip(REF_ROUNDS)) / 2;
+	printf("bench: %-44s %9.2f us/conn  %6.3fx the round trip (%.2f us)\n", what, us / n,
+	       us / n / ref, ref);
 }
 
 /* One I/O request on a connection: a receive of len, or a send of len bytes. */
@@ -660,9 +682,9 @@ int main(int argc, char **argv)
 	uint32_t conns = 1000000, batch = 128, single = 10000, storm = 100000, hold = 0, io = 0;
 	uint64_t stream_handle = 0, stream_bytes = 0;
 	static uint64_t paths[MAX_PATHS];
-	uint32_t npaths, i, rounds = 20000;
 	int rcvbuf = 256 << 20, sndbuf = 16 << 20, one = 1;
-	double ref, t, t_init;
+	uint32_t npaths, i;
+	double t;
 	const char *dbg;
 	uint64_t neigh;
 	long slab0;
@@ -712,13 +734,13 @@ int main(int argc, char **argv)
 	mnl_socket_setsockopt(sk, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(sk, NETLINK_CAP_ACK, &one, sizeof(one));
 
-	/* The reference, first and last, so that drift shows. */
+	/*
+	 * The reference, first and last, so that drift shows; each phase is
+	 * compared to round trips timed beside it.
+	 */
 	getfamily();
-	t = now_us();
-	for (i = 0; i < rounds; i++)
-		getfamily();
-	ref = (now_us() - t) / rounds;
-	printf("bench: %-44s %9.2f us\n", "genl round trip (CTRL_CMD_GETFAMILY)", ref);
+	printf("bench: %-44s %9.2f us\n", "genl round trip (CTRL_CMD_GETFAMILY)",
+	       round_trip(10 * REF_ROUNDS));
 	if (mnl_socket_setsockopt(sk, NETLINK_ADD_MEMBERSHIP, &grp_completions,
 				  sizeof(grp_completions)) < 0)
 		die("join completions: %s", strerror(errno));
@@ -731,11 +753,10 @@ int main(int argc, char **argv)
 		npaths = MAX_PATHS;
 	slab0 = slab_kb();
 	new_neigh_paths(npaths, &neigh, paths);
-	t_init = run_tcp(CHIMNEY_CMD_INITIATE, conns, batch, paths, npaths, NULL);
+	phase("initiate, batched", CHIMNEY_CMD_INITIATE, conns, batch, paths, npaths, NULL);
 	printf("bench: %-44s %9.0f bytes (target 512)\n",
 	       "slab memory per offloaded connection",
 	       (slab_kb() - slab0) * 1024.0 / conns);
-	report("initiate, batched", t_init, conns, ref);
 	/* "hold 1": leave them offloaded (the receive path's table is full). */
 	if (hold)
 		return io ? hold_io(io) : 0;
@@ -745,18 +766,17 @@ int main(int argc, char **argv)
 	t = now_us() - t;
 	printf("bench: %-44s %9.2f us/object, all %u\n", "dump of the TCP objects", t / conns,
 	       conns);
-	t = run_tcp(CHIMNEY_CMD_INVALIDATE, conns, batch, paths, npaths, st.handles);
-	report("invalidate, batched", t, conns, ref);
-	t = run_tcp(CHIMNEY_CMD_TERMINATE, conns, batch, paths, npaths, st.handles);
-	report("terminate, batched", t, conns, ref);
+	phase("invalidate, batched", CHIMNEY_CMD_INVALIDATE, conns, batch, paths, npaths,
+	      st.handles);
+	phase("terminate, batched", CHIMNEY_CMD_TERMINATE, conns, batch, paths, npaths,
+	      st.handles);
 
 	/* One connection per request. */
-	t = run_tcp(CHIMNEY_CMD_INITIATE, single, 1, paths, 1, NULL);
-	report("initiate, one per request", t, single, ref);
-	t = run_tcp(CHIMNEY_CMD_INVALIDATE, single, 1, paths, 1, st.handles);
-	report("invalidate, one per request", t, single, ref);
-	t = run_tcp(CHIMNEY_CMD_TERMINATE, single, 1, paths, 1, st.handles);
-	report("terminate, one per request", t, single, ref);
+	phase("initiate, one per request", CHIMNEY_CMD_INITIATE, single, 1, paths, 1, NULL);
+	phase("invalidate, one per request", CHIMNEY_CMD_INVALIDATE, single, 1, paths, 1,
+	      st.handles);
+	phase("terminate, one per request", CHIMNEY_CMD_TERMINATE, single, 1, paths, 1,
+	      st.handles);
 
 	/* The storm: one neighbor invalidated on corrupt hardware. */
 	if (storm) {
@@ -781,10 +801,7 @@ int main(int argc, char **argv)
 		if (st.seq_gap)
 			return 1;
 	}
-	t = now_us();
-	for (i = 0; i < rounds; i++)
-		getfamily();
 	printf("bench: %-44s %9.2f us\n", "genl round trip, again at the end",
-	       (now_us() - t) / rounds);
+	       round_trip(10 * REF_ROUNDS));
 	return 0;
 }

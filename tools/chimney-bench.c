@@ -3,13 +3,14 @@
  * chimney-bench: the measurements of "make bench", run in a VM on one
  * chimney device that nothing else uses.
  *
- *   chimney-bench DEV DEBUGFS-DIR [conns N] [batch B] [single N] [storm N]
+ *   chimney-bench DEV DEBUGFS-DIR [conns N] [batch B] [single N] [storm N] [window W]
  *   chimney-bench DEV DEBUGFS-DIR conns N hold 1 [io M]
  *
  * Times the simplest generic netlink round trip (CTRL_CMD_GETFAMILY) and,
  * side by side in the same run, initiate, invalidate and terminate of N
  * connections with B blocks per request and of connections one per
- * request, as a cost per connection and its ratio to the round trip; the
+ * request (W requests in flight, 4 by default), as a cost per connection
+ * and its ratio to the round trip; the
  * slab memory per offloaded connection, its share of paths and neighbor
  * included; and a storm: a neighbor with S dependent connections
  * invalidated on corrupt hardware, whose 2 S events one listener must all
@@ -36,12 +37,12 @@
 #include <linux/genetlink.h>
 #include <linux/chimney.h>
 
-#define WINDOW		4	/* requests in flight */
+#define WINDOW		4	/* requests in flight, by default */
 #define MAX_PATHS	1000
 #define REF_ROUNDS	2000	/* round trips timed on each side of a phase */
 
 static struct mnl_socket *sk;
-static uint32_t seq, ifindex;
+static uint32_t seq, ifindex, window = WINDOW;
 static uint16_t family;
 static uint32_t grp_completions, grp_events;
 static char rbuf[8 << 20];
@@ -463,7 +464,7 @@ static void new_neigh_paths(uint32_t npaths, uint64_t *nh, uint64_t *ph)
 
 /*
  * cmd on n connections, batch per request (all under one path when path
- * is 0 and neigh 0: placeholders), WINDOW requests in flight. New ones are
+ * is 0 and neigh 0: placeholders), window requests in flight. New ones are
  * spread over the paths. Returns microseconds.
  */
 static double run_tcp(uint8_t cmd, uint32_t n, uint32_t batch, const uint64_t *paths,
@@ -486,8 +487,8 @@ static double run_tcp(uint8_t cmd, uint32_t n, uint32_t batch, const uint64_t *p
 			count = n - first;
 		if (is_new && count > (p + 1) * per_path - first)
 			count = (p + 1) * per_path - first;
-		if (sent - (st.completions - base) >= WINDOW)
-			pump(&st.completions, base + sent - WINDOW + 1,
+		if (sent - (st.completions - base) >= window)
+			pump(&st.completions, base + sent - window + 1,
 			     is_new ? KEEP_TCP : KEEP_NONE);
 		tcp_request(cmd, 0, is_new ? paths[p] : 0, is_new, handles, first, count);
 		sent++;
@@ -722,8 +723,10 @@ int main(int argc, char **argv)
 			single = v;
 		else if (!strcmp(argv[i], "storm"))
 			storm = v;
+		else if (!strcmp(argv[i], "window"))
+			window = v;
 	}
-	if (!conns || !batch || batch > 1000)
+	if (!conns || !batch || batch > 1000 || !window)
 		die("conns must be > 0, batch 1 to 1000 (a completion's blocks must fit in 64 KiB)");
 
 	sk = mnl_socket_open(NETLINK_GENERIC);

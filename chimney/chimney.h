@@ -591,13 +591,16 @@ static inline u64 chimney_obj_handle(const struct chimney_obj *obj)
 
 /*
  * A walk over every object (or journal entry) of a device under its lock:
- * every 1024 steps, let others run, so that a tree of millions never stalls
- * the CPU.
+ * a reschedule point at every step (one may complete several I/O requests,
+ * each a notification), and every 1024 steps the lock let go, so that a
+ * tree of millions never stalls the CPU nor the device's other users.
  */
 static inline void chimney_walk_resched(struct chimney_dev *cdev, unsigned int *n)
 {
-	if (++*n % 1024)
+	if (++*n % 1024) {
+		cond_resched();
 		return;
+	}
 	mutex_unlock(&cdev->lock);
 	cond_resched();
 	mutex_lock(&cdev->lock);

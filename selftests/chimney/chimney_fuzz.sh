@@ -28,7 +28,7 @@ ip link set chimfz0 up
 ifindex=$(cat /sys/class/net/chimfz0/ifindex)
 offload()
 {
-	ctl -w initiate chimfz0 req "$1" neigh new host 1 dst 02:00:00:00:00:02 \
+	ctl -t 300 -w initiate chimfz0 req "$1" neigh new host 1 dst 02:00:00:00:00:02 \
 		path new host 2 src 10.9.0.1 dst 10.9.0.2 mtu 1500 \
 		tcp new host 3 lport "$2" rport 2000 mss 1460 state established
 }
@@ -43,9 +43,14 @@ rc=$?
 sed 's/^/# /' /tmp/chimney-fuzz.out
 check "$COUNT messages (seed $SEED) in $((SECONDS - t0)) s: every rejection with an extack, no count changed by one" \
 	[ $rc = 0 ]
-out=$(offload 99 1001)
-check "the device still works afterwards: a new offload succeeds" \
+# The fuzzer may have set the capacity (a setting, not damage), and the
+# virtual hardware may still be busy with the large trees it sent (a
+# completion waited for up to 300 s).
+ctl dev set chimfz0 capacity 1048576 >/dev/null
+out=$(offload 99 1001 2>&1)
+check "the device still works afterwards: a new offload succeeds ($(statuses "$out"))" \
 	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ]
+[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ] || diag "$out"
 check "and the device goes away cleanly" ip link del chimfz0
 check "the module unloads" chimney_unload
 

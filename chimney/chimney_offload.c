@@ -450,8 +450,13 @@ static void chimney_terminate(struct chimney_dev *cdev, struct chimney_req *req)
 
 		if (!b->obj || b->status != CHIMNEY_NDIS_STATUS_SUCCESS)
 			continue;
-		if (!list_empty(&b->obj->children)) {
-			/* The host terminates a parent only with its dependents. */
+		/*
+		 * The host terminates a parent only with its dependents, and
+		 * an object once: a second block for one already taken out
+		 * by this request fails, or it would be freed twice.
+		 */
+		if (!list_empty(&b->obj->children) ||
+		    test_bit(CHIMNEY_OBJ_DEAD_BIT, &b->obj->flags)) {
 			b->status = CHIMNEY_NDIS_STATUS_FAILURE;
 			b->has = 0;
 			b->obj = NULL;

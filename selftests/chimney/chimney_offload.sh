@@ -147,9 +147,12 @@ check "terminated connections are gone" [ "$(obj_count chim0)" = 3 ]
 err=$(ctl query chim0 req 16 neigh placeholder path placeholder tcp ref "$T1" 2>&1)
 check "a terminated (stale) handle is rejected with extack" \
 	grep -q 'Unknown, stale or foreign handle' <<<"$err"
-out=$(ctl -w terminate chim0 req 17 neigh ref "$N" path ref "$P" tcp ref "$T3")
-check "terminate of a whole subtree, dependents first" \
-	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ] && [ "$(obj_count chim0)" = 0 ]
+out=$(ctl -w terminate chim0 req 18 neigh placeholder path placeholder tcp ref "$T3" tcp ref "$T3")
+check "a terminate naming one connection twice takes it out once ($(statuses "$out"))" \
+	[ "$(statuses "$out" | tr ' ' '\n' | grep -c FAILURE)" = 1 ] && [ "$(obj_count chim0)" = 2 ]
+out=$(ctl -w terminate chim0 req 17 neigh ref "$N" path ref "$P")
+check "terminate of the rest of the subtree, dependents first" \
+	[ "$(statuses "$out")" = "SUCCESS SUCCESS" ] && [ "$(obj_count chim0)" = 0 ]
 
 # --- the corrupt-hardware sequence (section 3.12, the seed page) -------------
 

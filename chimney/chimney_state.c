@@ -242,8 +242,8 @@ static void chimney_conn_unhash(struct chimney_dev *cdev, struct chimney_conn *c
  * chimney_state_destroy() - free every object of a device
  * @cdev: the device, already unreachable for new requests
  *
- * Frees with a reschedule point every 1024 objects (chimney_walk_resched()).
- * Outstanding I/O must have been completed.
+ * Frees with a reschedule point at every object, the lock let go every 1024
+ * (chimney_walk_resched()). Outstanding I/O must have been completed.
  */
 void chimney_state_destroy(struct chimney_dev *cdev)
 {

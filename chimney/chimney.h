@@ -501,7 +501,8 @@ enum chimney_adapter_state {
  * @netdev: the netdevice this target is attached to
  * @id: device number, the name of its debugfs directory
  * @lock: protects the object tree (@objs, the objects' links, @count),
- *	@params, @capacity, @stats, @seq, @dead and every outstanding I/O
+ *	@params, @capacity, @stats, @seq and every outstanding I/O; @dead is
+ *	written under both @lock and @req_lock, read under either
  * @objs: handle index -> &struct chimney_obj; readers use RCU
  * @count: objects per &enum chimney_layer
  * @capacity: TcpConnectionOffloadCapacity
@@ -510,7 +511,7 @@ enum chimney_adapter_state {
  * @ostats: TCP and IP offload counters
  * @seq: sequence number of the next notification
  * @dead: the device is going away; no request is accepted any more
- * @req_lock: protects @reqs
+ * @req_lock: protects @reqs (and @dead, with @lock)
  * @reqs: state requests waiting for the virtual hardware, in arrival order
  * @work: the virtual hardware, processing @reqs
  * @latency_ms: how long the virtual hardware takes for a request
@@ -554,7 +555,7 @@ struct chimney_dev {
 	struct chimney_offload_stats ostats;
 	u64 seq;
 	bool dead;
-	spinlock_t req_lock; /* protects reqs */
+	spinlock_t req_lock; /* protects reqs, and dead with lock */
 	struct list_head reqs;
 	struct delayed_work work;
 	u32 latency_ms;
@@ -739,7 +740,7 @@ void chimney_neigh_before_send(struct chimney_dev *cdev, struct chimney_neigh *n
 /* chimney_offload.c */
 void chimney_offload_init(struct chimney_dev *cdev);
 void chimney_offload_destroy(struct chimney_dev *cdev);
-void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req);
+int chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req);
 void chimney_req_free(struct chimney_req *req);
 u32 chimney_conn_io_status(const struct chimney_dev *cdev, const struct chimney_conn *conn);
 int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,

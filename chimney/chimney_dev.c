@@ -115,7 +115,9 @@ static void chimney_dev_uninit(struct net_device *dev)
 	struct chimney_dev *cdev = netdev_priv(dev);
 
 	mutex_lock(&cdev->lock);
+	spin_lock_bh(&cdev->req_lock);
 	cdev->dead = true;
+	spin_unlock_bh(&cdev->req_lock);
 	mutex_unlock(&cdev->lock);
 	chimney_offload_destroy(cdev);
 	chimney_state_destroy(cdev);

@@ -859,15 +859,11 @@ static int chimney_nl_state_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto err_free;
 
-	mutex_lock(&cdev->lock);
-	if (cdev->dead) {
-		mutex_unlock(&cdev->lock);
+	err = chimney_offload_queue(cdev, req);
+	if (err) {
 		NL_SET_ERR_MSG(extack, "The device is going away");
-		err = -ENODEV;
 		goto err_free;
 	}
-	chimney_offload_queue(cdev, req);
-	mutex_unlock(&cdev->lock);
 	dev_put(cdev->netdev);
 	return 0;
 

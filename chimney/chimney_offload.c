@@ -607,35 +607,74 @@ void chimney_offload_init(struct chimney_dev *cdev)
 	INIT_DELAYED_WORK(&cdev->work, chimney_offload_work);
 }
 
-/**
- * chimney_offload_queue() - hand a validated request to the virtual hardware
- * @cdev: the device; its lock must be held
- * @req: the request; the engine frees it once completed
- *
- * It is processed after the device's latency, in order; with
- * inline_requests, at once when no other request waits.
+/*
+ * Inline: processed at once, in the requester's context, when no other
+ * request waits (fault injection by fail-nth then reaches all of its
+ * allocations).
  */
-void chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
+static int chimney_offload_inline(struct chimney_dev *cdev, struct chimney_req *req,
+				  unsigned long delay)
 {
-	unsigned long delay = msecs_to_jiffies(READ_ONCE(cdev->latency_ms));
 	bool now;
 
-	lockdep_assert_held(&cdev->lock);
-	req->due = jiffies + delay;
+	mutex_lock(&cdev->lock);
+	if (cdev->dead) {
+		mutex_unlock(&cdev->lock);
+		return -ENODEV;
+	}
 	trace_chimney_request(cdev, req);
 	spin_lock_bh(&cdev->req_lock);
 	/* The worker takes requests under cdev->lock: none is half done. */
-	now = READ_ONCE(cdev->inline_requests) && list_empty(&cdev->reqs);
-	if (!now)
+	now = list_empty(&cdev->reqs);
+	if (!now) {
 		list_add_tail(&req->list, &cdev->reqs);
+		schedule_delayed_work(&cdev->work, delay);
+	}
 	spin_unlock_bh(&cdev->req_lock);
 	if (now) {
 		chimney_process(cdev, req);
 		chimney_req_free(req);
-		return;
 	}
-	/* The queue is FIFO with one latency: the head is due first. */
+	mutex_unlock(&cdev->lock);
+	return 0;
+}
+
+/**
+ * chimney_offload_queue() - hand a validated request to the virtual hardware
+ * @cdev: the device
+ * @req: the request; the engine frees it once completed
+ *
+ * It is processed after the device's latency, in order; with
+ * inline_requests, at once when no other request waits. Queueing takes
+ * only @cdev->req_lock, never @cdev->lock, which the virtual hardware holds
+ * while it works: a request is accepted while others are processed.
+ *
+ * Return: 0, or -ENODEV when the device is going away (@req is then
+ * still the caller's).
+ */
+int chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
+{
+	unsigned long delay = msecs_to_jiffies(READ_ONCE(cdev->latency_ms));
+
+	req->due = jiffies + delay;
+	if (READ_ONCE(cdev->inline_requests))
+		return chimney_offload_inline(cdev, req, delay);
+	spin_lock_bh(&cdev->req_lock);
+	if (cdev->dead) {
+		spin_unlock_bh(&cdev->req_lock);
+		return -ENODEV;
+	}
+	trace_chimney_request(cdev, req);
+	list_add_tail(&req->list, &cdev->reqs);
+	/*
+	 * Under req_lock: once @dead is set, no request is added and the
+	 * work is not scheduled again, so chimney_offload_destroy()'s
+	 * cancel is the last word. The queue is FIFO with one latency: the
+	 * head is due first.
+	 */
 	schedule_delayed_work(&cdev->work, delay);
+	spin_unlock_bh(&cdev->req_lock);
+	return 0;
 }
 
 /**

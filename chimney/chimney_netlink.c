@@ -881,12 +881,12 @@ static int chimney_put_u64(struct sk_buff *msg, int attr, u64 val, int pad)
 	return nla_put_u64_64bit(msg, attr, val, pad);
 }
 
-static int chimney_put_neigh(struct sk_buff *msg, const struct chimney_block *b)
+static int chimney_put_neigh(struct sk_buff *msg, const struct chimney_block *b, u8 has)
 {
 	const struct chimney_neigh_state *st = &b->st.neigh;
 	struct nlattr *n;
 
-	if (b->has & CHIMNEY_HAS_CONST) {
+	if (has & CHIMNEY_HAS_CONST) {
 		n = nla_nest_start(msg, CHIMNEY_BLOCK_A_CONST);
 		if (!n || nla_put(msg, CHIMNEY_NEIGH_A_DL_SOURCE_ADDRESS, ETH_ALEN,
 				  st->dl_source_address) ||
@@ -894,7 +894,7 @@ static int chimney_put_neigh(struct sk_buff *msg, const struct chimney_block *b)
 			return -EMSGSIZE;
 		nla_nest_end(msg, n);
 	}
-	if (b->has & CHIMNEY_HAS_CACHED) {
+	if (has & CHIMNEY_HAS_CACHED) {
 		n = nla_nest_start(msg, CHIMNEY_BLOCK_A_CACHED);
 		if (!n || nla_put(msg, CHIMNEY_NEIGH_A_DL_DESTINATION_ADDRESS, ETH_ALEN,
 				  st->dl_destination_address) ||
@@ -903,7 +903,7 @@ static int chimney_put_neigh(struct sk_buff *msg, const struct chimney_block *b)
 			return -EMSGSIZE;
 		nla_nest_end(msg, n);
 	}
-	if (b->has & CHIMNEY_HAS_DELEGATED) {
+	if (has & CHIMNEY_HAS_DELEGATED) {
 		n = nla_nest_start(msg, CHIMNEY_BLOCK_A_DELEGATED);
 		if (!n || nla_put_u32(msg, CHIMNEY_NEIGH_A_NIC_REACHABILITY_DELTA,
 				      st->nic_reachability_delta))
@@ -913,14 +913,14 @@ static int chimney_put_neigh(struct sk_buff *msg, const struct chimney_block *b)
 	return 0;
 }
 
-static int chimney_put_path(struct sk_buff *msg, const struct chimney_block *b)
+static int chimney_put_path(struct sk_buff *msg, const struct chimney_block *b, u8 has)
 {
 	int alen = b->type == CHIMNEY_IP4_OFFLOAD_STATE ? sizeof(struct in_addr) :
 						       sizeof(struct in6_addr);
 	const struct chimney_path_state *st = &b->st.path;
 	struct nlattr *n;
 
-	if (b->has & CHIMNEY_HAS_CONST) {
+	if (has & CHIMNEY_HAS_CONST) {
 		n = nla_nest_start(msg, CHIMNEY_BLOCK_A_CONST);
 		if (!n || nla_put(msg, CHIMNEY_PATH_A_SOURCE_ADDRESS, alen,
 				  &st->source_address) ||
@@ -929,13 +929,13 @@ static int chimney_put_path(struct sk_buff *msg, const struct chimney_block *b)
 			return -EMSGSIZE;
 		nla_nest_end(msg, n);
 	}
-	if (b->has & CHIMNEY_HAS_CACHED) {
+	if (has & CHIMNEY_HAS_CACHED) {
 		n = nla_nest_start(msg, CHIMNEY_BLOCK_A_CACHED);
 		if (!n || nla_put_u32(msg, CHIMNEY_PATH_A_PATH_MTU, st->path_mtu))
 			return -EMSGSIZE;
 		nla_nest_end(msg, n);
 	}
-	if (b->has & CHIMNEY_HAS_DELEGATED) {
+	if (has & CHIMNEY_HAS_DELEGATED) {
 		/* PATH_OFFLOAD_STATE_DELEGATED has no variables. */
 		n = nla_nest_start(msg, CHIMNEY_BLOCK_A_DELEGATED);
 		if (!n)
@@ -990,12 +990,12 @@ static int chimney_put_tcp_delegated(struct sk_buff *msg,
 }
 
 static int chimney_put_tcp(struct sk_buff *msg, const struct chimney_block *b,
-			   bool query)
+			   u8 has, bool query)
 {
 	const struct chimney_tcp_state *st = &b->st.tcp;
 	struct nlattr *n;
 
-	if (b->has & CHIMNEY_HAS_CONST) {
+	if (has & CHIMNEY_HAS_CONST) {
 		n = nla_nest_start(msg, CHIMNEY_BLOCK_A_CONST);
 		if (!n ||
 		    nla_put_u16(msg, CHIMNEY_TCP_A_CONST_FLAGS, st->c.flags) ||
@@ -1008,7 +1008,7 @@ static int chimney_put_tcp(struct sk_buff *msg, const struct chimney_block *b,
 			return -EMSGSIZE;
 		nla_nest_end(msg, n);
 	}
-	if (b->has & CHIMNEY_HAS_CACHED) {
+	if (has & CHIMNEY_HAS_CACHED) {
 		n = nla_nest_start(msg, CHIMNEY_BLOCK_A_CACHED);
 		if (!n ||
 		    nla_put_u16(msg, CHIMNEY_TCP_A_CACHED_FLAGS, st->ca.flags) ||
@@ -1027,14 +1027,17 @@ static int chimney_put_tcp(struct sk_buff *msg, const struct chimney_block *b,
 			return -EMSGSIZE;
 		nla_nest_end(msg, n);
 	}
-	if (b->has & CHIMNEY_HAS_DELEGATED)
+	if (has & CHIMNEY_HAS_DELEGATED)
 		return chimney_put_tcp_delegated(msg, st, query);
 	return 0;
 }
 
-/* The block's own attributes, without its dependents. */
+/*
+ * The block's own attributes, without its dependents, with the state
+ * classes in has (&chimney_block.has bits).
+ */
 static int chimney_put_block(struct sk_buff *msg, const struct chimney_block *b,
-			     bool with_status, bool query)
+			     u8 has, bool with_status, bool query)
 {
 	if ((b->role != CHIMNEY_ROLE_PLACEHOLDER &&
 	     nla_put_u8(msg, CHIMNEY_BLOCK_A_TYPE, b->type)) ||
@@ -1047,11 +1050,11 @@ static int chimney_put_block(struct sk_buff *msg, const struct chimney_block *b,
 		return -EMSGSIZE;
 	switch (b->layer) {
 	case CHIMNEY_LAYER_NEIGH:
-		return chimney_put_neigh(msg, b);
+		return chimney_put_neigh(msg, b, has);
 	case CHIMNEY_LAYER_PATH:
-		return chimney_put_path(msg, b);
+		return chimney_put_path(msg, b, has);
 	default:
-		return chimney_put_tcp(msg, b, query);
+		return chimney_put_tcp(msg, b, has, query);
 	}
 }
 
@@ -1095,18 +1098,30 @@ static int chimney_req_fits(const struct chimney_req *req, struct netlink_ext_ac
 	unsigned int i;
 	u8 has = 0;
 
-	/* A query returns every class of state, a terminate the delegated. */
+	/* At most what chimney_req_returns() will say, once processed. */
 	if (req->cmd == CHIMNEY_CMD_QUERY)
 		has = CHIMNEY_HAS_CONST | CHIMNEY_HAS_CACHED | CHIMNEY_HAS_DELEGATED;
 	else if (req->cmd == CHIMNEY_CMD_TERMINATE)
 		has = CHIMNEY_HAS_DELEGATED;
 	for (i = 0; i < req->nblocks; i++)
-		size += chimney_block_size(&req->blocks[i], has ?: req->blocks[i].has);
+		size += chimney_block_size(&req->blocks[i], has);
 	if (size <= U16_MAX)
 		return 0;
 	NL_SET_ERR_MSG(extack,
 		       "Too many blocks: the completion would not fit in one netlink attribute (64 KiB)");
 	return -E2BIG;
+}
+
+/*
+ * The state a completion returns in a block: a query's every class, a
+ * terminate's delegated state (as its processing left them in @b->has);
+ * the other requests' completions return none, the host has it.
+ */
+static u8 chimney_req_returns(const struct chimney_req *req, const struct chimney_block *b)
+{
+	if (req->cmd == CHIMNEY_CMD_QUERY || req->cmd == CHIMNEY_CMD_TERMINATE)
+		return b->has;
+	return 0;
 }
 
 static int chimney_put_blocks(struct sk_buff *msg, const struct chimney_req *req,
@@ -1123,7 +1138,8 @@ static int chimney_put_blocks(struct sk_buff *msg, const struct chimney_req *req
 
 		if (!n)
 			return -EMSGSIZE;
-		err = chimney_put_block(msg, &req->blocks[me], true, query);
+		err = chimney_put_block(msg, &req->blocks[me],
+					chimney_req_returns(req, &req->blocks[me]), true, query);
 		if (!err && *i < req->nblocks && req->blocks[*i].parent == me)
 			err = chimney_put_blocks(msg, req, i, me,
 						 CHIMNEY_BLOCK_A_DEPENDENTS, query);
@@ -1210,7 +1226,8 @@ void chimney_notify_complete(struct chimney_dev *cdev, const struct chimney_req 
 	trace_chimney_complete(cdev, req);
 	for (i = 0; i < req->nblocks; i++) {
 		trace_chimney_block(cdev, req, i);
-		size += chimney_block_size(&req->blocks[i], req->blocks[i].has);
+		size += chimney_block_size(&req->blocks[i],
+					   chimney_req_returns(req, &req->blocks[i]));
 	}
 	cmd = CHIMNEY_CMD_INITIATE_COMPLETE + req->cmd - CHIMNEY_CMD_INITIATE;
 	msg = chimney_notify_new(cdev, size, cmd, &hdr);
@@ -1409,7 +1426,7 @@ void chimney_notify_neigh_event(struct chimney_dev *cdev,
 		goto err_failed;
 	list = nla_nest_start(msg, CHIMNEY_A_BLOCKS);
 	n = list ? nla_nest_start(msg, 1) : NULL;
-	if (!n || chimney_put_block(msg, &b, true, false))
+	if (!n || chimney_put_block(msg, &b, b.has, true, false))
 		goto err_failed;
 	nla_nest_end(msg, n);
 	nla_nest_end(msg, list);
@@ -1649,7 +1666,7 @@ static int chimney_put_obj(struct sk_buff *msg, const struct chimney_dev *cdev,
 				       CHIMNEY_A_PAD)))
 		return -EMSGSIZE;
 	n = nla_nest_start(msg, CHIMNEY_A_OBJ);
-	if (!n || chimney_put_block(msg, &b, false, false))
+	if (!n || chimney_put_block(msg, &b, b.has, false, false))
 		return -EMSGSIZE;
 	nla_nest_end(msg, n);
 	return 0;

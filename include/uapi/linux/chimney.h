@@ -237,11 +237,19 @@ enum chimney_tcp_upload_reason {
  * @CHIMNEY_CMD_RECEIVE: MiniportTcpOffloadReceive: post a receive request
  *	(%CHIMNEY_A_IO_ID, %CHIMNEY_A_IO_LEN, %CHIMNEY_A_IO_FLAGS); its
  *	completion carries the bytes placed in %CHIMNEY_A_IO_DATA
- * @CHIMNEY_CMD_INITIATE_COMPLETE: notification, NdisMInitiateOffloadComplete
+ * @CHIMNEY_CMD_INITIATE_COMPLETE: notification, NdisMInitiateOffloadComplete:
+ *	%CHIMNEY_A_REQ_ID and the request's tree in %CHIMNEY_A_BLOCKS, each
+ *	block with its type, handle (a new object's), host handle and status;
+ *	no state (the host has it)
  * @CHIMNEY_CMD_UPDATE_COMPLETE: notification, NdisMUpdateOffloadComplete
+ *	(the tree as for an initiate)
  * @CHIMNEY_CMD_INVALIDATE_COMPLETE: notification, NdisMInvalidateOffloadComplete
- * @CHIMNEY_CMD_QUERY_COMPLETE: notification, NdisMQueryOffloadStateComplete
- * @CHIMNEY_CMD_TERMINATE_COMPLETE: notification, NdisMTerminateOffloadComplete
+ *	(the tree as for an initiate)
+ * @CHIMNEY_CMD_QUERY_COMPLETE: notification, NdisMQueryOffloadStateComplete:
+ *	the tree, each block of SUCCESS with its const, cached and delegated
+ *	state
+ * @CHIMNEY_CMD_TERMINATE_COMPLETE: notification, NdisMTerminateOffloadComplete:
+ *	the tree, each block of SUCCESS with its delegated state
  * @CHIMNEY_CMD_SEND_COMPLETE: notification, NdisTcpOffloadSendComplete
  * @CHIMNEY_CMD_RECEIVE_COMPLETE: notification, NdisTcpOffloadReceiveComplete
  * @CHIMNEY_CMD_TCP_EVENT: notification, NdisTcpOffloadEventHandler

@@ -187,6 +187,40 @@ static void chimney_offload_test_terminate(struct kunit *test)
 	rcu_read_unlock();
 }
 
+/*
+ * R51: a terminate that names one connection twice takes it out once; the
+ * second block fails (freeing it twice would be a use after free).
+ */
+static void chimney_offload_test_terminate_twice(struct kunit *test)
+{
+	struct chimney_test_block refs[] = {
+		{ N, CHIMNEY_ROLE_PLACEHOLDER, NONE },
+		{ P, CHIMNEY_ROLE_PLACEHOLDER, 0 },
+		{ T, CHIMNEY_ROLE_REF, 1 },
+		{ T, CHIMNEY_ROLE_REF, 1 },
+	};
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_req *req;
+	u64 gone;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 4);
+	chimney_test_process(test, req);
+	gone = req->blocks[2].handle;
+	refs[2].handle = gone;
+	refs[3].handle = gone;
+	req = chimney_test_req(test, CHIMNEY_CMD_TERMINATE, refs, 4);
+	chimney_test_process(test, req);
+	/* Dependents are taken out last first: the later block wins. */
+	KUNIT_EXPECT_EQ(test, req->blocks[3].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	KUNIT_EXPECT_EQ(test, req->blocks[2].has, 0);
+	KUNIT_EXPECT_EQ(test, cdev->count[T], 1U);
+	KUNIT_EXPECT_EQ(test, cdev->stats.terminates, 1ULL);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, chimney_obj_lookup(cdev, gone));
+	rcu_read_unlock();
+}
+
 /* R36, R37: invalidate on corrupt hardware fails, then Retrieve and Abort. */
 static void chimney_offload_test_corrupt_invalidate(struct kunit *test)
 {
@@ -222,6 +256,7 @@ static struct kunit_case chimney_offload_test_cases[] = {
 	KUNIT_CASE(chimney_offload_test_path_mtu),
 	KUNIT_CASE(chimney_offload_test_resources),
 	KUNIT_CASE(chimney_offload_test_terminate),
+	KUNIT_CASE(chimney_offload_test_terminate_twice),
 	KUNIT_CASE(chimney_offload_test_corrupt_invalidate),
 	{}
 };

@@ -513,7 +513,8 @@ enum chimney_adapter_state {
  * @dead: the device is going away; no request is accepted any more
  * @req_lock: protects @reqs (and @dead, with @lock)
  * @reqs: state requests waiting for the virtual hardware, in arrival order
- * @work: the virtual hardware, processing @reqs
+ * @work: the virtual hardware, processing @reqs; unbound, so that it works
+ *	beside the requester, as a NIC does
  * @latency_ms: how long the virtual hardware takes for a request
  * @inline_requests: a request that finds @reqs empty is processed at once,
  *	in the requester's context (fault injection by fail-nth reaches all

@@ -593,7 +593,7 @@ static void chimney_offload_work(struct work_struct *work)
 	}
 	mutex_unlock(&cdev->lock);
 	if (next)
-		schedule_delayed_work(&cdev->work, next - jiffies);
+		queue_delayed_work(system_unbound_wq, &cdev->work, next - jiffies);
 }
 
 /**
@@ -628,7 +628,7 @@ static int chimney_offload_inline(struct chimney_dev *cdev, struct chimney_req *
 	now = list_empty(&cdev->reqs);
 	if (!now) {
 		list_add_tail(&req->list, &cdev->reqs);
-		schedule_delayed_work(&cdev->work, delay);
+		queue_delayed_work(system_unbound_wq, &cdev->work, delay);
 	}
 	spin_unlock_bh(&cdev->req_lock);
 	if (now) {
@@ -672,7 +672,7 @@ int chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
 	 * cancel is the last word. The queue is FIFO with one latency: the
 	 * head is due first.
 	 */
-	schedule_delayed_work(&cdev->work, delay);
+	queue_delayed_work(system_unbound_wq, &cdev->work, delay);
 	spin_unlock_bh(&cdev->req_lock);
 	return 0;
 }

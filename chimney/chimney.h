@@ -642,6 +642,7 @@ void chimney_dp_init(struct chimney_dev *cdev);
 void chimney_dp_destroy(struct chimney_dev *cdev);
 void chimney_dp_rx(struct chimney_dev *cdev, struct sk_buff *skb);
 int chimney_dp_xmit(struct chimney_dev *cdev, struct sk_buff *skb);
+u32 chimney_dp_max_payload(u32 mss);
 int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    u32 seq, u8 tcp_flags, u32 len);
 int chimney_dp_forward(struct chimney_dev *cdev, struct chimney_conn *conn, u64 io_id,
@@ -704,6 +705,7 @@ void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn,
 		       u32 status);
 u32 chimney_tcp_now(void);
+u32 chimney_tcp_mss(const struct chimney_conn *conn);
 u32 chimney_tcp_send_backlog(const struct chimney_tcp_const *c,
 			     const struct chimney_tcp_delegated *d);
 u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to,

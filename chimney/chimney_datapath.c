@@ -416,13 +416,70 @@ static void chimney_build_tcp(struct chimney_conn *conn, struct tcphdr *th,
 	}
 }
 
+/* A linear frame: headroom for hlen bytes of headers, then the payload. */
+static struct sk_buff *chimney_dp_alloc(struct chimney_conn *conn, u32 seq,
+					unsigned int hlen, u32 len)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(NET_IP_ALIGN + ETH_HLEN + hlen + len, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, NET_IP_ALIGN + ETH_HLEN + hlen);
+	if (len)
+		chimney_tcp_copy_send(conn, seq - conn->tcb.snd_una, skb_put(skb, len), len);
+	return skb;
+}
+
+/* Headroom for the headers, the payload in pages. */
+static struct sk_buff *chimney_dp_alloc_gso(struct chimney_conn *conn, u32 seq,
+					    unsigned int hlen, u32 len)
+{
+	u32 off = seq - conn->tcb.snd_una;
+	struct sk_buff *skb;
+	int err, i;
+
+	skb = alloc_skb_with_frags(NET_IP_ALIGN + ETH_HLEN + hlen, len, 0, &err, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, NET_IP_ALIGN + ETH_HLEN + hlen);
+	skb->data_len = len;
+	skb->len = len;
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+
+		off += chimney_tcp_copy_send(conn, off, skb_frag_address(frag),
+					     skb_frag_size(frag));
+	}
+	return skb;
+}
+
+/**
+ * chimney_dp_max_payload() - the most payload of one frame of a connection
+ * @mss: the connection's MSS
+ *
+ * Several segments go out as one GSO frame, as a TOE NIC segments on the
+ * wire and as veth carries the kernel's TCP: whole segments up to what one
+ * IP datagram's 16-bit length holds, and no more pages than an skb takes.
+ *
+ * Return: a multiple of @mss, at least @mss.
+ */
+u32 chimney_dp_max_payload(u32 mss)
+{
+	u32 limit = min_t(u32, U16_MAX - sizeof(struct ipv6hdr) - sizeof(struct tcphdr) -
+			  TCPOLEN_TSTAMP_ALIGNED, MAX_SKB_FRAGS * PAGE_SIZE);
+
+	return max(rounddown(limit, mss), mss);
+}
+
 /**
  * chimney_dp_build() - build one segment of a connection
  * @cdev: the device; its lock must be held
  * @conn: the connection, with its path and neighbor
  * @seq: its sequence number
  * @tcp_flags: TCPHDR_* flags
- * @len: payload bytes, copied from the send queue at @seq
+ * @len: payload bytes, copied from the send queue at @seq; more than one
+ *	MSS makes a GSO frame of that many segments (chimney_dp_max_payload())
  *
  * The frame is built as section 3.6 says: IPv4 with DF and an IP ID from
  * the upper half (R61), the neighbor's VLAN and priority (R62), the path's
@@ -440,11 +497,12 @@ VISIBLE_IF_KUNIT struct sk_buff *chimney_dp_build(struct chimney_dev *cdev,
 	const struct chimney_tcp_state *st = &conn->st;
 	const struct chimney_neigh_state *ns;
 	const struct chimney_path_state *ps;
-	bool ts, v6;
 	unsigned int thlen, iplen;
 	struct sk_buff *skb;
+	u32 mss, segs;
 	struct tcphdr *th;
 	struct ethhdr *eth;
+	bool ts, v6;
 	__wsum csum;
 
 	lockdep_assert_held(&cdev->lock);
@@ -457,21 +515,34 @@ VISIBLE_IF_KUNIT struct sk_buff *chimney_dp_build(struct chimney_dev *cdev,
 	thlen = sizeof(*th) + (ts ? TCPOLEN_TSTAMP_ALIGNED : 0);
 	iplen = v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 
-	skb = alloc_skb(NET_IP_ALIGN + ETH_HLEN + iplen + thlen + len, GFP_KERNEL);
+	mss = chimney_tcp_mss(conn);
+	segs = len > mss ? DIV_ROUND_UP(len, mss) : 1;
+	skb = segs > 1 ? chimney_dp_alloc_gso(conn, seq, iplen + thlen, len) :
+			 chimney_dp_alloc(conn, seq, iplen + thlen, len);
 	if (!skb)
 		return ERR_PTR(-ENOMEM);
-	skb_reserve(skb, NET_IP_ALIGN + ETH_HLEN + iplen + thlen);
-	if (len)
-		chimney_tcp_copy_send(conn, seq - conn->tcb.snd_una, skb_put(skb, len), len);
 	th = skb_push(skb, thlen);
 	skb_reset_transport_header(skb);
 	chimney_build_tcp(conn, th, seq, tcp_flags, ts);
-	csum = csum_partial(th, thlen + len, 0);
+	if (segs > 1) {
+		/* The receiver, or the segmentation, sums it (as veth's frames). */
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+		skb_shinfo(skb)->gso_size = mss;
+		skb_shinfo(skb)->gso_segs = segs;
+		skb_shinfo(skb)->gso_type = v6 ? SKB_GSO_TCPV6 : SKB_GSO_TCPV4;
+		csum = 0;
+	} else {
+		csum = csum_partial(th, thlen + len, 0);
+	}
 	if (v6) {
 		struct ipv6hdr *ip6h = skb_push(skb, sizeof(*ip6h));
 
 		th->check = csum_ipv6_magic(&ps->source_address, &ps->destination_address,
 					    thlen + len, IPPROTO_TCP, csum);
+		if (segs > 1)
+			th->check = ~th->check;
 		ip6_flow_hdr(ip6h, st->ca.tos_or_traffic_class,
 			     htonl(st->ca.flow_label) & IPV6_FLOWLABEL_MASK);
 		ip6h->payload_len = htons(thlen + len);
@@ -485,11 +556,17 @@ VISIBLE_IF_KUNIT struct sk_buff *chimney_dp_build(struct chimney_dev *cdev,
 
 		th->check = tcp_v4_check(thlen + len, ps->source_address.s6_addr32[0],
 					 ps->destination_address.s6_addr32[0], csum);
+		if (segs > 1)
+			th->check = ~th->check;
 		iph->version = 4;
 		iph->ihl = 5;
 		iph->tos = st->ca.tos_or_traffic_class;
 		iph->tot_len = htons(iplen + thlen + len);
-		iph->id = htons(0x8000 | cdev->ip_id++);
+		/* Segmentation numbers the segments on: all in the upper half. */
+		if ((cdev->ip_id & 0x7fff) + segs > 0x8000)
+			cdev->ip_id = 0;
+		iph->id = htons(0x8000 | cdev->ip_id);
+		cdev->ip_id += segs;
 		iph->frag_off = htons(IP_DF);
 		iph->ttl = st->ca.ttl_or_hop_limit ?: 64;
 		iph->protocol = IPPROTO_TCP;
@@ -531,8 +608,8 @@ int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 {
 	struct chimney_neigh *neigh = chimney_conn_neigh(conn);
 	int v = chimney_conn_v6(conn);
+	unsigned int bytes, segs;
 	struct sk_buff *skb;
-	unsigned int bytes;
 
 	/* R91: before any IP datagram, a stale neighbor is asked about. */
 	if (neigh)
@@ -542,10 +619,12 @@ int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 		cdev->ostats.ip[v][CHIMNEY_IP_OUT_DISCARDS]++;
 		return PTR_ERR(skb);
 	}
+	/* A GSO frame counts as the datagrams it stands for. */
+	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 	bytes = skb->len - ETH_HLEN;
-	cdev->ostats.ip[v][CHIMNEY_IP_OUT_REQUESTS]++;
+	cdev->ostats.ip[v][CHIMNEY_IP_OUT_REQUESTS] += segs;
 	cdev->ostats.ip[v][CHIMNEY_IP_OUT_OCTETS] += bytes;
-	cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_SEGMENTS]++;
+	cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_SEGMENTS] += segs;
 	if (tcp_flags & TCPHDR_RST)
 		cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_RESETS]++;
 	if (chimney_dp_xmit(cdev, skb)) {

@@ -47,6 +47,9 @@
 /* TcpIndicateSendBacklogChange at most this often (R88). */
 #define CHIMNEY_BACKLOG_MIN_MS	500
 
+/* The congestion window never passes the largest send window. */
+#define CHIMNEY_TCP_MAX_CWND	(65535U << 14)
+
 /**
  * chimney_tcp_now() - the target's timestamp clock
  *
@@ -58,8 +61,13 @@ u32 chimney_tcp_now(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_now);
 
-/* The most payload of a segment: RemoteMss within the path MTU. */
-static u32 chimney_tcp_mss(const struct chimney_conn *conn)
+/**
+ * chimney_tcp_mss() - the most payload of a segment
+ * @conn: the connection
+ *
+ * Return: RemoteMss within the path MTU, less the timestamp option.
+ */
+u32 chimney_tcp_mss(const struct chimney_conn *conn)
 {
 	const struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
 	u32 hdr = chimney_conn_v6(conn) ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
@@ -71,6 +79,7 @@ static u32 chimney_tcp_mss(const struct chimney_conn *conn)
 		mss -= TCPOLEN_TSTAMP_ALIGNED;
 	return max(mss, 64U);
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_mss);
 
 static void chimney_tcp_count_rexmit(struct chimney_dev *cdev,
 				     const struct chimney_conn *conn)
@@ -342,7 +351,7 @@ static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *co
 				chimney_tcp_arm(conn, conn->x->rto);
 			break;
 		}
-		n = min3(n, mss, wnd - inflight);
+		n = min3(n, chimney_dp_max_payload(mss), wnd - inflight);
 		if (inflight + n == queued)
 			flags |= TCPHDR_PSH;
 		if (before(d->snd_nxt, d->snd_max))
@@ -672,10 +681,15 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 			chimney_tcp_fin_acked(cdev, conn);
 		if (seg->has_ts && seg->tsecr)
 			chimney_tcp_rtt(conn, chimney_tcp_now() + conn->ts_delta - seg->tsecr);
+		/*
+		 * Counted in bytes acknowledged (RFC 3465), as Linux does: the
+		 * peer acknowledges a GSO frame of many segments at once.
+		 */
 		if (d->cwnd < d->ss_thresh)
-			d->cwnd += min(acked, mss);
+			d->cwnd += acked;
 		else
-			d->cwnd += max(mss * mss / max(d->cwnd, 1U), 1U);
+			d->cwnd += max_t(u32, div_u64((u64)mss * acked, max(d->cwnd, 1U)), 1);
+		d->cwnd = min(d->cwnd, CHIMNEY_TCP_MAX_CWND);
 		d->dup_ack_count = 0;
 		d->retransmit_count = 0;
 		d->snd_wnd_probe_count = 0;

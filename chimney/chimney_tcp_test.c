@@ -217,6 +217,56 @@ static void chimney_tcp_test_segment_v4(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * More than one MSS goes out as one GSO frame of MSS segments, whose
+ * checksum the receiver or the segmentation completes; v6 or not.
+ */
+static void chimney_tcp_test_gso_check(struct kunit *test, bool v6)
+{
+	struct chimney_tcp_test_conn tc = {
+		.v6 = v6, .flags = CHIMNEY_TCP_FLAG_TIMESTAMP_ENABLED,
+	};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	u32 mss = chimney_tcp_mss(conn), len = 3 * mss + 100, i, bad = 0;
+	u16 ip_id = cdev->ip_id;
+	struct chimney_pkt pkt;
+	struct sk_buff *skb;
+	u8 *data;
+
+	data = kunit_kmalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	chimney_tcp_test_send(test, conn, len);
+	skb = chimney_tcp_test_build(test, conn, len, &pkt);
+	KUNIT_EXPECT_TRUE(test, skb_is_gso(skb));
+	KUNIT_EXPECT_EQ(test, skb_shinfo(skb)->gso_size, mss);
+	KUNIT_EXPECT_EQ(test, skb_shinfo(skb)->gso_segs, 4);
+	KUNIT_EXPECT_EQ(test, skb_shinfo(skb)->gso_type, v6 ? SKB_GSO_TCPV6 : SKB_GSO_TCPV4);
+	KUNIT_EXPECT_EQ(test, pkt.seg.len, len);
+	/* R61: each segment will have its own IP ID of the upper half. */
+	if (!v6)
+		KUNIT_EXPECT_EQ(test, (u16)(cdev->ip_id - ip_id), 4);
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, pkt.doff, data, len), 0);
+	for (i = 0; i < len; i++)
+		bad += data[i] != 'a' + i % 26;
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+	KUNIT_EXPECT_EQ(test, (int)skb->ip_summed, CHECKSUM_PARTIAL);
+	skb_shinfo(skb)->gso_size = 0;
+	KUNIT_ASSERT_EQ(test, skb_checksum_help(skb), 0);
+	KUNIT_EXPECT_TRUE(test, chimney_dp_csum_ok(skb, &pkt));
+	kfree_skb(skb);
+}
+
+static void chimney_tcp_test_segment_gso_v4(struct kunit *test)
+{
+	chimney_tcp_test_gso_check(test, false);
+}
+
+static void chimney_tcp_test_segment_gso_v6(struct kunit *test)
+{
+	chimney_tcp_test_gso_check(test, true);
+}
+
 static void chimney_tcp_test_segment_v6(struct kunit *test)
 {
 	struct chimney_tcp_test_conn tc = { .v6 = true };
@@ -835,12 +885,13 @@ static void chimney_tcp_test_persist(struct kunit *test)
 
 	/*
 	 * The window opened; its update was lost and the probe finds it:
-	 * the data goes out (to nowhere: KUnit's device has no peer).
+	 * the data goes out, one GSO frame of its three segments (to
+	 * nowhere: KUnit's device has no peer).
 	 */
 	chimney_tcp_test_fire(test, conn, CHIMNEY_T_RTX);
 	out = chimney_tcp_test_out(test);
 	chimney_tcp_test_zero(test, conn, 65535);
-	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 1);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 3);
 	KUNIT_EXPECT_EQ(test, conn->tcb.snd_wnd_probe_count, 0);
 	KUNIT_EXPECT_EQ(test, conn->tcb.retransmit_count, 0);
 
@@ -863,6 +914,8 @@ static void chimney_tcp_test_persist(struct kunit *test)
 static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_segment_v4),
 	KUNIT_CASE(chimney_tcp_test_segment_v6),
+	KUNIT_CASE(chimney_tcp_test_segment_gso_v4),
+	KUNIT_CASE(chimney_tcp_test_segment_gso_v6),
 	KUNIT_CASE(chimney_tcp_test_vlan),
 	KUNIT_CASE(chimney_tcp_test_seq_wrap),
 	KUNIT_CASE(chimney_tcp_test_backlog),

@@ -6,7 +6,7 @@
 # The data path's figures, side by side in one VM:
 # - bulk: BYTES through one offloaded connection (send requests, until the
 #   peer's TCP acknowledged them) against the same through the kernel's own
-#   TCP over a veth pair;
+#   TCP over a veth pair; the median ratio of three rounds, in turns;
 # - receive demultiplexing of traffic that is not offloaded: iperf3 -R (the
 #   data comes in at chim0) against veth, with no offloaded connection and with
 #   CONNS of them in the lookup table; the median ratio of seven rounds,
@@ -47,20 +47,53 @@ serve()
 	exit 1
 }
 
-# Bulk through the kernel's TCP over veth.
-serve pv 10.88.0.2 6000
-python3 "$peer" source 10.88.0.2 6000 "$bytes" "kernel TCP over veth, bulk send"
-kill "$serve_pid" 2>/dev/null || true
+# One bulk run, its rate in MB/s: through the kernel's TCP over veth, or
+# through a connection offloaded for it (a new one each time).
+bulk_veth()
+{
+	serve pv 10.88.0.2 "$1" >/dev/null
+	python3 "$peer" source 10.88.0.2 "$1" "$bytes" veth | awk '{ print $(NF - 6) }'
+	kill "$serve_pid" 2>/dev/null || true
+	wait "$serve_pid" 2>/dev/null || true
+}
+bulk_offload()
+{
+	local st mac out h
 
-# Bulk through an offloaded connection.
-serve pc 10.77.0.2 6001
-st=$(python3 "$peer" repair 10.77.0.2 6001)
-mac=$(ip -n pc -j link show chim0p | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["address"])')
-out=$("$build/tools/chimneyctl" -w initiate chim0 req 1 neigh new host 1 dst "$mac" \
-      path new host 2 src 10.77.0.1 dst 10.77.0.2 mtu 1500 tcp new host 3 $st)
-h=$(grep -o 'block tcp handle 0x[0-9a-f]*' <<<"$out" | awk '{ print $4 }')
-"$build/tools/chimney-bench" chim0 "$dbg" stream "$h" "$bytes"
-kill "$serve_pid" 2>/dev/null || true
+	serve pc 10.77.0.2 "$1" >/dev/null
+	st=$(python3 "$peer" repair 10.77.0.2 "$1")
+	mac=$(ip -n pc -j link show chim0p |
+	      python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["address"])')
+	out=$("$build/tools/chimneyctl" -w initiate chim0 req "$1" neigh new host 1 dst "$mac" \
+	      path new host 2 src 10.77.0.1 dst 10.77.0.2 mtu 1500 tcp new host 3 $st)
+	h=$(grep -o 'block tcp handle 0x[0-9a-f]*' <<<"$out" | awk '{ print $4 }')
+	"$build/tools/chimney-bench" chim0 "$dbg" stream "$h" "$bytes" |
+		awk '/^bench: offloaded/ { print $(NF - 6) }'
+	kill "$serve_pid" 2>/dev/null || true
+	wait "$serve_pid" 2>/dev/null || true
+}
+
+# Bulk: ROUNDS rounds, the two in turns (ABBA), medians and the range of
+# the per-round ratios, as for iperf3 below.
+ROUNDS=${CHIMNEY_BENCH_ROUNDS:-7}
+BULK_ROUNDS=${CHIMNEY_BENCH_BULK_ROUNDS:-3}
+rows=
+for i in $(seq "$BULK_ROUNDS"); do
+	if [ $((i % 2)) = 1 ]; then
+		v=$(bulk_veth $((6000 + i))) o=$(bulk_offload $((6100 + i)))
+	else
+		o=$(bulk_offload $((6100 + i))) v=$(bulk_veth $((6000 + i)))
+	fi
+	rows+="$o $v"$'\n'
+done
+python3 -c 'import statistics as s, sys
+rows = [tuple(map(float, l.split())) for l in sys.stdin if l.strip()]
+r = [o / v for o, v in rows]
+print("bench: %-44s %9.2f MB/s (%d bytes, median of %d)" % (
+      "kernel TCP over veth, bulk send", s.median(v for _, v in rows), int(sys.argv[1]), len(rows)))
+print("bench: %-44s %9.2f MB/s: %.2fx (%.2f to %.2f over %d rounds)" % (
+      "offloaded connection, send requests", s.median(o for o, _ in rows), s.median(r),
+      min(r), max(r), len(rows)))' "$bytes" <<<"$rows"
 
 # Receive demultiplexing: iperf3 through the wire and through veth.
 ip netns exec pc iperf3 -s -D -B 10.77.0.2 >/dev/null
@@ -75,7 +108,6 @@ rate()
 # turns (ABBA...: TCG's speed drifts, and a run after another differs); the
 # median rates and the median of the per-round ratios, with their range:
 # "A B RATIO MIN MAX".
-ROUNDS=${CHIMNEY_BENCH_ROUNDS:-7}
 compare()
 {
 	local a b i out=

@@ -619,9 +619,10 @@ int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 		cdev->ostats.ip[v][CHIMNEY_IP_OUT_DISCARDS]++;
 		return PTR_ERR(skb);
 	}
-	/* A GSO frame counts as the datagrams it stands for. */
+	/* A GSO frame counts as the datagrams it stands for, headers and all. */
 	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
-	bytes = skb->len - ETH_HLEN;
+	bytes = skb->len - ETH_HLEN + (segs - 1) * (skb_transport_offset(skb) -
+						    skb_network_offset(skb) + tcp_hdrlen(skb));
 	cdev->ostats.ip[v][CHIMNEY_IP_OUT_REQUESTS] += segs;
 	cdev->ostats.ip[v][CHIMNEY_IP_OUT_OCTETS] += bytes;
 	cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_SEGMENTS] += segs;

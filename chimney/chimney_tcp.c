@@ -82,9 +82,9 @@ u32 chimney_tcp_mss(const struct chimney_conn *conn)
 EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_mss);
 
 static void chimney_tcp_count_rexmit(struct chimney_dev *cdev,
-				     const struct chimney_conn *conn)
+				     const struct chimney_conn *conn, u32 segs)
 {
-	cdev->ostats.tcp[chimney_conn_v6(conn)][CHIMNEY_TCP_RETRANSMITTED_SEGMENTS]++;
+	cdev->ostats.tcp[chimney_conn_v6(conn)][CHIMNEY_TCP_RETRANSMITTED_SEGMENTS] += segs;
 }
 
 /* The one timer_list fires at the earliest timer that runs. */
@@ -305,7 +305,7 @@ static void chimney_tcp_output_fin(struct chimney_dev *cdev, struct chimney_conn
 				      CHIMNEY_TCP_CONNECTION_LAST_ACK :
 				      CHIMNEY_TCP_CONNECTION_FIN_WAIT1);
 	} else {
-		chimney_tcp_count_rexmit(cdev, conn);
+		chimney_tcp_count_rexmit(cdev, conn, 1);
 	}
 	if (chimney_dp_send_segment(cdev, conn, conn->x->fin_seq, TCPHDR_ACK | TCPHDR_FIN, 0))
 		return;
@@ -323,7 +323,7 @@ static u32 chimney_tcp_resend_first(struct chimney_dev *cdev, struct chimney_con
 	struct chimney_tcp_delegated *d = &conn->tcb;
 	u32 n = min3(chimney_tcp_mss(conn), d->snd_max - d->snd_una, chimney_tcp_queued(conn));
 
-	chimney_tcp_count_rexmit(cdev, conn);
+	chimney_tcp_count_rexmit(cdev, conn, 1);
 	return chimney_dp_send_segment(cdev, conn, d->snd_una, TCPHDR_ACK, n) ? 0 : n;
 }
 
@@ -352,10 +352,13 @@ static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *co
 			break;
 		}
 		n = min3(n, chimney_dp_max_payload(mss), wnd - inflight);
+		/* A frame sent again holds only bytes sent before, each MSS counted. */
+		if (before(d->snd_nxt, d->snd_max)) {
+			n = min(n, d->snd_max - d->snd_nxt);
+			chimney_tcp_count_rexmit(cdev, conn, DIV_ROUND_UP(n, mss));
+		}
 		if (inflight + n == queued)
 			flags |= TCPHDR_PSH;
-		if (before(d->snd_nxt, d->snd_max))
-			chimney_tcp_count_rexmit(cdev, conn);
 		if (chimney_dp_send_segment(cdev, conn, d->snd_nxt, flags, n))
 			break;
 		chimney_tcp_ack_sent(conn);
@@ -671,6 +674,7 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 		u32 acked = seg->ack - d->snd_una;
 		bool fin = test_bit(CHIMNEY_DP_FIN_SENT, &conn->dp) &&
 			   !before(seg->ack, conn->x->fin_seq + 1);
+		u64 cwnd;
 
 		d->snd_una = seg->ack;
 		if (before(d->snd_nxt, d->snd_una))
@@ -683,13 +687,14 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 			chimney_tcp_rtt(conn, chimney_tcp_now() + conn->ts_delta - seg->tsecr);
 		/*
 		 * Counted in bytes acknowledged (RFC 3465), as Linux does: the
-		 * peer acknowledges a GSO frame of many segments at once.
+		 * peer acknowledges a GSO frame of many segments at once. Slow
+		 * start stops at ss_thresh, even for an ACK of a whole flight.
 		 */
 		if (d->cwnd < d->ss_thresh)
-			d->cwnd += acked;
+			cwnd = min_t(u64, (u64)d->cwnd + acked, d->ss_thresh);
 		else
-			d->cwnd += max_t(u32, div_u64((u64)mss * acked, max(d->cwnd, 1U)), 1);
-		d->cwnd = min(d->cwnd, CHIMNEY_TCP_MAX_CWND);
+			cwnd = d->cwnd + max_t(u64, div_u64((u64)mss * acked, max(d->cwnd, 1U)), 1);
+		d->cwnd = min_t(u64, cwnd, CHIMNEY_TCP_MAX_CWND);
 		d->dup_ack_count = 0;
 		d->retransmit_count = 0;
 		d->snd_wnd_probe_count = 0;

@@ -592,8 +592,13 @@ static void chimney_offload_work(struct work_struct *work)
 		cond_resched();
 	}
 	mutex_unlock(&cdev->lock);
+	/*
+	 * The head is due first; a request queued while this ran may have
+	 * armed the work for its own, later, time. Not after a cancel.
+	 */
 	if (next)
-		queue_delayed_work(system_unbound_wq, &cdev->work, next - jiffies);
+		mod_delayed_work(system_unbound_wq, &cdev->work,
+				 time_after(next, jiffies) ? next - jiffies : 0);
 }
 
 /**

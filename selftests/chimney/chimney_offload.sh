@@ -414,14 +414,37 @@ err=$(ctl initiate chim0 req 53 $NEIGH $PATH4 tcp new host 1 lport 1 rport 2 mss
 check "connection in CLOSED state rejected with extack" grep -q 'never offloaded' <<<"$err"
 err=$(ctl initiate chim0 req 54 $NEIGH $PATH4 $(tcp_new 0x71 5001 prio 9) 2>&1)
 check "out-of-range UserPriority rejected by the policy" [ -n "$err" ]
+check "rejected requests changed nothing" [ "$(obj_count chim0)" = "$before" ]
+
+# --- a completion nests its blocks in one 16-bit attribute --------------------
+
 many=
 for i in $(seq 1 300); do
 	many+=" tcp new host $i lport $i rport 80 mss 1460 state established"
 done
-err=$(ctl initiate chim0 req 55 $NEIGH $PATH4 $many 2>&1)
-check "a tree whose completion would pass 64 KiB: E2BIG with extack" \
+out=$(ctl -w initiate chim0 req 55 $NEIGH $PATH4 $many)
+check "300 connections in one initiate: its completion, without their state, fits" \
+	[ "$(statuses "$out" | tr ' ' '\n' | grep -c '^SUCCESS$')" = 302 ]
+read -r MN MP handles <<<"$(field handle "$out")"
+refs= i=0
+for h in $handles; do
+	refs+=" tcp ref $h"
+done
+before=$(obj_count chim0)
+err=$(ctl query chim0 req 56 neigh placeholder path placeholder $refs 2>&1)
+check "a query whose completion (their state) would pass 64 KiB: E2BIG with extack" \
 	grep -q 'completion would not fit' <<<"$err"
-check "rejected requests changed nothing" [ "$(obj_count chim0)" = "$before" ]
+check "and it changed nothing" [ "$(obj_count chim0)" = "$before" ]
+for chunk in 1 101 201; do
+	out=$(ctl -w terminate chim0 req $((57 + chunk)) neigh placeholder path placeholder \
+	      $(echo $refs | cut -d' ' -f$((3 * chunk - 2))-$((3 * chunk + 297))))
+	ok=$(statuses "$out" | tr ' ' '\n' | grep -c '^SUCCESS$')
+	i=$((i + ok))
+done
+out=$(ctl -w terminate chim0 req 59 neigh ref "$MN" path ref "$MP")
+check "and the 300, terminated 100 at a time, with their neighbor and path" \
+	[ "$i" = 306 ] && [ "$(statuses "$out")" = "SUCCESS SUCCESS" ] &&
+	[ "$(obj_count chim0)" = $((before - 302)) ]
 
 # --- privileges and namespaces -----------------------------------------------
 

@@ -706,6 +706,7 @@ void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn,
 		       u32 status);
 u32 chimney_tcp_now(void);
 u32 chimney_tcp_mss(const struct chimney_conn *conn);
+void chimney_tcp_state_now(const struct chimney_conn *conn, struct chimney_tcp_delegated *d);
 u32 chimney_tcp_send_backlog(const struct chimney_tcp_const *c,
 			     const struct chimney_tcp_delegated *d);
 u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to,

@@ -308,6 +308,15 @@ static void chimney_req_mark_failed(struct chimney_req *req)
 }
 
 /* Query (section 3.2): current state of every class, or FAILURE (3.12). */
+/* An object's state as a query or terminate hands it back: as of now. */
+static void chimney_upload_state(struct chimney_dev *cdev, struct chimney_obj *obj,
+				 struct chimney_block *b)
+{
+	chimney_obj_get_state(cdev, obj, b);
+	if (obj->layer == CHIMNEY_LAYER_TCP)
+		chimney_tcp_state_now(chimney_conn(obj), &b->st.tcp.d);
+}
+
 static void chimney_query(struct chimney_dev *cdev, struct chimney_req *req)
 {
 	unsigned int i;
@@ -316,7 +325,7 @@ static void chimney_query(struct chimney_dev *cdev, struct chimney_req *req)
 		struct chimney_obj *obj = chimney_block_sound(cdev, &req->blocks[i]);
 
 		if (obj)
-			chimney_obj_get_state(cdev, obj, &req->blocks[i]);
+			chimney_upload_state(cdev, obj, &req->blocks[i]);
 	}
 	chimney_req_mark_failed(req);
 }
@@ -434,7 +443,7 @@ static void chimney_terminate(struct chimney_dev *cdev, struct chimney_req *req)
 
 		if (!obj)
 			continue;
-		chimney_obj_get_state(cdev, obj, b);
+		chimney_upload_state(cdev, obj, b);
 		b->has = CHIMNEY_HAS_DELEGATED;
 		if (obj->layer != CHIMNEY_LAYER_TCP)
 			continue;

@@ -180,16 +180,29 @@ static void chimney_tcp_set_state(struct chimney_dev *cdev,
  * sleep there (notifications); readers under RCU see the delegated state
  * published whole at the end of each of its runs.
  */
+/**
+ * chimney_tcp_state_now() - the delegated variables that run with time
+ * @conn: the connection; the device's lock must be held
+ * @d: its delegated state, to bring to now
+ *
+ * What a query or terminate hands back is the state at that moment: TsTime
+ * is NicTime + NicDelta (R50), and each TimeoutDelta what is left of its
+ * timer, or -1 for one not running, never 0 (R49). FIN_WAIT_2 is carried
+ * in Retransmit.TimeoutDelta (4.4).
+ */
+void chimney_tcp_state_now(const struct chimney_conn *conn, struct chimney_tcp_delegated *d)
+{
+	d->ts_time = chimney_tcp_now() + conn->ts_delta;
+	d->retransmit_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_RTX);
+	d->keepalive_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_KA);
+	if (d->retransmit_timeout_delta == U32_MAX)
+		d->retransmit_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_FW2);
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_state_now);
+
 static void chimney_tcp_publish(struct chimney_conn *conn)
 {
-	/*
-	 * R49: a timer that is not running is -1, never 0. FIN_WAIT_2 is
-	 * carried in Retransmit.TimeoutDelta (4.4).
-	 */
-	conn->tcb.retransmit_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_RTX);
-	conn->tcb.keepalive_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_KA);
-	if (conn->tcb.retransmit_timeout_delta == U32_MAX)
-		conn->tcb.retransmit_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_FW2);
+	chimney_tcp_state_now(conn, &conn->tcb);
 	write_seqcount_begin(&conn->obj.seq);
 	conn->st.d = conn->tcb;
 	write_seqcount_end(&conn->obj.seq);

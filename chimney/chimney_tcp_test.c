@@ -5,6 +5,7 @@
  * across the wrap of the sequence space and its round-trip timer.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/ip.h>
@@ -911,6 +912,137 @@ static void chimney_tcp_test_persist(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags));
 }
 
+/*
+ * A state request on the connection, as netlink builds it: placeholders
+ * for its neighbor and path, or a reference to its path alone (path set).
+ */
+static struct chimney_req *chimney_tcp_test_req(struct kunit *test, struct chimney_conn *conn,
+						u8 cmd, bool path)
+{
+	struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
+	struct chimney_req *req;
+	struct chimney_block *b;
+
+	req = kunit_kzalloc(test, struct_size(req, blocks, 3), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	req->cmd = cmd;
+	req->nblocks = path ? 2 : 3;
+	req->blocks[0].layer = CHIMNEY_LAYER_NEIGH;
+	req->blocks[0].parent = CHIMNEY_BLOCK_NO_PARENT;
+	b = &req->blocks[1];
+	b->layer = CHIMNEY_LAYER_PATH;
+	if (path) {
+		b->role = CHIMNEY_ROLE_REF;
+		b->type = pobj->type;
+		b->handle = chimney_obj_handle(pobj);
+		return req;
+	}
+	b = &req->blocks[2];
+	b->layer = CHIMNEY_LAYER_TCP;
+	b->parent = 1;
+	b->role = CHIMNEY_ROLE_REF;
+	b->type = CHIMNEY_TCP_OFFLOAD_STATE;
+	b->handle = chimney_obj_handle(&conn->obj);
+	return req;
+}
+
+static void chimney_tcp_test_process(struct kunit *test, struct chimney_req *req)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+
+	mutex_lock(&cdev->lock);
+	chimney_process(cdev, req);
+	mutex_unlock(&cdev->lock);
+}
+
+/*
+ * R20, R49, R50: a TimeoutDelta of -1 at offload starts no timer, and what
+ * a query hands back is the state as of the query: -1 for a timer not
+ * running (never 0), what is left of one running, and TsTime = NicTime +
+ * NicDelta.
+ */
+static void chimney_tcp_test_query_now(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = { .flags = CHIMNEY_TCP_FLAG_TIMESTAMP_ENABLED };
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_tcp_delegated *d;
+	struct chimney_req *req;
+
+	KUNIT_EXPECT_TRUE(test, !conn->x || !conn->x->due[CHIMNEY_T_RTX]);
+	msleep(100);
+	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_QUERY, false);
+	chimney_tcp_test_process(test, req);
+	d = &req->blocks[2].st.tcp.d;
+	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, d->retransmit_timeout_delta, U32_MAX);
+	KUNIT_EXPECT_EQ(test, d->keepalive_timeout_delta, U32_MAX);
+	/* Offloaded with TsTime 5000: 100 ms later the clock reads 5100 on. */
+	KUNIT_EXPECT_GE(test, d->ts_time - 5000, 100U);
+	KUNIT_EXPECT_LT(test, d->ts_time - 5000, 5000U);
+
+	/* A zero window with data queued: the persist timer runs. */
+	conn->tcb.snd_wnd = 0;
+	conn->tcb.send_wl1 = conn->tcb.rcv_nxt;
+	chimney_tcp_test_send(test, conn, 1000);
+	chimney_tcp_test_zero(test, conn, 0);
+	KUNIT_ASSERT_NE(test, conn->x->due[CHIMNEY_T_RTX], 0UL);
+	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_QUERY, false);
+	chimney_tcp_test_process(test, req);
+	d = &req->blocks[2].st.tcp.d;
+	KUNIT_EXPECT_GE(test, d->retransmit_timeout_delta, 1U);
+	KUNIT_EXPECT_LE(test, d->retransmit_timeout_delta, 60000U);
+}
+
+/*
+ * R28, R31: an update with TCP_FLAG_MAX_RT_RESTART sets TotalRT to 0, new
+ * keepalive values reset its probe count; restart flags are not kept.
+ */
+static void chimney_tcp_test_update_restart(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_tcp_cached *ca;
+	struct chimney_req *req;
+
+	conn->tcb.total_rt = 7000;
+	conn->tcb.keepalive_probe_count = 3;
+	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_UPDATE, false);
+	req->blocks[2].has = CHIMNEY_HAS_CACHED;
+	ca = &req->blocks[2].st.tcp.ca;
+	*ca = conn->st.ca;
+	ca->flags |= CHIMNEY_TCP_FLAG_MAX_RT_RESTART;
+	ca->ka_interval += 1000;
+	chimney_tcp_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, conn->tcb.total_rt, 0U);
+	KUNIT_EXPECT_EQ(test, conn->tcb.keepalive_probe_count, 0);
+	KUNIT_EXPECT_EQ(test, conn->st.ca.ka_interval, ca->ka_interval);
+	KUNIT_EXPECT_FALSE(test, conn->st.ca.flags & CHIMNEY_TCP_FLAG_MAX_RT_RESTART);
+}
+
+/*
+ * R33: once its path is invalidated, a connection sends no more segments,
+ * even when the window opens on queued data.
+ */
+static void chimney_tcp_test_invalidated_silent(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_req *req;
+	u64 out;
+
+	conn->tcb.snd_wnd = 0;
+	conn->tcb.send_wl1 = conn->tcb.rcv_nxt;
+	chimney_tcp_test_send(test, conn, 3000);
+	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_INVALIDATE, true);
+	chimney_tcp_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[1].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	out = chimney_tcp_test_out(test);
+	chimney_tcp_test_zero(test, conn, 65535);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_nxt, conn->tcb.snd_una);
+}
+
 static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_segment_v4),
 	KUNIT_CASE(chimney_tcp_test_segment_v6),
@@ -927,6 +1059,9 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_forward),
 	KUNIT_CASE(chimney_tcp_test_initiate_data),
 	KUNIT_CASE(chimney_tcp_test_persist),
+	KUNIT_CASE(chimney_tcp_test_query_now),
+	KUNIT_CASE(chimney_tcp_test_update_restart),
+	KUNIT_CASE(chimney_tcp_test_invalidated_silent),
 	{}
 };
 

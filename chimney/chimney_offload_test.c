@@ -116,6 +116,35 @@ static void chimney_offload_test_initiate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cdev->stats.initiates, 1ULL);
 }
 
+/*
+ * R3: a tree is offloaded in traversal order: a block, its dependents, then
+ * its next sibling (on a fresh device, objects are numbered as created).
+ */
+static void chimney_offload_test_traversal(struct kunit *test)
+{
+	static const struct chimney_test_block tree[] = {
+		{ N, CHIMNEY_ROLE_NEW, NONE },
+		{ P, CHIMNEY_ROLE_NEW, 0 },
+		{ T, CHIMNEY_ROLE_NEW, 1 },
+		{ T, CHIMNEY_ROLE_NEW, 1 },
+		{ P, CHIMNEY_ROLE_NEW, 0 },
+		{ T, CHIMNEY_ROLE_NEW, 4 },
+	};
+	struct chimney_req *req;
+	unsigned int i;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, tree, ARRAY_SIZE(tree));
+	req->blocks[4].st.path.destination_address.s6_addr[15] = 2;
+	chimney_test_process(test, req);
+	for (i = 0; i < ARRAY_SIZE(tree); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, req->blocks[i].status,
+				    (u32)CHIMNEY_NDIS_STATUS_SUCCESS, "block %u", i);
+		if (i)
+			KUNIT_EXPECT_GT_MSG(test, (u32)req->blocks[i].handle,
+					    (u32)req->blocks[i - 1].handle, "block %u", i);
+	}
+}
+
 /* R6, R9, R17: a path whose MTU is too large; its connection is not tried. */
 static void chimney_offload_test_path_mtu(struct kunit *test)
 {
@@ -253,6 +282,7 @@ static void chimney_offload_test_corrupt_invalidate(struct kunit *test)
 
 static struct kunit_case chimney_offload_test_cases[] = {
 	KUNIT_CASE(chimney_offload_test_initiate),
+	KUNIT_CASE(chimney_offload_test_traversal),
 	KUNIT_CASE(chimney_offload_test_path_mtu),
 	KUNIT_CASE(chimney_offload_test_resources),
 	KUNIT_CASE(chimney_offload_test_terminate),

@@ -592,6 +592,8 @@ static void chimney_tcp_test_blind(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags));
 	KUNIT_EXPECT_EQ(test, cdev->stats.events, events + 1);
 	KUNIT_EXPECT_EQ(test, conn->st.d.state, CHIMNEY_TCP_CONNECTION_CLOSED);
+	/* R77: none of it made the target send an RST, only challenge ACKs. */
+	KUNIT_EXPECT_EQ(test, cdev->ostats.tcp[0][CHIMNEY_TCP_OUT_RESETS], 0ULL);
 }
 
 /*
@@ -1020,6 +1022,41 @@ static void chimney_tcp_test_update_restart(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, conn->st.ca.flags & CHIMNEY_TCP_FLAG_MAX_RT_RESTART);
 }
 
+/* R29: an update with TCP_FLAG_KEEP_ALIVE_RESTART starts keepalive over. */
+static void chimney_tcp_test_ka_restart(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_cached *ca;
+	struct chimney_req *req;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_UPDATE, false);
+		req->blocks[2].has = CHIMNEY_HAS_CACHED;
+		ca = &req->blocks[2].st.tcp.ca;
+		*ca = conn->st.ca;
+		ca->flags |= CHIMNEY_TCP_FLAG_KEEP_ALIVE_ENABLED;
+		ca->ka_timeout = 60000;
+		ca->ka_interval = 1000;
+		ca->ka_probe_count = 5;
+		if (i) {
+			/* As if 59.9 s had passed since the last update. */
+			mutex_lock(&cdev->lock);
+			conn->x->due[CHIMNEY_T_KA] = jiffies + msecs_to_jiffies(100);
+			chimney_tcp_state_now(conn, &conn->tcb);
+			mutex_unlock(&cdev->lock);
+			ca->flags |= CHIMNEY_TCP_FLAG_KEEP_ALIVE_RESTART;
+		}
+		chimney_tcp_test_process(test, req);
+		KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+		KUNIT_ASSERT_NOT_NULL(test, conn->x);
+		KUNIT_EXPECT_GT(test, conn->x->due[CHIMNEY_T_KA],
+				jiffies + msecs_to_jiffies(30000));
+	}
+}
+
 /*
  * R33: once its path is invalidated, a connection sends no more segments,
  * even when the window opens on queued data.
@@ -1061,6 +1098,7 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_persist),
 	KUNIT_CASE(chimney_tcp_test_query_now),
 	KUNIT_CASE(chimney_tcp_test_update_restart),
+	KUNIT_CASE(chimney_tcp_test_ka_restart),
 	KUNIT_CASE(chimney_tcp_test_invalidated_silent),
 	{}
 };

@@ -46,6 +46,21 @@ int chimney_test_dev_init(struct kunit *test)
 }
 
 /**
+ * chimney_test_process() - the test's device processes a state request
+ * @test: the test, with a device from chimney_test_dev_init()
+ * @req: the request, built as netlink would build it; the test frees it
+ */
+void chimney_test_process(struct kunit *test, struct chimney_req *req)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+	struct chimney_dev *cdev = netdev_priv(priv->dev);
+
+	mutex_lock(&cdev->lock);
+	chimney_process(cdev, req);
+	mutex_unlock(&cdev->lock);
+}
+
+/**
  * chimney_test_bare_dev() - a device's state without a netdevice
  * @test: the test, which frees it
  *

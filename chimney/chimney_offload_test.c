@@ -70,15 +70,6 @@ static struct chimney_req *chimney_test_req(struct kunit *test, u8 cmd,
 	return req;
 }
 
-static void chimney_test_process(struct kunit *test, struct chimney_req *req)
-{
-	struct chimney_dev *cdev = chimney_test_cdev(test);
-
-	mutex_lock(&cdev->lock);
-	chimney_process(cdev, req);
-	mutex_unlock(&cdev->lock);
-}
-
 static void chimney_test_expect(struct kunit *test, const struct chimney_req *req,
 				const u32 *status)
 {

@@ -948,15 +948,6 @@ static struct chimney_req *chimney_tcp_test_req(struct kunit *test, struct chimn
 	return req;
 }
 
-static void chimney_tcp_test_process(struct kunit *test, struct chimney_req *req)
-{
-	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
-
-	mutex_lock(&cdev->lock);
-	chimney_process(cdev, req);
-	mutex_unlock(&cdev->lock);
-}
-
 /*
  * R20, R49, R50: a TimeoutDelta of -1 at offload starts no timer, and what
  * a query hands back is the state as of the query: -1 for a timer not
@@ -973,7 +964,7 @@ static void chimney_tcp_test_query_now(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, !conn->x || !conn->x->due[CHIMNEY_T_RTX]);
 	msleep(100);
 	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_QUERY, false);
-	chimney_tcp_test_process(test, req);
+	chimney_test_process(test, req);
 	d = &req->blocks[2].st.tcp.d;
 	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, d->retransmit_timeout_delta, U32_MAX);
@@ -989,7 +980,7 @@ static void chimney_tcp_test_query_now(struct kunit *test)
 	chimney_tcp_test_zero(test, conn, 0);
 	KUNIT_ASSERT_NE(test, conn->x->due[CHIMNEY_T_RTX], 0UL);
 	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_QUERY, false);
-	chimney_tcp_test_process(test, req);
+	chimney_test_process(test, req);
 	d = &req->blocks[2].st.tcp.d;
 	KUNIT_EXPECT_GE(test, d->retransmit_timeout_delta, 1U);
 	KUNIT_EXPECT_LE(test, d->retransmit_timeout_delta, 60000U);
@@ -1014,7 +1005,7 @@ static void chimney_tcp_test_update_restart(struct kunit *test)
 	*ca = conn->st.ca;
 	ca->flags |= CHIMNEY_TCP_FLAG_MAX_RT_RESTART;
 	ca->ka_interval += 1000;
-	chimney_tcp_test_process(test, req);
+	chimney_test_process(test, req);
 	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, conn->tcb.total_rt, 0U);
 	KUNIT_EXPECT_EQ(test, conn->tcb.keepalive_probe_count, 0);
@@ -1049,7 +1040,7 @@ static void chimney_tcp_test_ka_restart(struct kunit *test)
 			mutex_unlock(&cdev->lock);
 			ca->flags |= CHIMNEY_TCP_FLAG_KEEP_ALIVE_RESTART;
 		}
-		chimney_tcp_test_process(test, req);
+		chimney_test_process(test, req);
 		KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
 		KUNIT_ASSERT_NOT_NULL(test, conn->x);
 		KUNIT_EXPECT_GT(test, conn->x->due[CHIMNEY_T_KA],
@@ -1072,7 +1063,7 @@ static void chimney_tcp_test_invalidated_silent(struct kunit *test)
 	conn->tcb.send_wl1 = conn->tcb.rcv_nxt;
 	chimney_tcp_test_send(test, conn, 3000);
 	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_INVALIDATE, true);
-	chimney_tcp_test_process(test, req);
+	chimney_test_process(test, req);
 	KUNIT_EXPECT_EQ(test, req->blocks[1].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
 	out = chimney_tcp_test_out(test);
 	chimney_tcp_test_zero(test, conn, 65535);

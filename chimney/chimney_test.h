@@ -8,6 +8,8 @@
 
 #include <kunit/test.h>
 
+struct chimney_req;
+
 struct chimney_dev_test_priv {
 	struct net_device *dev;
 };
@@ -15,5 +17,6 @@ struct chimney_dev_test_priv {
 int chimney_test_dev_init(struct kunit *test);
 void chimney_test_dev_exit(struct kunit *test);
 struct chimney_dev *chimney_test_bare_dev(struct kunit *test);
+void chimney_test_process(struct kunit *test, struct chimney_req *req);
 
 #endif /* _CHIMNEY_TEST_H */

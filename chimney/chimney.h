@@ -12,6 +12,7 @@
 #ifndef _CHIMNEY_H
 #define _CHIMNEY_H
 
+#include <linux/if_vlan.h>
 #include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -543,6 +544,8 @@ enum chimney_adapter_state {
  * @ind_timeout_ms: how long a receive indication waits for its answer
  *	(debugfs)
  * @ind_seq: the id of the last receive indication
+ * @vlans: the interface's VLAN ids (R16), changed under RTNL, read without
+ *	a lock: a neighbor offloaded as they change sees either
  */
 struct chimney_dev {
 	struct net_device *netdev;
@@ -580,6 +583,7 @@ struct chimney_dev {
 	u32 fin_wait2_ms;
 	u32 ind_timeout_ms;
 	u64 ind_seq;
+	DECLARE_BITMAP(vlans, VLAN_N_VID);
 };
 
 extern struct rtnl_link_ops chimney_link_ops;
@@ -730,6 +734,7 @@ void chimney_ind_copy(const struct chimney_conn *conn, u8 *to, u32 len);
 /* chimney_dev.c */
 u32 chimney_ticks_to_ms(const struct chimney_dev *cdev, u32 ticks);
 u32 chimney_ms_to_ticks(const struct chimney_dev *cdev, u32 ms);
+bool chimney_dev_vlan_ok(const struct chimney_dev *cdev, u16 vid);
 
 /* chimney_neigh.c */
 u32 chimney_neigh_nct(const struct chimney_dev *cdev);

@@ -180,6 +180,42 @@ static void chimney_dev_get_stats64(struct net_device *dev,
 	dev_lstats_read(dev, &stats->tx_packets, &stats->tx_bytes);
 }
 
+/*
+ * The interface's VLAN ids (R16) are those of the VLAN devices on top of
+ * it, which 8021q reports through the filter callbacks, under RTNL. VLAN 0,
+ * which 8021q adds when the device comes up, is not one of them.
+ */
+static int chimney_dev_vlan_add(struct net_device *dev, __be16 proto, u16 vid)
+{
+	struct chimney_dev *cdev = netdev_priv(dev);
+
+	if (vid)
+		set_bit(vid, cdev->vlans);
+	return 0;
+}
+
+static int chimney_dev_vlan_kill(struct net_device *dev, __be16 proto, u16 vid)
+{
+	struct chimney_dev *cdev = netdev_priv(dev);
+
+	clear_bit(vid, cdev->vlans);
+	return 0;
+}
+
+/**
+ * chimney_dev_vlan_ok() - may a neighbor use this VLAN on this interface?
+ * @cdev: the device
+ * @vid: the neighbor's VlanId
+ *
+ * Return: false if the interface has VLAN ids and @vid is a non-zero one
+ * not among them (R16); VLAN 0 is always good.
+ */
+bool chimney_dev_vlan_ok(const struct chimney_dev *cdev, u16 vid)
+{
+	return !vid || test_bit(vid, cdev->vlans) ||
+	       find_next_bit(cdev->vlans, VLAN_N_VID, 1) == VLAN_N_VID;
+}
+
 static const struct net_device_ops chimney_netdev_ops = {
 	.ndo_init		= chimney_dev_init,
 	.ndo_uninit		= chimney_dev_uninit,
@@ -190,6 +226,8 @@ static const struct net_device_ops chimney_netdev_ops = {
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_get_iflink		= chimney_dev_get_iflink,
+	.ndo_vlan_rx_add_vid	= chimney_dev_vlan_add,
+	.ndo_vlan_rx_kill_vid	= chimney_dev_vlan_kill,
 };
 
 /**
@@ -211,7 +249,7 @@ VISIBLE_IF_KUNIT void chimney_dev_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	/* A wire as veth's: what the host stack sends needs no segmenting. */
-	dev->features |= NETIF_F_LLTX | CHIMNEY_FEATURES;
+	dev->features |= NETIF_F_LLTX | NETIF_F_HW_VLAN_CTAG_FILTER | CHIMNEY_FEATURES;
 	dev->hw_features = CHIMNEY_FEATURES;
 	dev->hw_enc_features = CHIMNEY_FEATURES;
 	dev->vlan_features = CHIMNEY_FEATURES;

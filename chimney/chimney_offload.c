@@ -144,6 +144,8 @@ static u32 chimney_initiate_new(struct chimney_dev *cdev, struct chimney_block *
 	case CHIMNEY_LAYER_NEIGH:
 		if (memcmp(b->st.neigh.dl_source_address, zero_mac, ETH_ALEN))
 			return CHIMNEY_NDIS_STATUS_OFFLOAD_HW_ADDRESS_ENTRIES;
+		if (!chimney_dev_vlan_ok(cdev, b->st.neigh.vlan_id))
+			return CHIMNEY_NDIS_STATUS_OFFLOAD_VLAN_MISMATCH;
 		break;
 	case CHIMNEY_LAYER_PATH:
 		if (b->st.path.path_mtu > CHIMNEY_MAX_PATH_MTU)

@@ -286,6 +286,9 @@ struct chimney_rcv_cb {
  * @fired: entry in &chimney_dev.dp_fired once @timer has fired
  * @rto: retransmission timeout, in ms
  * @rcv_space: the receive window with nothing buffered
+ * @rcv_excess: how far the window is beyond what a smaller receive buffer
+ *	(R30) allows: taken back from the window as the buffer drains, since
+ *	a window advertised is never shrunk
  * @fin_seq: sequence number of our FIN, once sent
  * @backlog: SendBacklogSize last indicated (or at the start)
  * @backlog_at: when it was, in ms (chimney_tcp_now())
@@ -313,6 +316,7 @@ struct chimney_tcp_ext {
 	struct list_head fired;
 	u32 rto;
 	u32 rcv_space;
+	u32 rcv_excess;
 	u32 fin_seq;
 	u32 backlog;
 	u32 backlog_at;
@@ -695,7 +699,7 @@ struct chimney_pkt {
 /* chimney_tcp.c */
 void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_conn_start(struct chimney_dev *cdev, struct chimney_conn *conn);
-void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn);
+void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn, u16 flags);
 void chimney_tcp_conn_data(struct chimney_dev *cdev, struct chimney_conn *conn,
 			   struct chimney_block *b);
 int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn);
@@ -717,6 +721,7 @@ u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to,
 			  u32 len);
 void chimney_tcp_set_timer(struct chimney_conn *conn, int t, u32 ms);
 void chimney_tcp_stop_timer(struct chimney_conn *conn, int t);
+void chimney_tcp_rcv_free(struct chimney_conn *conn, u32 n);
 void chimney_tcp_window_opened(struct chimney_conn *conn, u32 before);
 
 /* chimney_indicate.c */

@@ -244,7 +244,7 @@ int chimney_ind_answer(struct chimney_dev *cdev, struct chimney_conn *conn,
 		/* The target's buffer is back at once: so is its window. */
 		u32 before = conn->tcb.rcv_wnd;
 
-		conn->tcb.rcv_wnd += bytes;
+		chimney_tcp_rcv_free(conn, bytes);
 		chimney_tcp_window_opened(conn, before);
 		set_bit(CHIMNEY_DP_IND_OFF, &conn->dp);
 	}
@@ -278,7 +278,7 @@ int chimney_ind_return(struct chimney_dev *cdev, struct chimney_conn *conn,
 			if (io->io_id != id)
 				continue;
 			list_del(&io->list);
-			conn->tcb.rcv_wnd += io->len;
+			chimney_tcp_rcv_free(conn, io->len);
 			kfree(io);
 			chimney_tcp_window_opened(conn, before);
 			chimney_tcp_push(cdev, conn);

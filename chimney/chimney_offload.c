@@ -351,6 +351,12 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 			b->status = CHIMNEY_NDIS_STATUS_FAILURE;
 			continue;
 		}
+		/* R27: a receive buffer the hardware cannot have fails, untouched. */
+		if (obj->layer == CHIMNEY_LAYER_TCP && (b->has & CHIMNEY_HAS_CACHED) &&
+		    b->st.tcp.ca.initial_rcv_wnd > CHIMNEY_MAX_RCV_WND) {
+			b->status = CHIMNEY_NDIS_STATUS_FAILURE;
+			continue;
+		}
 		if (p && p->obj && obj->layer == CHIMNEY_LAYER_PATH &&
 		    chimney_obj_parent(obj) != p->obj)
 			chimney_obj_relink(cdev, obj, p->obj);
@@ -400,7 +406,7 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 		}
 		write_seqcount_end(&obj->seq);
 		if (obj->layer == CHIMNEY_LAYER_TCP)
-			chimney_tcp_update(cdev, chimney_conn(obj));
+			chimney_tcp_update(cdev, chimney_conn(obj), b->st.tcp.ca.flags);
 	}
 	for (i = 0; i < req->nblocks; i++)
 		req->blocks[i].obj = NULL;

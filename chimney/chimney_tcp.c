@@ -464,7 +464,7 @@ static void chimney_tcp_hand_back(struct chimney_dev *cdev, struct chimney_conn 
 			u32 n = min_t(u32, skb->len - off, CHIMNEY_IO_MAX_DATA);
 
 			chimney_notify_data(cdev, &conn->obj, skb, off, n);
-			conn->tcb.rcv_wnd += n;
+			chimney_tcp_rcv_free(conn, n);
 			off += n;
 		}
 		kfree_skb(skb);
@@ -758,6 +758,22 @@ static void chimney_tcp_delay_ack(struct chimney_dev *cdev, struct chimney_conn 
 }
 
 /**
+ * chimney_tcp_rcv_free() - bytes of the receive buffer are free again
+ * @conn: the connection, with its engine state
+ * @n: how many
+ *
+ * The window reopens by as many, less what a smaller buffer takes back
+ * (R30).
+ */
+void chimney_tcp_rcv_free(struct chimney_conn *conn, u32 n)
+{
+	u32 cut = min(n, conn->x->rcv_excess);
+
+	conn->x->rcv_excess -= cut;
+	conn->tcb.rcv_wnd += n - cut;
+}
+
+/**
  * chimney_tcp_window_opened() - the receive window grew
  * @conn: the connection
  * @before: RcvWnd before
@@ -802,7 +818,7 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 				break;
 			io->done += n;
 			cb->off += n;
-			d->rcv_wnd += n;
+			chimney_tcp_rcv_free(conn, n);
 			placed |= n;
 			if (cb->off == skb->len) {
 				push = cb->psh;
@@ -1344,15 +1360,59 @@ void chimney_tcp_conn_data(struct chimney_dev *cdev, struct chimney_conn *conn,
 		chimney_tcp_arm(conn, delta != U32_MAX ? chimney_ticks_to_ms(cdev, delta) : x->rto);
 }
 
+/*
+ * R30: with TCP_FLAG_UPDATE_RCV_WND the receive buffer is InitialRcvWnd
+ * bytes from now on; what it holds (bytes not placed yet, indications the
+ * host holds) stays. A window that grows is advertised at once; one that
+ * shrinks is not taken back from the peer (RFC 9293, 3.8.6) but closes as
+ * the buffer drains. InitialRcvWnd 0 says nothing.
+ */
+static void chimney_tcp_rcv_buffer(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	u32 size = conn->st.ca.initial_rcv_wnd, used = 0, room;
+	struct chimney_tcp_delegated *d = &conn->tcb;
+	struct chimney_tcp_ext *x;
+	struct chimney_io *io;
+	struct sk_buff *skb;
+
+	if (!size)
+		return;
+	if (chimney_tcp_ext_get(cdev, conn)) {
+		/* Nothing is buffered; without memory, no ACK either. */
+		d->rcv_wnd = max(d->rcv_wnd, size);
+		return;
+	}
+	x = conn->x;
+	skb_queue_walk(&x->rcvq, skb)
+		used += skb->len - CHIMNEY_RCV_CB(skb)->off;
+	list_for_each_entry(io, &x->held, list)
+		used += io->len;
+	room = size > used ? size - used : 0;
+	x->rcv_space = size;
+	x->rcv_excess = d->rcv_wnd > room ? d->rcv_wnd - room : 0;
+	if (room > d->rcv_wnd) {
+		d->rcv_wnd = room;
+		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
+	}
+}
+
 /**
  * chimney_tcp_update() - the host updated a connection's cached state
  * @cdev: the device; its lock must be held
  * @conn: the connection
+ * @flags: the update's TCP_FLAG_* (the one-shot ones are not kept in the
+ *	connection's state)
  *
- * Keepalive starts, stops or starts over with its new values (decision 13).
+ * Keepalive starts, stops or starts over with its new values (decision 13);
+ * the receive buffer takes its new size (R30).
  */
-void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn)
+void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn, u16 flags)
 {
+	if (flags & CHIMNEY_TCP_FLAG_UPDATE_RCV_WND) {
+		chimney_tcp_rcv_buffer(cdev, conn);
+		if (conn->x)
+			chimney_tcp_push(cdev, conn);
+	}
 	if (chimney_tcp_ka_on(conn)) {
 		chimney_tcp_conn_start(cdev, conn);
 	} else if (conn->x) {

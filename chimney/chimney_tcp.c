@@ -294,7 +294,8 @@ static void chimney_tcp_ack_sent(struct chimney_conn *conn)
 
 static void chimney_tcp_send_ack(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
-	if (test_bit(CHIMNEY_DP_RST, &conn->dp) || test_bit(CHIMNEY_DP_URG, &conn->dp))
+	/* Not even an ACK once invalidated (R33). */
+	if (!chimney_tcp_can_send(cdev, conn))
 		return;
 	chimney_tcp_ack_sent(conn);
 	chimney_dp_send_segment(cdev, conn, conn->tcb.snd_nxt, TCPHDR_ACK, 0);

@@ -813,6 +813,8 @@ bool chimney_neigh_stale(u32 nct, u32 nrt, u32 hrt, u32 stale);
 bool chimney_tcp_backlog_due(u32 told, u32 now, u32 ms);
 int chimney_nl_validate(u8 cmd, const struct nlattr *head, int len,
 			struct netlink_ext_ack *extack);
+unsigned int chimney_journal_cmds(struct chimney_dev *cdev, u64 from, u8 *cmds,
+				  unsigned int max);
 #endif
 
 #endif /* _CHIMNEY_H */

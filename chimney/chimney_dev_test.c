@@ -7,6 +7,7 @@
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/ethtool.h>
+#include <linux/delay.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
@@ -84,9 +85,99 @@ struct chimney_dev *chimney_test_bare_dev(struct kunit *test)
 void chimney_test_dev_exit(struct kunit *test)
 {
 	struct chimney_dev_test_priv *priv = test->priv;
+	struct chimney_dev *cdev = netdev_priv(priv->dev);
 
+	if (priv->peer) {
+		dev_remove_pack(&priv->tap);
+		skb_queue_purge(&priv->frames);
+		rtnl_lock();
+		RCU_INIT_POINTER(cdev->peer, NULL);
+		RCU_INIT_POINTER(((struct chimney_dev *)netdev_priv(priv->peer))->peer, NULL);
+		rtnl_unlock();
+		synchronize_net();
+		unregister_netdev(priv->peer);
+	}
 	/* needs_free_netdev: unregistering frees the device. */
 	unregister_netdev(priv->dev);
+}
+
+static int chimney_test_tap(struct sk_buff *skb, struct net_device *dev,
+			    struct packet_type *pt, struct net_device *orig_dev)
+{
+	struct chimney_dev_test_priv *priv = container_of(pt, struct chimney_dev_test_priv, tap);
+	struct sk_buff *copy = skb_copy(skb, GFP_ATOMIC);
+
+	if (copy)
+		skb_queue_tail(&priv->frames, copy);
+	consume_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+/**
+ * chimney_test_wire() - give the test case's device a wire, and watch it
+ * @test: the test, with a device from chimney_test_dev_init()
+ *
+ * The device gets a peer, as "ip link add ... peer" would, and both ends
+ * are up: what the device sends reaches the peer (and its host stack, which
+ * has no address), and a copy is kept for chimney_test_frame().
+ */
+void chimney_test_wire(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+	struct chimney_dev *cdev = netdev_priv(priv->dev);
+	struct net_device *peer;
+	int err;
+
+	peer = alloc_netdev(sizeof(struct chimney_dev), "chimtp%d", NET_NAME_UNKNOWN,
+			    chimney_dev_setup);
+	KUNIT_ASSERT_NOT_NULL(test, peer);
+	peer->rtnl_link_ops = &chimney_link_ops;
+	err = register_netdev(peer);
+	if (err)
+		free_netdev(peer);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	priv->peer = peer;
+	skb_queue_head_init(&priv->frames);
+	priv->tap.type = htons(ETH_P_ALL);
+	priv->tap.dev = peer;
+	priv->tap.func = chimney_test_tap;
+	dev_add_pack(&priv->tap);
+	rtnl_lock();
+	rcu_assign_pointer(cdev->peer, peer);
+	rcu_assign_pointer(((struct chimney_dev *)netdev_priv(peer))->peer, priv->dev);
+	err = dev_open(peer, NULL);
+	if (!err)
+		err = dev_open(priv->dev, NULL);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
+/**
+ * chimney_test_frame() - the next TCP segment on the wire
+ * @test: the test, after chimney_test_wire()
+ * @pkt: where it is parsed to
+ *
+ * Other frames (the peer's IPv6 neighbor discovery, say) are skipped.
+ * Frames cross the wire in the sender's context, but are seen in the
+ * peer's receive softirq: this waits up to a second for one.
+ *
+ * Return: the frame, which the test frees, or NULL if none came.
+ */
+struct sk_buff *chimney_test_frame(struct kunit *test, struct chimney_pkt *pkt)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+	struct sk_buff *skb;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		while ((skb = skb_dequeue(&priv->frames))) {
+			if (!chimney_dp_parse(skb, pkt))
+				return skb;
+			kfree_skb(skb);
+		}
+		msleep(20);
+	}
+	return NULL;
 }
 
 static void chimney_dev_test_setup(struct kunit *test)

@@ -120,6 +120,37 @@ void chimney_journal_destroy(struct chimney_dev *cdev)
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_journal_destroy);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * chimney_journal_cmds() - what a device sent from a sequence number on
+ * @cdev: the device
+ * @from: the first sequence number
+ * @cmds: where the &enum chimney_cmd of each goes, in order
+ * @max: room in @cmds
+ *
+ * Return: how many notifications the journal has from @from on; more than
+ * @max when they did not all fit.
+ */
+unsigned int chimney_journal_cmds(struct chimney_dev *cdev, u64 from, u8 *cmds,
+				  unsigned int max)
+{
+	struct chimney_journal_entry *e;
+	unsigned int n = 0;
+
+	mutex_lock(&cdev->lock);
+	list_for_each_entry(e, &cdev->journal, list) {
+		if (e->seq < from)
+			continue;
+		if (n < max)
+			cmds[n] = e->cmd;
+		n++;
+	}
+	mutex_unlock(&cdev->lock);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_journal_cmds);
+#endif
+
 /**
  * chimney_journal_put() - replay notifications into a dump
  * @cdev: the device; its lock must be held

@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 
 #include "chimney.h"
 #include "chimney_test.h"
@@ -179,6 +180,116 @@ static void chimney_offload_test_resources(struct kunit *test)
 	chimney_test_expect(test, req, hw);
 }
 
+/* Initiate one neighbor of the VLAN; its status. */
+static u32 chimney_test_neigh_vlan(struct kunit *test, u16 vid)
+{
+	static const struct chimney_test_block neigh = { N, CHIMNEY_ROLE_NEW, NONE };
+	struct chimney_req *req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, &neigh, 1);
+
+	req->blocks[0].st.neigh.vlan_id = vid;
+	chimney_test_process(test, req);
+	return req->blocks[0].status;
+}
+
+/* The interface's VLAN ids change as 8021q changes them. */
+static void chimney_test_vlan_filter(struct kunit *test, bool add, u16 vid)
+{
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	const struct net_device_ops *ops = cdev->netdev->netdev_ops;
+	int err;
+
+	rtnl_lock();
+	if (add)
+		err = ops->ndo_vlan_rx_add_vid(cdev->netdev, htons(ETH_P_8021Q), vid);
+	else
+		err = ops->ndo_vlan_rx_kill_vid(cdev->netdev, htons(ETH_P_8021Q), vid);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
+/*
+ * R16: once the interface has VLAN ids (VLAN devices on it), a neighbor of
+ * another non-zero VLAN fails with VLAN_MISMATCH; VLAN 0, which 8021q
+ * always adds, is not one of them, and never fails.
+ */
+static void chimney_offload_test_vlan(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+
+	KUNIT_EXPECT_TRUE(test, cdev->netdev->features & NETIF_F_HW_VLAN_CTAG_FILTER);
+	chimney_test_vlan_filter(test, true, 0);
+	KUNIT_EXPECT_EQ(test, chimney_test_neigh_vlan(test, 7), (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	chimney_test_vlan_filter(test, true, 5);
+	KUNIT_EXPECT_EQ(test, chimney_test_neigh_vlan(test, 7),
+			(u32)CHIMNEY_NDIS_STATUS_OFFLOAD_VLAN_MISMATCH);
+	KUNIT_EXPECT_EQ(test, chimney_test_neigh_vlan(test, 5), (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, chimney_test_neigh_vlan(test, 0), (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	chimney_test_vlan_filter(test, false, 5);
+	KUNIT_EXPECT_EQ(test, chimney_test_neigh_vlan(test, 7), (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, cdev->count[N], 4U);
+}
+
+/*
+ * R10: an initiate whose connection fails leaves the host's send data
+ * alone: the completion is the only notification, no send completes.
+ */
+static void chimney_offload_test_failed_data(struct kunit *test)
+{
+	static const u32 want[] = {
+		CHIMNEY_NDIS_STATUS_SUCCESS,
+		CHIMNEY_NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS,
+		CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_RCV_WINDOW,
+	};
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_block *b;
+	struct chimney_req *req;
+	u8 cmds[4];
+	u64 seq;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 3);
+	b = &req->blocks[2];
+	b->st.tcp.ca.initial_rcv_wnd = CHIMNEY_MAX_RCV_WND + 1;
+	b->snd = kvzalloc(struct_size(b->snd, data, 100), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b->snd);
+	b->snd->io_id = 77;
+	b->snd->len = 100;
+	seq = cdev->seq;
+	chimney_test_process(test, req);
+	chimney_test_expect(test, req, want);
+	KUNIT_EXPECT_EQ(test, chimney_journal_cmds(cdev, seq, cmds, ARRAY_SIZE(cmds)), 1U);
+	KUNIT_EXPECT_EQ(test, cmds[0], (u8)CHIMNEY_CMD_INITIATE_COMPLETE);
+	KUNIT_EXPECT_EQ(test, cdev->count[T], 0U);
+	/* The request still holds it, for chimney_req_free() to free. */
+	KUNIT_EXPECT_NOT_NULL(test, b->snd);
+	kvfree(b->snd);
+}
+
+/*
+ * R13: a connection offloaded with buffered receive data and no receive
+ * request posted indicates the data, but only after the initiate completed.
+ */
+static void chimney_offload_test_indicate_after(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_block *b;
+	struct chimney_req *req;
+	u8 cmds[4];
+	u64 seq;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 3);
+	b = &req->blocks[2];
+	b->rcvd = alloc_skb(50, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b->rcvd);
+	memset(skb_put(b->rcvd, 50), 'x', 50);
+	seq = cdev->seq;
+	chimney_test_process(test, req);
+	chimney_test_expect(test, req, chimney_test_all_ok);
+	KUNIT_EXPECT_NULL(test, b->rcvd);
+	KUNIT_ASSERT_EQ(test, chimney_journal_cmds(cdev, seq, cmds, ARRAY_SIZE(cmds)), 2U);
+	KUNIT_EXPECT_EQ(test, cmds[0], (u8)CHIMNEY_CMD_INITIATE_COMPLETE);
+	KUNIT_EXPECT_EQ(test, cmds[1], (u8)CHIMNEY_CMD_RECEIVE_INDICATE);
+}
+
 /* R40, R41, R51: terminate returns delegated state and the objects go. */
 static void chimney_offload_test_terminate(struct kunit *test)
 {
@@ -276,6 +387,9 @@ static struct kunit_case chimney_offload_test_cases[] = {
 	KUNIT_CASE(chimney_offload_test_traversal),
 	KUNIT_CASE(chimney_offload_test_path_mtu),
 	KUNIT_CASE(chimney_offload_test_resources),
+	KUNIT_CASE(chimney_offload_test_vlan),
+	KUNIT_CASE(chimney_offload_test_failed_data),
+	KUNIT_CASE(chimney_offload_test_indicate_after),
 	KUNIT_CASE(chimney_offload_test_terminate),
 	KUNIT_CASE(chimney_offload_test_terminate_twice),
 	KUNIT_CASE(chimney_offload_test_corrupt_invalidate),

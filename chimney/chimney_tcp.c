@@ -1123,6 +1123,7 @@ void chimney_tcp_push(struct chimney_dev *cdev, struct chimney_conn *conn)
 		chimney_tcp_send_ack(cdev, conn);
 	chimney_tcp_publish(conn);
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_push);
 
 /* Retransmission or persist timeout: go back to SndUna (4.5, R90). */
 static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_conn *conn)

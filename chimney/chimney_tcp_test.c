@@ -25,6 +25,7 @@ struct chimney_tcp_test_conn {
 	u8 prio;
 	u32 snd_len;		/* the host's send data, from SndUna */
 	u32 in_flight;		/* of which sent: SndNxt - SndUna */
+	u32 rewound;		/* of those, to be sent again: SndMax - SndNxt */
 	u32 rcv_len;		/* the host's buffered receive data */
 };
 
@@ -103,6 +104,7 @@ static struct chimney_conn *chimney_tcp_test_conn(struct kunit *test,
 		b->snd = chimney_tcp_test_io(test, tc->snd_len);
 	b->st.tcp.d.snd_nxt += tc->in_flight;
 	b->st.tcp.d.snd_max += tc->in_flight;
+	b->st.tcp.d.snd_nxt -= tc->rewound;
 	if (tc->rcv_len) {
 		u32 i, start = b->st.tcp.d.rcv_nxt - tc->rcv_len;
 		u8 *buf;
@@ -1050,7 +1052,7 @@ static void chimney_tcp_test_ka_restart(struct kunit *test)
 
 /*
  * R33: once its path is invalidated, a connection sends no more segments,
- * even when the window opens on queued data.
+ * even when the window opens on queued data, nor ACKs.
  */
 static void chimney_tcp_test_invalidated_silent(struct kunit *test)
 {
@@ -1069,6 +1071,219 @@ static void chimney_tcp_test_invalidated_silent(struct kunit *test)
 	chimney_tcp_test_zero(test, conn, 65535);
 	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out);
 	KUNIT_EXPECT_EQ(test, conn->tcb.snd_nxt, conn->tcb.snd_una);
+	/* Not even the ACK that a segment out of order asks for. */
+	chimney_tcp_test_seg(test, conn, conn->tcb.rcv_nxt + 5000, 0, 100);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out);
+}
+
+/* What the engine does once an initiate completed, or a request came. */
+static void chimney_tcp_test_push(struct kunit *test, struct chimney_conn *conn)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+
+	mutex_lock(&cdev->lock);
+	chimney_tcp_push(cdev, conn);
+	mutex_unlock(&cdev->lock);
+}
+
+/* Forget the frames seen on the wire so far. */
+static void chimney_tcp_test_wire_clear(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+
+	skb_queue_purge(&priv->frames);
+}
+
+/*
+ * R19: offloaded with SndUna < SndNxt < SndMax (the host's retransmission
+ * timer had rewound SndNxt), the first bytes on the wire are those from
+ * SndNxt to SndMax, then the new ones; those from SndUna to SndNxt go
+ * again only when the retransmission timer fires.
+ */
+static void chimney_tcp_test_rewound(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = { .snd_len = 3000, .in_flight = 2000, .rewound = 1000 };
+	struct chimney_conn *conn;
+	struct chimney_pkt pkt;
+	struct sk_buff *skb;
+	u32 una, next;
+
+	chimney_test_wire(test);
+	conn = chimney_tcp_test_conn(test, &tc);
+	una = conn->tcb.snd_una;
+	next = conn->tcb.snd_nxt;
+	KUNIT_ASSERT_EQ(test, next - una, 1000U);
+	KUNIT_ASSERT_EQ(test, conn->tcb.snd_max - una, 2000U);
+	chimney_tcp_test_push(test, conn);
+	while (next != una + 3000 && (skb = chimney_test_frame(test, &pkt))) {
+		KUNIT_EXPECT_EQ(test, pkt.seg.seq, next);
+		next = pkt.seg.seq + pkt.seg.len;
+		kfree_skb(skb);
+	}
+	KUNIT_EXPECT_EQ(test, next, una + 3000);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_nxt, una + 3000);
+
+	chimney_tcp_test_fire(test, conn, CHIMNEY_T_RTX);
+	skb = chimney_test_frame(test, &pkt);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, pkt.seg.seq, una);
+	kfree_skb(skb);
+}
+
+/*
+ * R26: an update whose root references another neighbor and whose
+ * dependent references the path moves the path, and its connection, under
+ * that neighbor; the connection's frames then go to its address.
+ */
+static void chimney_tcp_test_relink(struct kunit *test)
+{
+	static const u8 mac_b[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x43 };
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_obj *neigh_b, *path;
+	struct chimney_conn *conn;
+	struct chimney_block *b;
+	struct chimney_req *req;
+	struct chimney_pkt pkt;
+	struct sk_buff *skb;
+
+	chimney_test_wire(test);
+	conn = chimney_tcp_test_conn(test, &tc);
+	path = chimney_obj_parent(&conn->obj);
+	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	b->layer = CHIMNEY_LAYER_NEIGH;
+	b->type = CHIMNEY_NEIGHBOR_OFFLOAD_STATE;
+	ether_addr_copy(b->st.neigh.dl_destination_address, mac_b);
+	mutex_lock(&cdev->lock);
+	neigh_b = chimney_obj_create(cdev, NULL, b);
+	mutex_unlock(&cdev->lock);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(neigh_b));
+
+	req = kunit_kzalloc(test, struct_size(req, blocks, 2), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	req->cmd = CHIMNEY_CMD_UPDATE;
+	req->nblocks = 2;
+	req->blocks[0] = (struct chimney_block){
+		.layer = CHIMNEY_LAYER_NEIGH, .role = CHIMNEY_ROLE_REF,
+		.parent = CHIMNEY_BLOCK_NO_PARENT, .type = neigh_b->type,
+		.handle = chimney_obj_handle(neigh_b),
+	};
+	req->blocks[1] = (struct chimney_block){
+		.layer = CHIMNEY_LAYER_PATH, .role = CHIMNEY_ROLE_REF, .parent = 0,
+		.type = path->type, .handle = chimney_obj_handle(path),
+	};
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[0].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, req->blocks[1].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_PTR_EQ(test, chimney_obj_parent(path), neigh_b);
+
+	chimney_tcp_test_send(test, conn, 100);
+	chimney_tcp_test_push(test, conn);
+	skb = chimney_test_frame(test, &pkt);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, pkt.seg.len, 100U);
+	KUNIT_EXPECT_TRUE(test, ether_addr_equal(eth_hdr(skb)->h_dest, mac_b));
+	kfree_skb(skb);
+}
+
+/* An update of the connection's cached state: as it is, then changed. */
+static struct chimney_req *chimney_tcp_test_update(struct kunit *test,
+						   struct chimney_conn *conn,
+						   struct chimney_tcp_cached **ca)
+{
+	struct chimney_req *req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_UPDATE, false);
+
+	req->blocks[2].has = CHIMNEY_HAS_CACHED;
+	*ca = &req->blocks[2].st.tcp.ca;
+	**ca = conn->st.ca;
+	return req;
+}
+
+/*
+ * R30: TCP_FLAG_UPDATE_RCV_WND with a larger InitialRcvWnd: the new window
+ * goes to the peer at once. With a smaller one the window advertised is
+ * not taken back, but no longer reopens as the buffer drains.
+ */
+static void chimney_tcp_test_rcv_buffer(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = { .flags = CHIMNEY_TCP_FLAG_WINDOW_SCALING_ENABLED };
+	struct chimney_tcp_cached *ca;
+	struct chimney_conn *conn;
+	struct chimney_req *req;
+	struct chimney_pkt pkt;
+	struct chimney_io *io;
+	struct sk_buff *skb;
+
+	chimney_test_wire(test);
+	conn = chimney_tcp_test_conn(test, &tc);
+	KUNIT_ASSERT_EQ(test, conn->tcb.rcv_wnd, 1U << 20);
+	req = chimney_tcp_test_update(test, conn, &ca);
+	ca->flags |= CHIMNEY_TCP_FLAG_UPDATE_RCV_WND;
+	ca->initial_rcv_wnd = 2 << 20;
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 2U << 20);
+	skb = chimney_test_frame(test, &pkt);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, pkt.seg.flags, (u8)TCPHDR_ACK);
+	KUNIT_EXPECT_EQ(test, pkt.seg.win, (u16)((2 << 20) >> 7));
+	kfree_skb(skb);
+
+	/* Without the flag, a new InitialRcvWnd changes no window. */
+	req = chimney_tcp_test_update(test, conn, &ca);
+	ca->initial_rcv_wnd = 4 << 20;
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 2U << 20);
+
+	req = chimney_tcp_test_update(test, conn, &ca);
+	ca->flags |= CHIMNEY_TCP_FLAG_UPDATE_RCV_WND;
+	ca->initial_rcv_wnd = 1 << 19;
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 2U << 20);
+	chimney_tcp_test_data(test, conn, 1000, TCPHDR_PSH);
+	io = chimney_tcp_test_recv(test, conn, 4000, CHIMNEY_IO_NO_PUSH);
+	KUNIT_EXPECT_EQ(test, io->done, 1000U);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, (2U << 20) - 1000);
+	chimney_tcp_test_unpost(test, io);
+	chimney_tcp_test_wire_clear(test);
+}
+
+/*
+ * R27: an update the hardware cannot honor (a receive buffer larger than it
+ * supports) fails and changes nothing; the connection goes on as before.
+ */
+static void chimney_tcp_test_update_failure(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_tcp_cached *ca;
+	struct chimney_conn *conn;
+	struct chimney_req *req;
+	struct chimney_pkt pkt;
+	struct sk_buff *skb;
+	u8 ttl;
+
+	chimney_test_wire(test);
+	conn = chimney_tcp_test_conn(test, &tc);
+	ttl = conn->st.ca.ttl_or_hop_limit;
+	req = chimney_tcp_test_update(test, conn, &ca);
+	ca->ttl_or_hop_limit = ttl + 1;
+	ca->flags |= CHIMNEY_TCP_FLAG_UPDATE_RCV_WND;
+	ca->initial_rcv_wnd = CHIMNEY_MAX_RCV_WND + 1;
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	KUNIT_EXPECT_EQ(test, conn->st.ca.ttl_or_hop_limit, ttl);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 1U << 20);
+
+	chimney_tcp_test_send(test, conn, 100);
+	chimney_tcp_test_push(test, conn);
+	skb = chimney_test_frame(test, &pkt);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, pkt.seg.len, 100U);
+	kfree_skb(skb);
+	chimney_tcp_test_ack(test, conn, conn->tcb.snd_nxt, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_una, conn->tcb.snd_nxt);
+	KUNIT_EXPECT_TRUE(test, list_empty(&conn->x->sends));
 }
 
 static struct kunit_case chimney_tcp_test_cases[] = {
@@ -1091,6 +1306,10 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_update_restart),
 	KUNIT_CASE(chimney_tcp_test_ka_restart),
 	KUNIT_CASE(chimney_tcp_test_invalidated_silent),
+	KUNIT_CASE(chimney_tcp_test_rewound),
+	KUNIT_CASE(chimney_tcp_test_relink),
+	KUNIT_CASE(chimney_tcp_test_rcv_buffer),
+	KUNIT_CASE(chimney_tcp_test_update_failure),
 	{}
 };
 

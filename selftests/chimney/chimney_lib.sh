@@ -48,7 +48,8 @@ chimney_unload()
 	! lsmod | grep -q '^chimney ' || rmmod chimney
 }
 
-# tap_result DESC OK: one TAP line; OK is 0 for a pass.
+# tap_result DESC OK: one TAP line; OK is 0 for a pass. It fails as the
+# check did: "check ... || diag ..." explains a failure.
 tap_result()
 {
 	tap_num=$((tap_num + 1))
@@ -58,9 +59,13 @@ tap_result()
 		echo "not ok $tap_num - $1"
 		tap_fail=$((tap_fail + 1))
 	fi
+	[ "$2" -eq 0 ]
 }
 
-# check DESC CMD...: CMD must succeed.
+# check DESC CMD...: CMD must succeed. CMD is one command: a condition of
+# several ("[ a ] && [ b ]") is run first, and checked by its status:
+#	[ a ] && [ b ]
+#	check DESC [ $? -eq 0 ]
 check()
 {
 	local desc=$1

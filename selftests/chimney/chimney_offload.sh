@@ -50,19 +50,20 @@ check "four objects offloaded" [ "$(obj_count chim0)" = 4 ]
 N=$(obj_handle chim0 neigh)
 P=$(obj_handle chim0 path4)
 read -r T1 T2 <<<"$(obj_handle chim0 tcp)"
-check "target handles assigned to all objects (R7)" [ -n "$N" ] && [ -n "$P" ] && [ -n "$T2" ]
+[ -n "$N" ] && [ -n "$P" ] && [ -n "$T2" ]
+check "target handles assigned to all objects (R7)" [ $? -eq 0 ]
 
 stats=$(ethtool -S chim0)
-check "ethtool -S: objects, operations and CurrentlyEstablished" \
-	grep -q 'connections: 2' <<<"$stats" && grep -q 'initiates: 1' <<<"$stats" &&
+grep -q 'connections: 2' <<<"$stats" && grep -q 'initiates: 1' <<<"$stats" &&
 	grep -q 'tcp4_currently_established: 2' <<<"$stats" &&
 	grep -q 'tcp6_currently_established: 0' <<<"$stats" && grep -q 'ip6_out_no_routes: 0' <<<"$stats"
+check "ethtool -S: objects, operations and CurrentlyEstablished" [ $? -eq 0 ]
 out=$(ctl dev stats chim0)
-check "TCP and IP offload counters per IP version by netlink (2.10)" \
-	[ "$(field set "$out")" = "tcp4 ip4 tcp6 ip6" ] &&
+[ "$(field set "$out")" = "tcp4 ip4 tcp6 ip6" ] &&
 	[ "$(field currently_established "$out")" = "2 0" ]
-check "clearing one counter set is accepted; a gauge is not cleared (R96)" \
-	ctl dev set chim0 clear tcp4 clear ip6 && [ "$(field currently_established "$(ctl dev stats chim0)")" = "2 0" ]
+check "TCP and IP offload counters per IP version by netlink (2.10)" [ $? -eq 0 ]
+ctl dev set chim0 clear tcp4 clear ip6 && [ "$(field currently_established "$(ctl dev stats chim0)")" = "2 0" ]
+check "clearing one counter set is accepted; a gauge is not cleared (R96)" [ $? -eq 0 ]
 
 # Linkers: a path referenced with one good and one bad dependent (R5, R17).
 out=$(ctl -w initiate chim0 req 2 neigh placeholder path ref "$P" \
@@ -105,13 +106,13 @@ T3=$(obj_handle chim0 tcp | awk '{ print $3 }')
 # --- query and update --------------------------------------------------------
 
 out=$(ctl -w query chim0 req 8 neigh placeholder path placeholder tcp ref "$T1")
-check "query SUCCESS with the delegated state (R22)" \
-	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ] && [ "$(field rcv_nxt "$out")" = 1000 ]
+[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ] && [ "$(field rcv_nxt "$out")" = 1000 ]
+check "query SUCCESS with the delegated state (R22)" [ $? -eq 0 ]
 cwnd=$(field cwnd "$out") wnd=$(field snd_wnd "$out")
 [ "$wnd" -lt "$cwnd" ] && cwnd=$wnd
-check "query: SendBacklogSize 2 x min(cwnd, SndWnd), at least 2 MSS; receive backlog 0xFFFFFFFF (R23 R88)" \
-	[ "$(field send_backlog_size "$out")" = $((cwnd / 1460 > 0 ? 2 * (cwnd / 1460) * 1460 : 2920)) ] &&
+[ "$(field send_backlog_size "$out")" = $((cwnd / 1460 > 0 ? 2 * (cwnd / 1460) * 1460 : 2920)) ] &&
 	[ "$(field receive_backlog_size "$out")" = 4294967295 ]
+check "query: SendBacklogSize 2 x min(cwnd, SndWnd), at least 2 MSS; receive backlog 0xFFFFFFFF (R23 R88)" [ $? -eq 0 ]
 out=$(ctl -w update chim0 req 9 neigh placeholder path placeholder tcp ref "$T1" ttl 33)
 check "update of cached state SUCCESS (R27)" [ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ]
 out=$(ctl obj show chim0 handle "$T1")
@@ -138,9 +139,9 @@ check "send after Retrieve completes at once with UPLOAD_IN_PROGRESS (R60)" \
 	grep -q 'io 14 status UPLOAD_IN_PROGRESS' <<<"$(mon_since)"
 mon_mark
 out=$(ctl -w terminate chim0 req 15 neigh placeholder path placeholder tcp ref "$T1" tcp ref "$T2")
-check "terminate SUCCESS with delegated state only (R40 R41)" \
-	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS SUCCESS" ] &&
+[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS SUCCESS" ] &&
 	[ "$(field snd_una "$out")" = "5000 5000" ] && ! grep -q local_port <<<"$out"
+check "terminate SUCCESS with delegated state only (R40 R41)" [ $? -eq 0 ]
 check "outstanding I/O completed before the terminate completion (R42)" \
 	[ "$(mon_types)" = "send-complete receive-complete terminate-complete" ]
 check "terminated connections are gone" [ "$(obj_count chim0)" = 3 ]
@@ -148,11 +149,11 @@ err=$(ctl query chim0 req 16 neigh placeholder path placeholder tcp ref "$T1" 2>
 check "a terminated (stale) handle is rejected with extack" \
 	grep -q 'Unknown, stale or foreign handle' <<<"$err"
 out=$(ctl -w terminate chim0 req 18 neigh placeholder path placeholder tcp ref "$T3" tcp ref "$T3")
-check "a terminate naming one connection twice takes it out once ($(statuses "$out"))" \
-	[ "$(statuses "$out" | tr ' ' '\n' | grep -c FAILURE)" = 1 ] && [ "$(obj_count chim0)" = 2 ]
+[ "$(statuses "$out" | tr ' ' '\n' | grep -c FAILURE)" = 1 ] && [ "$(obj_count chim0)" = 2 ]
+check "a terminate naming one connection twice takes it out once ($(statuses "$out"))" [ $? -eq 0 ]
 out=$(ctl -w terminate chim0 req 17 neigh ref "$N" path ref "$P")
-check "terminate of the rest of the subtree, dependents first" \
-	[ "$(statuses "$out")" = "SUCCESS SUCCESS" ] && [ "$(obj_count chim0)" = 0 ]
+[ "$(statuses "$out")" = "SUCCESS SUCCESS" ] && [ "$(obj_count chim0)" = 0 ]
+check "terminate of the rest of the subtree, dependents first" [ $? -eq 0 ]
 
 # --- the corrupt-hardware sequence (section 3.12, the seed page) -------------
 
@@ -204,8 +205,8 @@ ctl recv chim0 handle "$T1" id 41 len 100
 echo Y >"$DBG/corrupt"
 mon_mark
 out=$(ctl -w terminate chim0 req 42 neigh placeholder path placeholder tcp ref "$T1")
-check "terminate on corrupt hardware: FAILURE, object kept (R39)" \
-	[ "$(statuses "$out")" = "SUCCESS SUCCESS FAILURE" ] && [ -n "$(obj_handle chim0 tcp)" ]
+[ "$(statuses "$out")" = "SUCCESS SUCCESS FAILURE" ] && [ -n "$(obj_handle chim0 tcp)" ]
+check "terminate on corrupt hardware: FAILURE, object kept (R39)" [ $? -eq 0 ]
 mon_wait 2 'TcpIndicate'
 out=$(ctl -w terminate chim0 req 43 neigh placeholder path placeholder tcp ref "$T1")
 check "terminate failure sequence, then the second terminate succeeds (R39)" \
@@ -281,10 +282,10 @@ echo "# slow listener: $(grep -c '^type' "$SLOWLOG") notifications," \
 	"$(grep -c '^overrun' "$SLOWLOG") overruns, $(grep -c '^replay' "$SLOWLOG") replays"
 check "a stopped listener with a small buffer overruns (ENOBUFS)" grep -q '^overrun' "$SLOWLOG"
 check "it replays from the journal instead of losing them" grep -q '^replay' "$SLOWLOG"
-check "after the replay it has all 81 notifications: completion, 40 Retrieve, 40 Abort" \
-	[ "$(grep -c '^type invalidate-complete' "$SLOWLOG")" = 1 ] &&
+[ "$(grep -c '^type invalidate-complete' "$SLOWLOG")" = 1 ] &&
 	[ "$(grep -c 'reason HardwareFailure' "$SLOWLOG")" = 40 ] &&
 	[ "$(grep -c 'TcpIndicateAbort' "$SLOWLOG")" = 40 ]
+check "after the replay it has all 81 notifications: completion, 40 Retrieve, 40 Abort" [ $? -eq 0 ]
 check "and their sequence numbers have no gap and no repeat" \
 	mon_seq_contiguous "$SLOWLOG"
 rm -f "$SLOWLOG"
@@ -344,9 +345,9 @@ check "no OFFLOAD_RESUME while objects remain after UPLOAD_ALL (R52)" \
 ctl -w terminate chim0 req 92 neigh ref "$(obj_handle chim0 neigh)" \
 	path ref "$(obj_handle chim0 path4)" tcp ref "$T1" >/dev/null
 mon_wait 1 'OFFLOAD_RESUME'
-check "OFFLOAD_RESUME, with the capabilities, once everything is terminated (R52)" \
-	[ "$(mon_sequence)" = "status-indicate:OFFLOAD_PAUSE initiate-complete status-indicate:UPLOAD_ALL send-complete:91:UPLOAD_IN_PROGRESS terminate-complete status-indicate:OFFLOAD_RESUME" ] &&
+[ "$(mon_sequence)" = "status-indicate:OFFLOAD_PAUSE initiate-complete status-indicate:UPLOAD_ALL send-complete:91:UPLOAD_IN_PROGRESS terminate-complete status-indicate:OFFLOAD_RESUME" ] &&
 	grep -q 'OFFLOAD_RESUME capacity 1000' <<<"$(mon_since)"
+check "OFFLOAD_RESUME, with the capabilities, once everything is terminated (R52)" [ $? -eq 0 ]
 check_fail "an unknown indication is refused" sh -c "echo bogus 2>/dev/null >$DBG/indicate"
 
 # --- neighbor reachability (section 4.3) -------------------------------------
@@ -366,18 +367,18 @@ mon_wait 1 NeighborReachabilityQuery
 q=$(mon_since | grep -A1 NeighborReachabilityQuery)
 check "a segment to a neighbor stale on both counts: NeighborReachabilityQuery (R91)" \
 	[ "$(mon_since | grep -c NeighborReachabilityQuery)" = 1 ]
-check "with one block: the neighbor, status SUCCESS, no dependents, NRD >= 20000 (R91)" \
-	grep -q "^  block neigh handle $RN host 0x93 status SUCCESS " <<<"$q" &&
+grep -q "^  block neigh handle $RN host 0x93 status SUCCESS " <<<"$q" &&
 	[ "$(field nic_reachability_delta "$q")" -ge 20000 ] &&
 	[ "$(mon_since | grep -c '^  block')" = 1 ]
+check "with one block: the neighbor, status SUCCESS, no dependents, NRD >= 20000 (R91)" [ $? -eq 0 ]
 # The host answers "stale" (HRD 0): no query within NceStaleTicks (R93).
 ctl -w update chim0 req 95 neigh ref "$RN" hrd 0 >/dev/null
 echo 5000 >"$DBG/nct_offset_ms"
 ctl send chim0 handle "$RT" id 96 len 100
 out=$(ctl -w query chim0 req 97 neigh ref "$RN")
-check "a host reply of HRD 0 keeps the neighbor from queries for NceStaleTicks (R93)" \
-	[ "$(mon_since | grep -c NeighborReachabilityQuery)" = 1 ] &&
+[ "$(mon_since | grep -c NeighborReachabilityQuery)" = 1 ] &&
 	[ "$(field nic_reachability_delta "$out")" -ge 25000 ]
+check "a host reply of HRD 0 keeps the neighbor from queries for NceStaleTicks (R93)" [ $? -eq 0 ]
 echo 11000 >"$DBG/nct_offset_ms"
 ctl send chim0 handle "$RT" id 98 len 100
 check "and once NceStaleTicks have passed, the next segment asks again (R91)" \
@@ -442,9 +443,9 @@ for chunk in 1 101 201; do
 	i=$((i + ok))
 done
 out=$(ctl -w terminate chim0 req 59 neigh ref "$MN" path ref "$MP")
-check "and the 300, terminated 100 at a time, with their neighbor and path" \
-	[ "$i" = 306 ] && [ "$(statuses "$out")" = "SUCCESS SUCCESS" ] &&
+[ "$i" = 306 ] && [ "$(statuses "$out")" = "SUCCESS SUCCESS" ] &&
 	[ "$(obj_count chim0)" = $((before - 302)) ]
+check "and the 300, terminated 100 at a time, with their neighbor and path" [ $? -eq 0 ]
 
 # --- privileges and namespaces -----------------------------------------------
 

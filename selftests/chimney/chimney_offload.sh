@@ -120,6 +120,81 @@ check "updated TTL visible by get" [ "$(field ttl_or_hop_limit "$out")" = 33 ]
 err=$(ctl update chim0 req 10 neigh placeholder path placeholder tcp ref "$T1" lport 9 2>&1)
 check "update with constant state rejected with extack (R25)" \
 	grep -q 'cached state only' <<<"$err"
+out=$(ctl -w update chim0 req 19 neigh placeholder path placeholder tcp ref "$T1" \
+	ttl 44 rcvwnd_initial 2000000000)
+[ "$(statuses "$out")" = "SUCCESS SUCCESS FAILURE" ] &&
+	[ "$(field ttl_or_hop_limit "$(ctl obj show chim0 handle "$T1")")" = 33 ]
+check "update with a receive window too large: FAILURE, nothing applied (R27)" [ $? -eq 0 ]
+out=$(ctl -w query chim0 req 39 neigh placeholder path placeholder tcp ref "$T1")
+check "the connection goes on after the failed update (R27)" \
+	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ]
+
+# Requests that overlap while the virtual hardware is slow.
+mon_req() # REQ: the notification of request REQ after the mark, blocks and all
+{
+	mon_since | awk -v r="$1" '/^type / { on = ($0 ~ " req " r "$") } on'
+}
+echo 3000 >"$DBG/latency_ms"
+mon_mark
+ctl query chim0 req 40 neigh placeholder path placeholder tcp ref "$T1" &&
+	ctl query chim0 req 41 neigh placeholder path placeholder tcp ref "$T1" &&
+	ctl initiate chim0 req 42 neigh placeholder path ref "$P" $(tcp_new 0x3a 1010) &&
+	ctl initiate chim0 req 43 neigh placeholder path ref "$P" $(tcp_new 0x3b 1011)
+[ $? -eq 0 ] && [ -z "$(mon_since)" ]
+check "two queries of one connection and two initiates, all accepted before any completes" [ $? -eq 0 ] ||
+	diag "$(mon_since)"
+mon_wait 4 '-complete'
+echo 0 >"$DBG/latency_ms"
+q40=$(mon_req 40) q41=$(mon_req 41)
+[ "$(statuses "$q40")" = "SUCCESS SUCCESS SUCCESS" ] &&
+	[ "$(statuses "$q41")" = "SUCCESS SUCCESS SUCCESS" ] &&
+	[ "$(field rcv_nxt "$q40") $(field snd_una "$q40")" = "1000 5000" ] &&
+	[ "$(field rcv_nxt "$q41") $(field snd_una "$q41")" = "1000 5000" ]
+check "the two overlapping queries both complete, with the same state (R24)" [ $? -eq 0 ]
+i42=$(mon_req 42) i43=$(mon_req 43)
+[ "$(statuses "$i42")" = "SUCCESS SUCCESS SUCCESS" ] &&
+	[ "$(statuses "$i43")" = "SUCCESS SUCCESS SUCCESS" ] &&
+	[ "$(field host "$i42") $(field host "$i43")" = "0x20 0x3a 0x20 0x3b" ] &&
+	[ "$(mon_since | grep -c '^type .*-complete')" = 4 ] && [ "$(obj_count chim0)" = 7 ]
+check "a second initiate while one is pending: each completes on its own (R14)" [ $? -eq 0 ] ||
+	diag "$i42" "$i43" "$(obj_count chim0) objects"
+out=$(ctl -w terminate chim0 req 44 neigh placeholder path placeholder \
+	tcp ref "$(field handle "$i42" | awk '{ print $NF }')" \
+	tcp ref "$(field handle "$i43" | awk '{ print $NF }')")
+[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS SUCCESS" ] && [ "$(obj_count chim0)" = 5 ]
+check "and both go with one terminate" [ $? -eq 0 ]
+
+mon_mark
+err=$(ctl invalidate chim0 req 45 neigh placeholder path placeholder tcp ref "$T1" ttl 50 2>&1)
+check "an invalidate that carries state is rejected with extack (R32)" \
+	grep -q 'carries no host handle and no state' <<<"$err"
+out=$(ctl -w query chim0 req 46 neigh placeholder path placeholder tcp ref "$T1")
+[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ] &&
+	[ "$(mon_types)" = query-complete ]
+check "and it changed nothing: no invalidate, no Retrieve, the connection answers" [ $? -eq 0 ]
+
+# Neighbors and the interface's VLANs (R16): those of its VLAN devices.
+modprobe 8021q 2>/dev/null
+neigh_vlan() # REQ HOST VLAN: the status of a new neighbor of that VLAN
+{
+	local out
+
+	out=$(ctl -w initiate chim0 req "$1" neigh new host "$2" dst 02:00:00:00:00:07 vlan "$3")
+	statuses "$out"
+}
+check "without VLAN devices, a neighbor of VLAN 7: SUCCESS" [ "$(neigh_vlan 47 0x70 7)" = SUCCESS ]
+ip link add link chim0 name chim0.5 type vlan id 5 && ip link set chim0.5 up
+check "with chim0.5, a neighbor of VLAN 7: OFFLOAD_VLAN_MISMATCH (R16)" \
+	[ "$(neigh_vlan 48 0x71 7)" = OFFLOAD_VLAN_MISMATCH ]
+check "with chim0.5, neighbors of VLAN 5 and VLAN 0: SUCCESS (R16)" \
+	[ "$(neigh_vlan 49 0x72 5) $(neigh_vlan 50 0x73 0)" = "SUCCESS SUCCESS" ]
+ip link del chim0.5
+check "chim0.5 gone, VLAN 7 is good again" [ "$(neigh_vlan 51 0x74 7)" = SUCCESS ]
+out=$(ctl -w terminate chim0 req 52 $(for h in $(obj_handle chim0 neigh); do
+	[ "$h" = "$N" ] || echo "neigh ref $h"; done))
+[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS SUCCESS" ] &&
+	[ "$(obj_count chim0)" = 5 ]
+check "those neighbors go" [ $? -eq 0 ]
 
 # --- healthy invalidate and terminate ---------------------------------------
 

@@ -813,8 +813,20 @@ bool chimney_neigh_stale(u32 nct, u32 nrt, u32 hrt, u32 stale);
 bool chimney_tcp_backlog_due(u32 told, u32 now, u32 ms);
 int chimney_nl_validate(u8 cmd, const struct nlattr *head, int len,
 			struct netlink_ext_ack *extack);
-unsigned int chimney_journal_cmds(struct chimney_dev *cdev, u64 from, u8 *cmds,
-				  unsigned int max);
+/**
+ * struct chimney_journal_note - what a test learns of a notification sent
+ * @cmd: its &enum chimney_cmd
+ * @status: its CHIMNEY_A_STATUS (an I/O completion's), or 0
+ * @io_id: its CHIMNEY_A_IO_ID, or 0
+ */
+struct chimney_journal_note {
+	u8 cmd;
+	u32 status;
+	u64 io_id;
+};
+
+unsigned int chimney_journal_notes(struct chimney_dev *cdev, u64 from,
+				   struct chimney_journal_note *notes, unsigned int max);
 #endif
 
 #endif /* _CHIMNEY_H */

@@ -361,6 +361,7 @@ void chimney_dp_rx(struct chimney_dev *cdev, struct sk_buff *skb)
 	}
 	netif_rx(skb);
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_dp_rx);
 
 /**
  * chimney_dp_xmit() - put a frame on the wire

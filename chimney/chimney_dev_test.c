@@ -88,8 +88,10 @@ void chimney_test_dev_exit(struct kunit *test)
 	struct chimney_dev *cdev = netdev_priv(priv->dev);
 
 	if (priv->peer) {
+		dev_remove_pack(&priv->host_tap);
 		dev_remove_pack(&priv->tap);
 		skb_queue_purge(&priv->frames);
+		skb_queue_purge(&priv->host_frames);
 		rtnl_lock();
 		RCU_INIT_POINTER(cdev->peer, NULL);
 		RCU_INIT_POINTER(((struct chimney_dev *)netdev_priv(priv->peer))->peer, NULL);
@@ -101,16 +103,30 @@ void chimney_test_dev_exit(struct kunit *test)
 	unregister_netdev(priv->dev);
 }
 
+/* A copy of every frame a device receives goes to the tap's queue. */
 static int chimney_test_tap(struct sk_buff *skb, struct net_device *dev,
 			    struct packet_type *pt, struct net_device *orig_dev)
 {
-	struct chimney_dev_test_priv *priv = container_of(pt, struct chimney_dev_test_priv, tap);
-	struct sk_buff *copy = skb_copy(skb, GFP_ATOMIC);
+	struct sk_buff *copy;
 
-	if (copy)
-		skb_queue_tail(&priv->frames, copy);
+	if (skb->pkt_type != PACKET_OUTGOING) {
+		copy = skb_copy(skb, GFP_ATOMIC);
+		if (copy)
+			skb_queue_tail(pt->af_packet_priv, copy);
+	}
 	consume_skb(skb);
 	return NET_RX_SUCCESS;
+}
+
+static void chimney_test_tap_add(struct packet_type *pt, struct net_device *dev,
+				 struct sk_buff_head *q)
+{
+	skb_queue_head_init(q);
+	pt->type = htons(ETH_P_ALL);
+	pt->dev = dev;
+	pt->func = chimney_test_tap;
+	pt->af_packet_priv = q;
+	dev_add_pack(pt);
 }
 
 /**
@@ -119,7 +135,8 @@ static int chimney_test_tap(struct sk_buff *skb, struct net_device *dev,
  *
  * The device gets a peer, as "ip link add ... peer" would, and both ends
  * are up: what the device sends reaches the peer (and its host stack, which
- * has no address), and a copy is kept for chimney_test_frame().
+ * has no address), and a copy is kept for chimney_test_frame(); what the
+ * device's own host stack receives, for chimney_test_host_frame().
  */
 void chimney_test_wire(struct kunit *test)
 {
@@ -137,11 +154,8 @@ void chimney_test_wire(struct kunit *test)
 		free_netdev(peer);
 	KUNIT_ASSERT_EQ(test, err, 0);
 	priv->peer = peer;
-	skb_queue_head_init(&priv->frames);
-	priv->tap.type = htons(ETH_P_ALL);
-	priv->tap.dev = peer;
-	priv->tap.func = chimney_test_tap;
-	dev_add_pack(&priv->tap);
+	chimney_test_tap_add(&priv->tap, peer, &priv->frames);
+	chimney_test_tap_add(&priv->host_tap, priv->dev, &priv->host_frames);
 	rtnl_lock();
 	rcu_assign_pointer(cdev->peer, peer);
 	rcu_assign_pointer(((struct chimney_dev *)netdev_priv(peer))->peer, priv->dev);
@@ -172,6 +186,32 @@ struct sk_buff *chimney_test_frame(struct kunit *test, struct chimney_pkt *pkt)
 	for (i = 0; i < 50; i++) {
 		while ((skb = skb_dequeue(&priv->frames))) {
 			if (!chimney_dp_parse(skb, pkt))
+				return skb;
+			kfree_skb(skb);
+		}
+		msleep(20);
+	}
+	return NULL;
+}
+
+/**
+ * chimney_test_host_frame() - the next IPv4 frame the device's stack took
+ * @test: the test, after chimney_test_wire()
+ *
+ * A frame the device passed up to the host stack rather than to its TCP
+ * engine. Other frames are skipped; this waits up to a second for one.
+ *
+ * Return: the frame, from its IP header on, which the test frees, or NULL.
+ */
+struct sk_buff *chimney_test_host_frame(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+	struct sk_buff *skb;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		while ((skb = skb_dequeue(&priv->host_frames))) {
+			if (skb->protocol == htons(ETH_P_IP))
 				return skb;
 			kfree_skb(skb);
 		}

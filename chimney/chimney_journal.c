@@ -122,33 +122,40 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_journal_destroy);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /**
- * chimney_journal_cmds() - what a device sent from a sequence number on
+ * chimney_journal_notes() - what a device sent from a sequence number on
  * @cdev: the device
  * @from: the first sequence number
- * @cmds: where the &enum chimney_cmd of each goes, in order
- * @max: room in @cmds
+ * @notes: where each goes, in order
+ * @max: room in @notes
  *
  * Return: how many notifications the journal has from @from on; more than
  * @max when they did not all fit.
  */
-unsigned int chimney_journal_cmds(struct chimney_dev *cdev, u64 from, u8 *cmds,
-				  unsigned int max)
+unsigned int chimney_journal_notes(struct chimney_dev *cdev, u64 from,
+				   struct chimney_journal_note *notes, unsigned int max)
 {
 	struct chimney_journal_entry *e;
 	unsigned int n = 0;
 
 	mutex_lock(&cdev->lock);
 	list_for_each_entry(e, &cdev->journal, list) {
+		const struct nlattr *a;
+
 		if (e->seq < from)
 			continue;
-		if (n < max)
-			cmds[n] = e->cmd;
+		if (n < max) {
+			notes[n].cmd = e->cmd;
+			a = nla_find((const struct nlattr *)e->data, e->len, CHIMNEY_A_STATUS);
+			notes[n].status = a ? nla_get_u32(a) : 0;
+			a = nla_find((const struct nlattr *)e->data, e->len, CHIMNEY_A_IO_ID);
+			notes[n].io_id = a ? nla_get_u64(a) : 0;
+		}
 		n++;
 	}
 	mutex_unlock(&cdev->lock);
 	return n;
 }
-EXPORT_SYMBOL_IF_KUNIT(chimney_journal_cmds);
+EXPORT_SYMBOL_IF_KUNIT(chimney_journal_notes);
 #endif
 
 /**

@@ -243,7 +243,7 @@ static void chimney_offload_test_failed_data(struct kunit *test)
 	struct chimney_dev *cdev = chimney_test_cdev(test);
 	struct chimney_block *b;
 	struct chimney_req *req;
-	u8 cmds[4];
+	struct chimney_journal_note notes[4];
 	u64 seq;
 
 	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 3);
@@ -256,8 +256,8 @@ static void chimney_offload_test_failed_data(struct kunit *test)
 	seq = cdev->seq;
 	chimney_test_process(test, req);
 	chimney_test_expect(test, req, want);
-	KUNIT_EXPECT_EQ(test, chimney_journal_cmds(cdev, seq, cmds, ARRAY_SIZE(cmds)), 1U);
-	KUNIT_EXPECT_EQ(test, cmds[0], (u8)CHIMNEY_CMD_INITIATE_COMPLETE);
+	KUNIT_EXPECT_EQ(test, chimney_journal_notes(cdev, seq, notes, ARRAY_SIZE(notes)), 1U);
+	KUNIT_EXPECT_EQ(test, notes[0].cmd, (u8)CHIMNEY_CMD_INITIATE_COMPLETE);
 	KUNIT_EXPECT_EQ(test, cdev->count[T], 0U);
 	/* The request still holds it, for chimney_req_free() to free. */
 	KUNIT_EXPECT_NOT_NULL(test, b->snd);
@@ -273,7 +273,7 @@ static void chimney_offload_test_indicate_after(struct kunit *test)
 	struct chimney_dev *cdev = chimney_test_cdev(test);
 	struct chimney_block *b;
 	struct chimney_req *req;
-	u8 cmds[4];
+	struct chimney_journal_note notes[4];
 	u64 seq;
 
 	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 3);
@@ -285,9 +285,9 @@ static void chimney_offload_test_indicate_after(struct kunit *test)
 	chimney_test_process(test, req);
 	chimney_test_expect(test, req, chimney_test_all_ok);
 	KUNIT_EXPECT_NULL(test, b->rcvd);
-	KUNIT_ASSERT_EQ(test, chimney_journal_cmds(cdev, seq, cmds, ARRAY_SIZE(cmds)), 2U);
-	KUNIT_EXPECT_EQ(test, cmds[0], (u8)CHIMNEY_CMD_INITIATE_COMPLETE);
-	KUNIT_EXPECT_EQ(test, cmds[1], (u8)CHIMNEY_CMD_RECEIVE_INDICATE);
+	KUNIT_ASSERT_EQ(test, chimney_journal_notes(cdev, seq, notes, ARRAY_SIZE(notes)), 2U);
+	KUNIT_EXPECT_EQ(test, notes[0].cmd, (u8)CHIMNEY_CMD_INITIATE_COMPLETE);
+	KUNIT_EXPECT_EQ(test, notes[1].cmd, (u8)CHIMNEY_CMD_RECEIVE_INDICATE);
 }
 
 /* R40, R41, R51: terminate returns delegated state and the objects go. */

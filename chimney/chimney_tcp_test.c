@@ -1286,6 +1286,309 @@ static void chimney_tcp_test_update_failure(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&conn->x->sends));
 }
 
+/* A segment the peer sends to the connection (IPv4), as the wire brings it. */
+struct chimney_tcp_test_in {
+	u16 id;		/* its IPv4 ID, to know it again */
+	u8 flags;	/* TCPHDR_*; ACK is added, but not to a SYN */
+	u32 len;	/* payload bytes, byte i of the stream being i & 0xff */
+	int vid;	/* its VLAN tag, or -1 for none */
+	bool ip_opts;	/* with an IPv4 option */
+	bool frag;	/* a first fragment (More Fragments set) */
+};
+
+static struct sk_buff *chimney_tcp_test_in_skb(struct kunit *test, struct chimney_conn *conn,
+					       const struct chimney_tcp_test_in *in)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	unsigned int optlen = in->ip_opts ? 4 : 0;
+	struct sk_buff *skb;
+	struct ethhdr *eth;
+	struct tcphdr *th;
+	struct iphdr *iph;
+	u32 i, seq = conn->tcb.rcv_nxt;
+	u8 *p;
+
+	skb = alloc_skb(ETH_HLEN + VLAN_HLEN + sizeof(*iph) + optlen + sizeof(*th) + in->len,
+			GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	eth = skb_put(skb, ETH_HLEN);
+	ether_addr_copy(eth->h_dest, cdev->netdev->dev_addr);
+	ether_addr_copy(eth->h_source, chimney_test_mac);
+	eth->h_proto = htons(ETH_P_IP);
+	if (in->vid >= 0) {
+		struct vlan_hdr *vh = skb_put(skb, VLAN_HLEN);
+
+		eth->h_proto = htons(ETH_P_8021Q);
+		vh->h_vlan_TCI = htons(in->vid);
+		vh->h_vlan_encapsulated_proto = htons(ETH_P_IP);
+	}
+	iph = skb_put_zero(skb, sizeof(*iph) + optlen);
+	iph->version = 4;
+	iph->ihl = (sizeof(*iph) + optlen) / 4;
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_TCP;
+	iph->id = htons(in->id);
+	iph->tot_len = htons(sizeof(*iph) + optlen + sizeof(*th) + in->len);
+	iph->frag_off = htons(in->frag ? IP_MF : IP_DF);
+	iph->saddr = htonl(0x0a000002);
+	iph->daddr = htonl(0x0a000001);
+	memset(iph + 1, IPOPT_NOOP, optlen);
+	ip_send_check(iph);
+	th = skb_put_zero(skb, sizeof(*th));
+	th->source = htons(2000);
+	th->dest = htons(1000);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(conn->tcb.snd_una);
+	th->doff = sizeof(*th) / 4;
+	tcp_flag_byte(th) = in->flags & TCPHDR_SYN ? in->flags : in->flags | TCPHDR_ACK;
+	th->window = htons(65535);
+	p = skb_put(skb, in->len);
+	for (i = 0; i < in->len; i++)
+		p[i] = (seq + i) & 0xff;
+	/* The TCP checksum is not what these tests are about. */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	/* Sent by the other end of the wire. */
+	skb->dev = ((struct chimney_dev_test_priv *)test->priv)->peer;
+	return skb;
+}
+
+/* A frame arrives from the wire; the engine then runs. */
+static void chimney_tcp_test_rx(struct kunit *test, struct sk_buff *skb)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+
+	rcu_read_lock();
+	local_bh_disable();
+	chimney_dp_rx(cdev, skb);
+	local_bh_enable();
+	rcu_read_unlock();
+}
+
+static void chimney_tcp_test_in(struct kunit *test, struct chimney_conn *conn,
+				const struct chimney_tcp_test_in *in)
+{
+	chimney_tcp_test_rx(test, chimney_tcp_test_in_skb(test, conn, in));
+	flush_work(&chimney_tcp_test_cdev(test)->dp_work);
+}
+
+/* The next frame the device's host stack took is the one of this IPv4 ID. */
+static void chimney_tcp_test_to_host(struct kunit *test, u16 id)
+{
+	struct sk_buff *skb = chimney_test_host_frame(test);
+
+	KUNIT_EXPECT_NOT_NULL_MSG(test, skb, "frame %u", id);
+	if (skb)
+		KUNIT_EXPECT_EQ(test, ntohs(ip_hdr(skb)->id), id);
+	kfree_skb(skb);
+}
+
+/*
+ * What the receive path gives the engine and what it leaves to the host
+ * stack. A neighbor of VLAN 7 takes only frames tagged 7 (R63); IPv4 with
+ * options, a fragment and a SYN on TIME_WAIT go to the host (R75), as does
+ * a segment that arrived while its connection was being terminated (R48).
+ */
+static void chimney_tcp_test_demux(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = { .vlan = 7 };
+	struct chimney_tcp_test_in in = { .id = 1, .len = 100, .vid = 7 };
+	struct chimney_conn *conn;
+	struct chimney_req *req;
+	struct sk_buff *skb;
+	u32 rcv;
+
+	chimney_test_wire(test);
+	conn = chimney_tcp_test_conn(test, &tc);
+	rcv = conn->tcb.rcv_nxt;
+	chimney_tcp_test_in(test, conn, &in);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_nxt, rcv + 100);
+
+	in = (struct chimney_tcp_test_in){ .id = 2, .len = 100, .vid = -1 };
+	chimney_tcp_test_in(test, conn, &in);
+	chimney_tcp_test_to_host(test, 2);
+	in = (struct chimney_tcp_test_in){ .id = 3, .len = 100, .vid = 5 };
+	chimney_tcp_test_in(test, conn, &in);
+	chimney_tcp_test_to_host(test, 3);
+	in = (struct chimney_tcp_test_in){ .id = 4, .len = 100, .vid = 7, .ip_opts = true };
+	chimney_tcp_test_in(test, conn, &in);
+	chimney_tcp_test_to_host(test, 4);
+	in = (struct chimney_tcp_test_in){ .id = 5, .len = 100, .vid = 7, .frag = true };
+	chimney_tcp_test_in(test, conn, &in);
+	chimney_tcp_test_to_host(test, 5);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_nxt, rcv + 100);
+
+	mutex_lock(&cdev->lock);
+	conn->tcb.state = CHIMNEY_TCP_CONNECTION_TIME_WAIT;
+	mutex_unlock(&cdev->lock);
+	in = (struct chimney_tcp_test_in){ .id = 6, .flags = TCPHDR_SYN, .vid = 7 };
+	chimney_tcp_test_in(test, conn, &in);
+	chimney_tcp_test_to_host(test, 6);
+	mutex_lock(&cdev->lock);
+	conn->tcb.state = CHIMNEY_TCP_CONNECTION_ESTABLISHED;
+	mutex_unlock(&cdev->lock);
+
+	/* Found by the receive path, then terminated before the engine ran. */
+	in = (struct chimney_tcp_test_in){ .id = 7, .len = 100, .vid = 7 };
+	skb = chimney_tcp_test_in_skb(test, conn, &in);
+	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_TERMINATE, false);
+	mutex_lock(&cdev->lock);
+	chimney_tcp_test_rx(test, skb);
+	chimney_process(cdev, req);
+	mutex_unlock(&cdev->lock);
+	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	flush_work(&cdev->dp_work);
+	chimney_tcp_test_to_host(test, 7);
+}
+
+/*
+ * Post an I/O request as netlink does; its completion may come at once. A
+ * send's bytes are all the low byte of its id.
+ */
+static void chimney_tcp_test_post_io(struct kunit *test, struct chimney_conn *conn, u8 cmd,
+				     u64 id, u32 len, u32 flags)
+{
+	struct chimney_io *io = kvzalloc(struct_size(io, data, len), GFP_KERNEL);
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, io);
+	io->io_id = id;
+	io->len = len;
+	io->flags = flags;
+	memset(io->data, (u8)id, len);
+	mutex_lock(&cdev->lock);
+	err = chimney_offload_post_io(cdev, conn, cmd, io);
+	mutex_unlock(&cdev->lock);
+	KUNIT_EXPECT_EQ(test, err, 0);
+}
+
+/* The notification at sequence number seq is this I/O completion. */
+static void chimney_tcp_test_note(struct kunit *test, u64 seq, u8 cmd, u64 id, u32 status)
+{
+	struct chimney_journal_note note = {};
+
+	chimney_journal_notes(chimney_tcp_test_cdev(test), seq, &note, 1);
+	KUNIT_EXPECT_EQ_MSG(test, note.cmd, cmd, "seq %llu", seq);
+	KUNIT_EXPECT_EQ_MSG(test, note.io_id, id, "seq %llu", seq);
+	KUNIT_EXPECT_EQ_MSG(test, note.status, status, "seq %llu", seq);
+}
+
+/* R67: once the peer's FIN was indicated, a receive fails: INVALID_STATE. */
+static void chimney_tcp_test_recv_after_fin(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_journal_note notes[2];
+	u64 seq;
+
+	chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_RECEIVE, 8, 100, 0);
+	chimney_tcp_test_data(test, conn, 0, TCPHDR_FIN);
+	KUNIT_ASSERT_TRUE(test, test_bit(CHIMNEY_DP_DISC_IND, &conn->dp));
+	seq = cdev->seq;
+	chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_RECEIVE, 9, 100, 0);
+	KUNIT_EXPECT_EQ(test, chimney_journal_notes(cdev, seq, notes, 2), 1U);
+	chimney_tcp_test_note(test, seq, CHIMNEY_CMD_RECEIVE_COMPLETE, 9,
+			      CHIMNEY_NDIS_STATUS_INVALID_STATE);
+}
+
+/*
+ * R80, R78: a graceful disconnect with data completes on its own, once its
+ * FIN is acknowledged: its completion names the disconnect only; the send
+ * queued before it completes as a send, first.
+ */
+static void chimney_tcp_test_disconnect_alone(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_journal_note notes[4];
+	struct chimney_conn *conn;
+	u32 una;
+	u64 seq;
+
+	chimney_test_wire(test);
+	conn = chimney_tcp_test_conn(test, &tc);
+	una = conn->tcb.snd_una;
+	seq = cdev->seq;
+	chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_SEND, 4, 100, 0);
+	chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_DISCONNECT, 5, 50, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_nxt, una + 150 + 1);
+	KUNIT_EXPECT_EQ(test, chimney_journal_notes(cdev, seq, notes, 4), 0U);
+	chimney_tcp_test_ack(test, conn, una + 150 + 1, 0);
+	KUNIT_EXPECT_EQ(test, chimney_journal_notes(cdev, seq, notes, 4), 2U);
+	chimney_tcp_test_note(test, seq, CHIMNEY_CMD_SEND_COMPLETE, 4,
+			      CHIMNEY_NDIS_STATUS_SUCCESS);
+	chimney_tcp_test_note(test, seq + 1, CHIMNEY_CMD_DISCONNECT_COMPLETE, 5,
+			      CHIMNEY_NDIS_STATUS_SUCCESS);
+}
+
+/*
+ * R79: a disconnect fails only on a connection being uploaded
+ * (UPLOAD_IN_PROGRESS) or reset (REQUEST_ABORTED).
+ */
+static void chimney_tcp_test_disconnect_fails(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	struct chimney_req *req;
+	u64 seq;
+
+	chimney_tcp_test_seg(test, conn, conn->tcb.rcv_nxt, TCPHDR_RST, 0);
+	KUNIT_ASSERT_TRUE(test, test_bit(CHIMNEY_DP_RST, &conn->dp));
+	seq = cdev->seq;
+	chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_DISCONNECT, 5, 0, 0);
+	chimney_tcp_test_note(test, seq, CHIMNEY_CMD_DISCONNECT_COMPLETE, 5,
+			      CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
+
+	tc.v6 = true;
+	conn = chimney_tcp_test_conn(test, &tc);
+	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_INVALIDATE, true);
+	chimney_test_process(test, req);
+	KUNIT_ASSERT_TRUE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags));
+	seq = cdev->seq;
+	chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_DISCONNECT, 6, 0, 0);
+	chimney_tcp_test_note(test, seq, CHIMNEY_CMD_DISCONNECT_COMPLETE, 6,
+			      CHIMNEY_NDIS_STATUS_UPLOAD_IN_PROGRESS);
+}
+
+/*
+ * R56: sends queued together (behind a zero window) go on the wire in the
+ * order they were posted.
+ */
+static void chimney_tcp_test_send_order(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn;
+	struct chimney_pkt pkt;
+	struct sk_buff *skb;
+	u32 got = 0;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, 200, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	chimney_test_wire(test);
+	conn = chimney_tcp_test_conn(test, &tc);
+	conn->tcb.snd_wnd = 0;
+	conn->tcb.send_wl1 = conn->tcb.rcv_nxt;
+	chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_SEND, 'A', 100, 0);
+	chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_SEND, 'B', 100, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_nxt, conn->tcb.snd_una);
+	chimney_tcp_test_zero(test, conn, 65535);
+	while (got < 200 && (skb = chimney_test_frame(test, &pkt))) {
+		KUNIT_EXPECT_LE(test, got + pkt.seg.len, 200U);
+		if (got + pkt.seg.len <= 200)
+			KUNIT_EXPECT_EQ(test, skb_copy_bits(skb, pkt.doff, buf + got,
+							    pkt.seg.len), 0);
+		got += pkt.seg.len;
+		kfree_skb(skb);
+	}
+	KUNIT_ASSERT_EQ(test, got, 200U);
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 'A', 100));
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf + 100, 'B', 100));
+}
+
 static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_segment_v4),
 	KUNIT_CASE(chimney_tcp_test_segment_v6),
@@ -1310,6 +1613,11 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_relink),
 	KUNIT_CASE(chimney_tcp_test_rcv_buffer),
 	KUNIT_CASE(chimney_tcp_test_update_failure),
+	KUNIT_CASE(chimney_tcp_test_demux),
+	KUNIT_CASE(chimney_tcp_test_recv_after_fin),
+	KUNIT_CASE(chimney_tcp_test_disconnect_alone),
+	KUNIT_CASE(chimney_tcp_test_disconnect_fails),
+	KUNIT_CASE(chimney_tcp_test_send_order),
 	{}
 };
 

@@ -19,12 +19,16 @@ struct chimney_req;
  * @peer: the other end of its wire, once chimney_test_wire() made one
  * @tap: sees every frame that reaches @peer
  * @frames: copies of those frames, oldest first
+ * @host_tap: sees every frame that reaches @dev's host stack
+ * @host_frames: copies of those frames, oldest first
  */
 struct chimney_dev_test_priv {
 	struct net_device *dev;
 	struct net_device *peer;
 	struct packet_type tap;
 	struct sk_buff_head frames;
+	struct packet_type host_tap;
+	struct sk_buff_head host_frames;
 };
 
 int chimney_test_dev_init(struct kunit *test);
@@ -33,5 +37,6 @@ struct chimney_dev *chimney_test_bare_dev(struct kunit *test);
 void chimney_test_process(struct kunit *test, struct chimney_req *req);
 void chimney_test_wire(struct kunit *test);
 struct sk_buff *chimney_test_frame(struct kunit *test, struct chimney_pkt *pkt);
+struct sk_buff *chimney_test_host_frame(struct kunit *test);
 
 #endif /* _CHIMNEY_TEST_H */

@@ -75,7 +75,7 @@ bulk_offload()
 
 # Bulk: ROUNDS rounds, the two in turns (ABBA), medians and the range of
 # the per-round ratios, as for iperf3 below.
-ROUNDS=${CHIMNEY_BENCH_ROUNDS:-7}
+ROUNDS=${CHIMNEY_BENCH_ROUNDS:-11}
 BULK_ROUNDS=${CHIMNEY_BENCH_BULK_ROUNDS:-3}
 rows=
 for i in $(seq "$BULK_ROUNDS"); do

@@ -183,7 +183,8 @@ static void chimney_dev_get_stats64(struct net_device *dev,
 /*
  * The interface's VLAN ids (R16) are those of the VLAN devices on top of
  * it, which 8021q reports through the filter callbacks, under RTNL. VLAN 0,
- * which 8021q adds when the device comes up, is not one of them.
+ * which 8021q adds when the device comes up, is not one of them. Only
+ * NETIF_F_HW_VLAN_CTAG_FILTER is advertised: @proto is always 802.1Q.
  */
 static int chimney_dev_vlan_add(struct net_device *dev, __be16 proto, u16 vid)
 {

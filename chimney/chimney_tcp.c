@@ -1367,11 +1367,12 @@ void chimney_tcp_conn_data(struct chimney_dev *cdev, struct chimney_conn *conn,
  * bytes from now on; what it holds (bytes not placed yet, indications the
  * host holds) stays. A window that grows is advertised at once; one that
  * shrinks is not taken back from the peer (RFC 9293, 3.8.6) but closes as
- * the buffer drains. InitialRcvWnd 0 says nothing.
+ * the buffer drains: window + held - excess is the buffer's size, and
+ * stays so. InitialRcvWnd 0 says nothing.
  */
 static void chimney_tcp_rcv_buffer(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
-	u32 size = conn->st.ca.initial_rcv_wnd, used = 0, room;
+	u32 size = conn->st.ca.initial_rcv_wnd, used = 0;
 	struct chimney_tcp_delegated *d = &conn->tcb;
 	struct chimney_tcp_ext *x;
 	struct chimney_io *io;
@@ -1382,6 +1383,9 @@ static void chimney_tcp_rcv_buffer(struct chimney_dev *cdev, struct chimney_conn
 	if (chimney_tcp_ext_get(cdev, conn)) {
 		/* Nothing is buffered; without memory, no ACK either. */
 		d->rcv_wnd = max(d->rcv_wnd, size);
+		write_seqcount_begin(&conn->obj.seq);
+		conn->st.d.rcv_wnd = d->rcv_wnd;
+		write_seqcount_end(&conn->obj.seq);
 		return;
 	}
 	x = conn->x;
@@ -1389,11 +1393,11 @@ static void chimney_tcp_rcv_buffer(struct chimney_dev *cdev, struct chimney_conn
 		used += skb->len - CHIMNEY_RCV_CB(skb)->off;
 	list_for_each_entry(io, &x->held, list)
 		used += io->len;
-	room = size > used ? size - used : 0;
+	/* Each at most CHIMNEY_MAX_RCV_WND or so: no wrap. */
 	x->rcv_space = size;
-	x->rcv_excess = d->rcv_wnd > room ? d->rcv_wnd - room : 0;
-	if (room > d->rcv_wnd) {
-		d->rcv_wnd = room;
+	x->rcv_excess = d->rcv_wnd + used > size ? d->rcv_wnd + used - size : 0;
+	if (size > d->rcv_wnd + used) {
+		d->rcv_wnd = size - used;
 		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
 	}
 }

@@ -1200,51 +1200,67 @@ static struct chimney_req *chimney_tcp_test_update(struct kunit *test,
 	return req;
 }
 
+/* An update of the receive buffer to size bytes, with the flag or not. */
+static void chimney_tcp_test_rcv_update(struct kunit *test, struct chimney_conn *conn,
+					u32 size, bool flag)
+{
+	struct chimney_tcp_cached *ca;
+	struct chimney_req *req;
+
+	req = chimney_tcp_test_update(test, conn, &ca);
+	if (flag)
+		ca->flags |= CHIMNEY_TCP_FLAG_UPDATE_RCV_WND;
+	ca->initial_rcv_wnd = size;
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+}
+
 /*
  * R30: TCP_FLAG_UPDATE_RCV_WND with a larger InitialRcvWnd: the new window
- * goes to the peer at once. With a smaller one the window advertised is
- * not taken back, but no longer reopens as the buffer drains.
+ * goes to the peer at once. With a smaller one, here smaller than what the
+ * buffer already holds, the window advertised is not taken back, but as
+ * the buffer drains it closes down to the new size, and stays there.
  */
 static void chimney_tcp_test_rcv_buffer(struct kunit *test)
 {
 	struct chimney_tcp_test_conn tc = { .flags = CHIMNEY_TCP_FLAG_WINDOW_SCALING_ENABLED };
-	struct chimney_tcp_cached *ca;
 	struct chimney_conn *conn;
-	struct chimney_req *req;
 	struct chimney_pkt pkt;
 	struct chimney_io *io;
 	struct sk_buff *skb;
+	int err;
 
 	chimney_test_wire(test);
 	conn = chimney_tcp_test_conn(test, &tc);
-	KUNIT_ASSERT_EQ(test, conn->tcb.rcv_wnd, 1U << 20);
-	req = chimney_tcp_test_update(test, conn, &ca);
-	ca->flags |= CHIMNEY_TCP_FLAG_UPDATE_RCV_WND;
-	ca->initial_rcv_wnd = 2 << 20;
-	chimney_test_process(test, req);
-	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
-	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 2U << 20);
+	conn->tcb.rcv_wnd = 8000;
+	chimney_tcp_test_rcv_update(test, conn, 16000, true);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 16000U);
 	skb = chimney_test_frame(test, &pkt);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	KUNIT_EXPECT_EQ(test, pkt.seg.flags, (u8)TCPHDR_ACK);
-	KUNIT_EXPECT_EQ(test, pkt.seg.win, (u16)((2 << 20) >> 7));
+	KUNIT_EXPECT_EQ(test, pkt.seg.win, (u16)(16000 >> 7));
 	kfree_skb(skb);
 
 	/* Without the flag, a new InitialRcvWnd changes no window. */
-	req = chimney_tcp_test_update(test, conn, &ca);
-	ca->initial_rcv_wnd = 4 << 20;
-	chimney_test_process(test, req);
-	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 2U << 20);
+	chimney_tcp_test_rcv_update(test, conn, 64000, false);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 16000U);
 
-	req = chimney_tcp_test_update(test, conn, &ca);
-	ca->flags |= CHIMNEY_TCP_FLAG_UPDATE_RCV_WND;
-	ca->initial_rcv_wnd = 1 << 19;
-	chimney_test_process(test, req);
-	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 2U << 20);
+	/* 3000 bytes wait in the buffer: their indication is refused. */
+	chimney_tcp_test_data(test, conn, 3000, TCPHDR_PSH);
+	KUNIT_ASSERT_NE(test, conn->x->ind_id, 0ULL);
+	err = chimney_tcp_test_answer(test, conn, 0, CHIMNEY_NDIS_STATUS_OFFLOAD_DATA_NOT_ACCEPTED,
+				      0);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	chimney_tcp_test_rcv_update(test, conn, 2000, true);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 13000U);
+	io = chimney_tcp_test_recv(test, conn, 20000, CHIMNEY_IO_NO_PUSH);
+	KUNIT_EXPECT_EQ(test, io->done, 3000U);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 13000U);
+	chimney_tcp_test_data(test, conn, 11000, TCPHDR_PSH);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 2000U);
 	chimney_tcp_test_data(test, conn, 1000, TCPHDR_PSH);
-	io = chimney_tcp_test_recv(test, conn, 4000, CHIMNEY_IO_NO_PUSH);
-	KUNIT_EXPECT_EQ(test, io->done, 1000U);
-	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, (2U << 20) - 1000);
+	KUNIT_EXPECT_EQ(test, io->done, 15000U);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_wnd, 2000U);
 	chimney_tcp_test_unpost(test, io);
 	chimney_tcp_test_wire_clear(test);
 }

@@ -63,15 +63,22 @@ tap_result()
 }
 
 # check DESC CMD...: CMD must succeed. CMD is one command: a condition of
-# several ("[ a ] && [ b ]") is run first, and checked by its status:
-#	[ a ] && [ b ]
-#	check DESC [ $? -eq 0 ]
+# several ("[ a ] && [ b ]") runs first, and check_status takes its status.
 check()
 {
 	local desc=$1
 	shift
 	"$@"
 	tap_result "$desc" $?
+}
+
+# check_status STATUS DESC: the check of a condition that just ran:
+#	[ a ] && [ b ]
+#	check_status $? "desc"
+# ($? comes first: a $(...) in DESC would change it.)
+check_status()
+{
+	tap_result "$2" "$1"
 }
 
 # check_fail DESC CMD...: CMD must fail.

@@ -95,7 +95,7 @@ NS=$(netns_create)
 check "device created in init_net" ip link add chim1 type chimney
 check "device moved into a netns" ip link set chim1 netns "$NS"
 [ "$(chimney_links -n "$NS")" = chim1 ] && [ "$(chimney_links)" = chim0 ]
-check "device visible only in that netns" [ $? -eq 0 ]
+check_status $? "device visible only in that netns"
 ip netns del "$NS"
 NS=
 check "netns deletion destroys the device, not refunded to init_net" \

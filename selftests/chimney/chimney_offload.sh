@@ -42,7 +42,7 @@ tcp_new() # HOST LPORT [KEY VALUE]...
 # --- initiate ---------------------------------------------------------------
 
 out=$(ctl -w initiate chim0 req 1 $NEIGH $PATH4 $(tcp_new 0x30 1000) $(tcp_new 0x31 1001))
-check "initiate of neighbor, path and two connections completes" [ $? -eq 0 ]
+check_status $? "initiate of neighbor, path and two connections completes"
 check "every block SUCCESS (R2, R6)" [ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS SUCCESS" ]
 check "completion carries the host handles (R8)" \
 	[ "$(field host "$out")" = "0x10 0x20 0x30 0x31" ]
@@ -51,19 +51,19 @@ N=$(obj_handle chim0 neigh)
 P=$(obj_handle chim0 path4)
 read -r T1 T2 <<<"$(obj_handle chim0 tcp)"
 [ -n "$N" ] && [ -n "$P" ] && [ -n "$T2" ]
-check "target handles assigned to all objects (R7)" [ $? -eq 0 ]
+check_status $? "target handles assigned to all objects (R7)"
 
 stats=$(ethtool -S chim0)
 grep -q 'connections: 2' <<<"$stats" && grep -q 'initiates: 1' <<<"$stats" &&
 	grep -q 'tcp4_currently_established: 2' <<<"$stats" &&
 	grep -q 'tcp6_currently_established: 0' <<<"$stats" && grep -q 'ip6_out_no_routes: 0' <<<"$stats"
-check "ethtool -S: objects, operations and CurrentlyEstablished" [ $? -eq 0 ]
+check_status $? "ethtool -S: objects, operations and CurrentlyEstablished"
 out=$(ctl dev stats chim0)
 [ "$(field set "$out")" = "tcp4 ip4 tcp6 ip6" ] &&
 	[ "$(field currently_established "$out")" = "2 0" ]
-check "TCP and IP offload counters per IP version by netlink (2.10)" [ $? -eq 0 ]
+check_status $? "TCP and IP offload counters per IP version by netlink (2.10)"
 ctl dev set chim0 clear tcp4 clear ip6 && [ "$(field currently_established "$(ctl dev stats chim0)")" = "2 0" ]
-check "clearing one counter set is accepted; a gauge is not cleared (R96)" [ $? -eq 0 ]
+check_status $? "clearing one counter set is accepted; a gauge is not cleared (R96)"
 
 # Linkers: a path referenced with one good and one bad dependent (R5, R17).
 out=$(ctl -w initiate chim0 req 2 neigh placeholder path ref "$P" \
@@ -107,12 +107,12 @@ T3=$(obj_handle chim0 tcp | awk '{ print $3 }')
 
 out=$(ctl -w query chim0 req 8 neigh placeholder path placeholder tcp ref "$T1")
 [ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ] && [ "$(field rcv_nxt "$out")" = 1000 ]
-check "query SUCCESS with the delegated state (R22)" [ $? -eq 0 ]
+check_status $? "query SUCCESS with the delegated state (R22)"
 cwnd=$(field cwnd "$out") wnd=$(field snd_wnd "$out")
 [ "$wnd" -lt "$cwnd" ] && cwnd=$wnd
 [ "$(field send_backlog_size "$out")" = $((cwnd / 1460 > 0 ? 2 * (cwnd / 1460) * 1460 : 2920)) ] &&
 	[ "$(field receive_backlog_size "$out")" = 4294967295 ]
-check "query: SendBacklogSize 2 x min(cwnd, SndWnd), at least 2 MSS; receive backlog 0xFFFFFFFF (R23 R88)" [ $? -eq 0 ]
+check_status $? "query: SendBacklogSize 2 x min(cwnd, SndWnd), at least 2 MSS; receive backlog 0xFFFFFFFF (R23 R88)"
 out=$(ctl -w update chim0 req 9 neigh placeholder path placeholder tcp ref "$T1" ttl 33)
 check "update of cached state SUCCESS (R27)" [ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ]
 out=$(ctl obj show chim0 handle "$T1")
@@ -124,7 +124,7 @@ out=$(ctl -w update chim0 req 19 neigh placeholder path placeholder tcp ref "$T1
 	ttl 44 rcvwnd_initial 2000000000)
 [ "$(statuses "$out")" = "SUCCESS SUCCESS FAILURE" ] &&
 	[ "$(field ttl_or_hop_limit "$(ctl obj show chim0 handle "$T1")")" = 33 ]
-check "update with a receive window too large: FAILURE, nothing applied (R27)" [ $? -eq 0 ]
+check_status $? "update with a receive window too large: FAILURE, nothing applied (R27)"
 out=$(ctl -w query chim0 req 39 neigh placeholder path placeholder tcp ref "$T1")
 check "the connection goes on after the failed update (R27)" \
 	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ]
@@ -141,7 +141,7 @@ ctl query chim0 req 40 neigh placeholder path placeholder tcp ref "$T1" &&
 	ctl initiate chim0 req 42 neigh placeholder path ref "$P" $(tcp_new 0x3a 1010) &&
 	ctl initiate chim0 req 43 neigh placeholder path ref "$P" $(tcp_new 0x3b 1011)
 [ $? -eq 0 ] && [ -z "$(mon_since)" ]
-check "two queries of one connection and two initiates, all accepted before any completes" [ $? -eq 0 ] ||
+check_status $? "two queries of one connection and two initiates, all accepted before any completes" ||
 	diag "$(mon_since)"
 mon_wait 4 '-complete'
 echo 0 >"$DBG/latency_ms"
@@ -150,19 +150,19 @@ q40=$(mon_req 40) q41=$(mon_req 41)
 	[ "$(statuses "$q41")" = "SUCCESS SUCCESS SUCCESS" ] &&
 	[ "$(field rcv_nxt "$q40") $(field snd_una "$q40")" = "1000 5000" ] &&
 	[ "$(field rcv_nxt "$q41") $(field snd_una "$q41")" = "1000 5000" ]
-check "the two overlapping queries both complete, with the same state (R24)" [ $? -eq 0 ]
+check_status $? "the two overlapping queries both complete, with the same state (R24)"
 i42=$(mon_req 42) i43=$(mon_req 43)
 [ "$(statuses "$i42")" = "SUCCESS SUCCESS SUCCESS" ] &&
 	[ "$(statuses "$i43")" = "SUCCESS SUCCESS SUCCESS" ] &&
 	[ "$(field host "$i42") $(field host "$i43")" = "0x20 0x3a 0x20 0x3b" ] &&
 	[ "$(mon_since | grep -c '^type .*-complete')" = 4 ] && [ "$(obj_count chim0)" = 7 ]
-check "a second initiate while one is pending: each completes on its own (R14)" [ $? -eq 0 ] ||
+check_status $? "a second initiate while one is pending: each completes on its own (R14)" ||
 	diag "$i42" "$i43" "$(obj_count chim0) objects"
 out=$(ctl -w terminate chim0 req 44 neigh placeholder path placeholder \
 	tcp ref "$(field handle "$i42" | awk '{ print $NF }')" \
 	tcp ref "$(field handle "$i43" | awk '{ print $NF }')")
 [ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS SUCCESS" ] && [ "$(obj_count chim0)" = 5 ]
-check "and both go with one terminate" [ $? -eq 0 ]
+check_status $? "and both go with one terminate"
 
 mon_mark
 err=$(ctl invalidate chim0 req 45 neigh placeholder path placeholder tcp ref "$T1" ttl 50 2>&1)
@@ -171,7 +171,7 @@ check "an invalidate that carries state is rejected with extack (R32)" \
 out=$(ctl -w query chim0 req 46 neigh placeholder path placeholder tcp ref "$T1")
 [ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ] &&
 	[ "$(mon_types)" = query-complete ]
-check "and it changed nothing: no invalidate, no Retrieve, the connection answers" [ $? -eq 0 ]
+check_status $? "and it changed nothing: no invalidate, no Retrieve, the connection answers"
 
 # Neighbors and the interface's VLANs (R16): those of its VLAN devices.
 modprobe 8021q 2>/dev/null
@@ -183,18 +183,19 @@ neigh_vlan() # REQ HOST VLAN: the status of a new neighbor of that VLAN
 	statuses "$out"
 }
 check "without VLAN devices, a neighbor of VLAN 7: SUCCESS" [ "$(neigh_vlan 47 0x70 7)" = SUCCESS ]
-ip link add link chim0 name chim0.5 type vlan id 5 && ip link set chim0.5 up
+check "a VLAN device on chim0: chim0.5" \
+	ip link add link chim0 name chim0.5 type vlan id 5
 check "with chim0.5, a neighbor of VLAN 7: OFFLOAD_VLAN_MISMATCH (R16)" \
 	[ "$(neigh_vlan 48 0x71 7)" = OFFLOAD_VLAN_MISMATCH ]
 check "with chim0.5, neighbors of VLAN 5 and VLAN 0: SUCCESS (R16)" \
 	[ "$(neigh_vlan 49 0x72 5) $(neigh_vlan 50 0x73 0)" = "SUCCESS SUCCESS" ]
-ip link del chim0.5
+check "chim0.5 deleted" ip link del chim0.5
 check "chim0.5 gone, VLAN 7 is good again" [ "$(neigh_vlan 51 0x74 7)" = SUCCESS ]
 out=$(ctl -w terminate chim0 req 52 $(for h in $(obj_handle chim0 neigh); do
 	[ "$h" = "$N" ] || echo "neigh ref $h"; done))
 [ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS SUCCESS" ] &&
 	[ "$(obj_count chim0)" = 5 ]
-check "those neighbors go" [ $? -eq 0 ]
+check_status $? "those neighbors go"
 
 # --- healthy invalidate and terminate ---------------------------------------
 
@@ -216,7 +217,7 @@ mon_mark
 out=$(ctl -w terminate chim0 req 15 neigh placeholder path placeholder tcp ref "$T1" tcp ref "$T2")
 [ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS SUCCESS" ] &&
 	[ "$(field snd_una "$out")" = "5000 5000" ] && ! grep -q local_port <<<"$out"
-check "terminate SUCCESS with delegated state only (R40 R41)" [ $? -eq 0 ]
+check_status $? "terminate SUCCESS with delegated state only (R40 R41)"
 check "outstanding I/O completed before the terminate completion (R42)" \
 	[ "$(mon_types)" = "send-complete receive-complete terminate-complete" ]
 check "terminated connections are gone" [ "$(obj_count chim0)" = 3 ]
@@ -225,10 +226,10 @@ check "a terminated (stale) handle is rejected with extack" \
 	grep -q 'Unknown, stale or foreign handle' <<<"$err"
 out=$(ctl -w terminate chim0 req 18 neigh placeholder path placeholder tcp ref "$T3" tcp ref "$T3")
 [ "$(statuses "$out" | tr ' ' '\n' | grep -c FAILURE)" = 1 ] && [ "$(obj_count chim0)" = 2 ]
-check "a terminate naming one connection twice takes it out once ($(statuses "$out"))" [ $? -eq 0 ]
+check_status $? "a terminate naming one connection twice takes it out once ($(statuses "$out"))"
 out=$(ctl -w terminate chim0 req 17 neigh ref "$N" path ref "$P")
 [ "$(statuses "$out")" = "SUCCESS SUCCESS" ] && [ "$(obj_count chim0)" = 0 ]
-check "terminate of the rest of the subtree, dependents first" [ $? -eq 0 ]
+check_status $? "terminate of the rest of the subtree, dependents first"
 
 # --- the corrupt-hardware sequence (section 3.12, the seed page) -------------
 
@@ -281,7 +282,7 @@ echo Y >"$DBG/corrupt"
 mon_mark
 out=$(ctl -w terminate chim0 req 42 neigh placeholder path placeholder tcp ref "$T1")
 [ "$(statuses "$out")" = "SUCCESS SUCCESS FAILURE" ] && [ -n "$(obj_handle chim0 tcp)" ]
-check "terminate on corrupt hardware: FAILURE, object kept (R39)" [ $? -eq 0 ]
+check_status $? "terminate on corrupt hardware: FAILURE, object kept (R39)"
 mon_wait 2 'TcpIndicate'
 out=$(ctl -w terminate chim0 req 43 neigh placeholder path placeholder tcp ref "$T1")
 check "terminate failure sequence, then the second terminate succeeds (R39)" \
@@ -360,7 +361,7 @@ check "it replays from the journal instead of losing them" grep -q '^replay' "$S
 [ "$(grep -c '^type invalidate-complete' "$SLOWLOG")" = 1 ] &&
 	[ "$(grep -c 'reason HardwareFailure' "$SLOWLOG")" = 40 ] &&
 	[ "$(grep -c 'TcpIndicateAbort' "$SLOWLOG")" = 40 ]
-check "after the replay it has all 81 notifications: completion, 40 Retrieve, 40 Abort" [ $? -eq 0 ]
+check_status $? "after the replay it has all 81 notifications: completion, 40 Retrieve, 40 Abort"
 check "and their sequence numbers have no gap and no repeat" \
 	mon_seq_contiguous "$SLOWLOG"
 rm -f "$SLOWLOG"
@@ -422,7 +423,7 @@ ctl -w terminate chim0 req 92 neigh ref "$(obj_handle chim0 neigh)" \
 mon_wait 1 'OFFLOAD_RESUME'
 [ "$(mon_sequence)" = "status-indicate:OFFLOAD_PAUSE initiate-complete status-indicate:UPLOAD_ALL send-complete:91:UPLOAD_IN_PROGRESS terminate-complete status-indicate:OFFLOAD_RESUME" ] &&
 	grep -q 'OFFLOAD_RESUME capacity 1000' <<<"$(mon_since)"
-check "OFFLOAD_RESUME, with the capabilities, once everything is terminated (R52)" [ $? -eq 0 ]
+check_status $? "OFFLOAD_RESUME, with the capabilities, once everything is terminated (R52)"
 check_fail "an unknown indication is refused" sh -c "echo bogus 2>/dev/null >$DBG/indicate"
 
 # --- neighbor reachability (section 4.3) -------------------------------------
@@ -445,7 +446,7 @@ check "a segment to a neighbor stale on both counts: NeighborReachabilityQuery (
 grep -q "^  block neigh handle $RN host 0x93 status SUCCESS " <<<"$q" &&
 	[ "$(field nic_reachability_delta "$q")" -ge 20000 ] &&
 	[ "$(mon_since | grep -c '^  block')" = 1 ]
-check "with one block: the neighbor, status SUCCESS, no dependents, NRD >= 20000 (R91)" [ $? -eq 0 ]
+check_status $? "with one block: the neighbor, status SUCCESS, no dependents, NRD >= 20000 (R91)"
 # The host answers "stale" (HRD 0): no query within NceStaleTicks (R93).
 ctl -w update chim0 req 95 neigh ref "$RN" hrd 0 >/dev/null
 echo 5000 >"$DBG/nct_offset_ms"
@@ -453,7 +454,7 @@ ctl send chim0 handle "$RT" id 96 len 100
 out=$(ctl -w query chim0 req 97 neigh ref "$RN")
 [ "$(mon_since | grep -c NeighborReachabilityQuery)" = 1 ] &&
 	[ "$(field nic_reachability_delta "$out")" -ge 25000 ]
-check "a host reply of HRD 0 keeps the neighbor from queries for NceStaleTicks (R93)" [ $? -eq 0 ]
+check_status $? "a host reply of HRD 0 keeps the neighbor from queries for NceStaleTicks (R93)"
 echo 11000 >"$DBG/nct_offset_ms"
 ctl send chim0 handle "$RT" id 98 len 100
 check "and once NceStaleTicks have passed, the next segment asks again (R91)" \
@@ -520,7 +521,7 @@ done
 out=$(ctl -w terminate chim0 req 59 neigh ref "$MN" path ref "$MP")
 [ "$i" = 306 ] && [ "$(statuses "$out")" = "SUCCESS SUCCESS" ] &&
 	[ "$(obj_count chim0)" = $((before - 302)) ]
-check "and the 300, terminated 100 at a time, with their neighbor and path" [ $? -eq 0 ]
+check_status $? "and the 300, terminated 100 at a time, with their neighbor and path"
 
 # --- privileges and namespaces -----------------------------------------------
 

@@ -78,7 +78,7 @@ if $nobody unshare -r true 2>/dev/null; then
 		grep -q 'status SUCCESS' <<<"$out"
 	fails=$tap_fail
 	grep -q 'No such device' <<<"$out" && grep -q "no device 'chimsec0'" <<<"$out"
-	check "but cannot reach a device of ours, by index or name: ENODEV" [ $? -eq 0 ]
+	check_status $? "but cannot reach a device of ours, by index or name: ENODEV"
 	[ "$tap_fail" = "$fails" ] || diag "$out"
 else
 	echo "# SKIP: unprivileged user namespaces are not allowed here"
@@ -99,7 +99,7 @@ for h in "$FOREIGN:another device's" "$T2:a terminated" "$((T2 + 0x100000000)):a
 	       tcp ref "${h%%:*}" 2>&1)
 	grep -q 'Unknown, stale or foreign handle' <<<"$err" &&
 		! grep -q 'status' <<<"$err2$err3" && [ -n "$err2" ] && [ -n "$err3" ]
-	check "${h#*:} handle is refused: object get, send and terminate" [ $? -eq 0 ]
+	check_status $? "${h#*:} handle is refused: object get, send and terminate"
 done
 check "the refused requests left the objects alone" [ "$(obj_count chimsec0)" = 3 ]
 

@@ -280,13 +280,13 @@ acked=$(((una - snd + 4294967296) % 4294967296))
 sent=$(mon_since | awk '/send-complete/ { for (i = 1; i < NF; i++) if ($i == "bytes") print $(i + 1) }')
 [ "$sent" = "$acked" ] && [ "$acked" -gt 0 ] && [ "$acked" -lt 65000 ] &&
 	grep -q "io 1 status UPLOAD_IN_PROGRESS" <<<"$(mon_since)"
-check "terminate mid-transfer: the send completes with the $acked bytes acknowledged (SndUna - start)" [ $? -eq 0 ]
+check_status $? "terminate mid-transfer: the send completes with the $acked bytes acknowledged (SndUna - start)"
 wait_until 10 test -s "$D/recv3"
 cat "$D/rx3" >>"$D/rx"
 placed=$(($(field bytes "$(cat "$D/recv2")") + $(field bytes "$(cat "$D/recv3")")))
 [ $((placed + $(buffered))) = $((($(field rcv_nxt "$out") - rcv + 4294967296) % 4294967296)) ] &&
 	[ "$placed" = 80000 ]
-check "the receives account for every byte: 30000 + $((placed - 30000)) = RcvNxt - start, BufferedData $(buffered)" [ $? -eq 0 ]
+check_status $? "the receives account for every byte: 30000 + $((placed - 30000)) = RcvNxt - start, BufferedData $(buffered)"
 check "and they are the peer's bytes, in order" [ "$(cat "$D/peer_tx")" = "$(sha "$D/rx")" ]
 ssout=$(ip netns exec "$NS" ss -tinH state established '( sport = :5006 )')
 check "ss -ti on the peer: it received exactly the $acked bytes acknowledged" \
@@ -312,7 +312,7 @@ check "seed: Retrieve(HardwareFailure), Abort, the real send and receive aborted
 	[ "$(mon_sequence)" = "invalidate-complete event:$T:TcpIndicateRetrieve:HardwareFailure event:$T:TcpIndicateAbort send-complete:1:REQUEST_ABORTED receive-complete:2:REQUEST_ABORTED terminate-complete" ]
 sent=$(mon_since | awk '/send-complete/ { for (i = 1; i < NF; i++) if ($i == "bytes") print $(i + 1) }')
 [ "$sent" -gt 0 ] && [ "$sent" -lt 65000 ]
-check "seed: the aborted send reports the $sent bytes the peer acknowledged" [ $? -eq 0 ]
+check_status $? "seed: the aborted send reports the $sent bytes the peer acknowledged"
 echo N >"$DBG/corrupt"
 
 # FIN_WAIT_2 (R89): our FIN is acknowledged, the peer never sends its own.
@@ -326,7 +326,7 @@ mon_mark
 out=$(ctl -t 30 -w disconnect chim0 handle "$T" id 1)
 [ "$(field status "$out")" = SUCCESS ] &&
 	[ "$(field state "$(ctl obj show chim0 handle "$T")")" = fin_wait2 ]
-check "graceful disconnect with a peer that does not close: SUCCESS, then fin_wait2" [ $? -eq 0 ]
+check_status $? "graceful disconnect with a peer that does not close: SUCCESS, then fin_wait2"
 check "FIN_WAIT_2 expires: TcpIndicateRetrieve(TimeoutExpiration) (R89)" \
 	mon_wait 1 'reason TimeoutExpiration'
 check "and the connection is closed first (decision 11)" tcp_is closed state =
@@ -351,7 +351,7 @@ got=$(($(field in_segments "$after") - $(field in_segments "$before")))
 	[ $(($(field in_segments "$after") - $(field in_segments "$before"))) -ge 2 ] &&
 	[ "$(field keepalive_probe_count "$out")" = 0 ] &&
 	[ "$(field state "$out")" = established ]
-check "keepalive on an idle connection: $sent probes out, $got answers, ProbeCount $(field keepalive_probe_count "$out")" [ $? -eq 0 ]
+check_status $? "keepalive on an idle connection: $sent probes out, $got answers, ProbeCount $(field keepalive_probe_count "$out")"
 mon_mark
 ip -n "$NS" link set chim0p down
 check "unanswered, 3 probes, then TcpIndicateRetrieve(TimeoutExpiration)" \
@@ -388,7 +388,7 @@ check "400000 bytes with no receive posted: all indicated and accepted (R69, R70
 	wait_until 60 ind_is_peer
 [ "$(count '^type receive-indicate')" -ge 2 ] &&
 	[ "$(count '^type receive-indicate')" = "$(count 'result ok')" ] && [ "$wnd" -lt 400000 ]
-check "in $(count '^type receive-indicate') indications, each answered and its buffer returned, past a window of $wnd (R73)" [ $? -eq 0 ]
+check_status $? "in $(count '^type receive-indicate') indications, each answered and its buffer returned, past a window of $wnd (R73)"
 check "RcvNxt moved on by 400000" rcv_is "$T" $(((rcv + 400000) % 4294967296))
 kill "$RESPID" "$PEERPID" 2>/dev/null
 ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
@@ -402,7 +402,7 @@ check "30000 bytes come in with no receive posted" \
 	wait_until 20 rcv_is "$T" $(((rcv + 30000) % 4294967296))
 [ "$(count '^type receive-indicate')" = 1 ] &&
 	grep -q 'status OFFLOAD_DATA_PARTIALLY_ACCEPTED bytes 1000 result ok' "$D/resp"
-check "one indication, partly accepted (1000 bytes), and no other until a post (R71)" [ $? -eq 0 ] ||
+check_status $? "one indication, partly accepted (1000 bytes), and no other until a post (R71)" ||
 	diag "$(cat "$D/resp")"
 check "a receive request posted then takes the other 29000" \
 	recv_all 29000 "$D/rx"
@@ -456,7 +456,7 @@ ST=$(python3 "$PEER" repair 10.77.0.2 5013 "$D" "$D/tx" 15000)
 nsnd=$(stat -c %s "$D/host_sndq")
 nrcv=$(stat -c %s "$D/host_rcvq")
 [ "$nrcv" = 15000 ] && [ "$nsnd" -gt 0 ]
-check "the host's socket: $nrcv bytes received and not read, $nsnd not acknowledged" [ $? -eq 0 ]
+check_status $? "the host's socket: $nrcv bytes received and not read, $nsnd not acknowledged"
 mon_mark
 out=$(ctl -w initiate chim0 req $((REQ += 1)) neigh new host 1 dst "$PMAC" hrd 5000 \
       path new host 2 src 10.77.0.1 dst 10.77.0.2 mtu 1500 \
@@ -477,7 +477,7 @@ check "once the peer reads, it has the host's 40000 bytes, in order: those the h
 check "the host's send data completes as send request 1: SUCCESS, $nsnd bytes" \
 	mon_wait 1 "io 1 status SUCCESS bytes $nsnd"
 recv_all 15000 "$D/rx" && [ "$(cat "$D/peer_tx")" = "$(sha "$D/rx")" ]
-check "a receive request takes the BufferedData first: the peer's 15000 bytes, in order" [ $? -eq 0 ]
+check_status $? "a receive request takes the BufferedData first: the peer's 15000 bytes, in order"
 ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
 
 # Loss, duplication and reordering on the peer's side of the wire, one

@@ -166,26 +166,20 @@ void chimney_test_wire(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, err, 0);
 }
 
-/**
- * chimney_test_frame() - the next TCP segment on the wire
- * @test: the test, after chimney_test_wire()
- * @pkt: where it is parsed to
- *
- * Other frames (the peer's IPv6 neighbor discovery, say) are skipped.
- * Frames cross the wire in the sender's context, but are seen in the
- * peer's receive softirq: this waits up to a second for one.
- *
- * Return: the frame, which the test frees, or NULL if none came.
+/*
+ * The next frame of a tap's queue that is a TCP segment (parsed into
+ * @pkt), or with no @pkt an IPv4 frame. Frames cross the wire in the
+ * sender's context but are seen in the receiver's softirq: this waits up
+ * to a second for one.
  */
-struct sk_buff *chimney_test_frame(struct kunit *test, struct chimney_pkt *pkt)
+static struct sk_buff *chimney_test_next(struct sk_buff_head *q, struct chimney_pkt *pkt)
 {
-	struct chimney_dev_test_priv *priv = test->priv;
 	struct sk_buff *skb;
 	int i;
 
 	for (i = 0; i < 50; i++) {
-		while ((skb = skb_dequeue(&priv->frames))) {
-			if (!chimney_dp_parse(skb, pkt))
+		while ((skb = skb_dequeue(q))) {
+			if (pkt ? !chimney_dp_parse(skb, pkt) : skb->protocol == htons(ETH_P_IP))
 				return skb;
 			kfree_skb(skb);
 		}
@@ -195,29 +189,35 @@ struct sk_buff *chimney_test_frame(struct kunit *test, struct chimney_pkt *pkt)
 }
 
 /**
+ * chimney_test_frame() - the next TCP segment on the wire
+ * @test: the test, after chimney_test_wire()
+ * @pkt: where it is parsed to
+ *
+ * Other frames (the peer's IPv6 neighbor discovery, say) are skipped.
+ *
+ * Return: the frame, which the test frees, or NULL if none came.
+ */
+struct sk_buff *chimney_test_frame(struct kunit *test, struct chimney_pkt *pkt)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+
+	return chimney_test_next(&priv->frames, pkt);
+}
+
+/**
  * chimney_test_host_frame() - the next IPv4 frame the device's stack took
  * @test: the test, after chimney_test_wire()
  *
  * A frame the device passed up to the host stack rather than to its TCP
- * engine. Other frames are skipped; this waits up to a second for one.
+ * engine. Other frames are skipped.
  *
  * Return: the frame, from its IP header on, which the test frees, or NULL.
  */
 struct sk_buff *chimney_test_host_frame(struct kunit *test)
 {
 	struct chimney_dev_test_priv *priv = test->priv;
-	struct sk_buff *skb;
-	int i;
 
-	for (i = 0; i < 50; i++) {
-		while ((skb = skb_dequeue(&priv->host_frames))) {
-			if (skb->protocol == htons(ETH_P_IP))
-				return skb;
-			kfree_skb(skb);
-		}
-		msleep(20);
-	}
-	return NULL;
+	return chimney_test_next(&priv->host_frames, NULL);
 }
 
 static void chimney_dev_test_setup(struct kunit *test)

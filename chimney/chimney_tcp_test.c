@@ -642,23 +642,35 @@ static int chimney_tcp_test_answer(struct kunit *test, struct chimney_conn *conn
 	return err;
 }
 
-/* Post a receive request as the host does, through the netlink path. */
-static struct chimney_io *chimney_tcp_test_recv(struct kunit *test, struct chimney_conn *conn,
-						u32 len, u32 flags)
+/*
+ * Post an I/O request as netlink does. Its completion may come at once, and
+ * free it: what is returned is only good while the request stays posted. A
+ * send's bytes are all the low byte of its id.
+ */
+static struct chimney_io *chimney_tcp_test_post_io(struct kunit *test, struct chimney_conn *conn,
+						   u8 cmd, u64 id, u32 len, u32 flags)
 {
 	struct chimney_io *io = kvzalloc(struct_size(io, data, len), GFP_KERNEL);
 	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
 	int err;
 
 	KUNIT_ASSERT_NOT_NULL(test, io);
-	io->io_id = 9;
+	io->io_id = id;
 	io->len = len;
 	io->flags = flags;
+	memset(io->data, (u8)id, len);
 	mutex_lock(&cdev->lock);
-	err = chimney_offload_post_io(cdev, conn, CHIMNEY_CMD_RECEIVE, io);
+	err = chimney_offload_post_io(cdev, conn, cmd, io);
 	mutex_unlock(&cdev->lock);
 	KUNIT_ASSERT_EQ(test, err, 0);
 	return io;
+}
+
+/* Post a receive request as the host does, through the netlink path. */
+static struct chimney_io *chimney_tcp_test_recv(struct kunit *test, struct chimney_conn *conn,
+						u32 len, u32 flags)
+{
+	return chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_RECEIVE, 9, len, flags);
 }
 
 /* Take back a request still posted, as if it had completed. */
@@ -1455,28 +1467,6 @@ static void chimney_tcp_test_demux(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
 	flush_work(&cdev->dp_work);
 	chimney_tcp_test_to_host(test, 7);
-}
-
-/*
- * Post an I/O request as netlink does; its completion may come at once. A
- * send's bytes are all the low byte of its id.
- */
-static void chimney_tcp_test_post_io(struct kunit *test, struct chimney_conn *conn, u8 cmd,
-				     u64 id, u32 len, u32 flags)
-{
-	struct chimney_io *io = kvzalloc(struct_size(io, data, len), GFP_KERNEL);
-	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
-	int err;
-
-	KUNIT_ASSERT_NOT_NULL(test, io);
-	io->io_id = id;
-	io->len = len;
-	io->flags = flags;
-	memset(io->data, (u8)id, len);
-	mutex_lock(&cdev->lock);
-	err = chimney_offload_post_io(cdev, conn, cmd, io);
-	mutex_unlock(&cdev->lock);
-	KUNIT_EXPECT_EQ(test, err, 0);
 }
 
 /* The notification at sequence number seq is this I/O completion. */

@@ -61,7 +61,7 @@ bulk_offload()
 	local st mac out h
 
 	serve pc 10.77.0.2 "$1" >/dev/null
-	st=$(python3 "$peer" repair 10.77.0.2 "$1")
+	st=$(python3 "$peer" repair 10.77.0.2 "$1" -)
 	mac=$(ip -n pc -j link show chim0p |
 	      python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["address"])')
 	out=$("$build/tools/chimneyctl" -w initiate chim0 req "$1" neigh new host 1 dst "$mac" \

@@ -46,5 +46,6 @@ if [ $vmrc -eq 0 ] && [ ! -s "$out/splats.txt" ]; then
 	echo "PASS kunit: debug kernel log clean, modules load and unload" >>"$results"
 else
 	echo "FAIL kunit: debug kernel log clean, modules load and unload (VM exit $vmrc, see $out)" >>"$results"
+	sed -n '1,8s/^/NOTE kunit: splat: /p' "$out/splats.txt" >>"$results" 2>/dev/null
 fi
 ! grep -q '^FAIL' "$results"

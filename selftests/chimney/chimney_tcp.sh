@@ -76,16 +76,24 @@ peer()
 # connection; N, P and T are its neighbor, path and TCP handles, ST its
 # state as taken from the socket, TCP_KEYS more "tcp new" keys. The
 # neighbor was last confirmed 5 s ago (HRD = NRD = 5000 ticks, not yet
-# stale).
+# stale). The host's socket is let go (the peer script's HOLD file) only
+# once the target has the connection. POKE: a segment from the peer comes
+# just before the initiate.
 REQ=0
 offload()
 {
-	local out
+	local out rc
 
-	ST=$(python3 "$PEER" repair "$3" "$4") || return 1
+	rm -f "$D/taken"
+	ST=$(python3 "$PEER" repair "$3" "$4" "$D/taken") || return 1
+	[ -z "${POKE:-}" ] || ip netns exec "$NS" python3 "$PEER" poke "$3" "$2" "$4" \
+		"$(field lport "$ST")" "$(field rcvnxt "$ST")" "$(field snduna "$ST")"
 	out=$(ctl -w initiate chim0 req "$1" neigh new host 1 dst "$PMAC" hrd 5000 \
 	      path new ${5:-} host 2 src "$2" dst "$3" mtu 1500 \
-	      tcp new host 3 $ST ${TCP_KEYS:-}) || { echo "$out"; return 1; }
+	      tcp new host 3 $ST ${TCP_KEYS:-})
+	rc=$?
+	touch "$D/taken"
+	[ $rc -eq 0 ] || { echo "$out"; return 1; }
 	N=$(field handle "$out" | awk '{ print $1 }')
 	P=$(field handle "$out" | awk '{ print $2 }')
 	T=$(field handle "$out" | awk '{ print $3 }')
@@ -101,7 +109,8 @@ send_file()
 	size=$(stat -c %s "$1")
 	while [ $off -lt "$size" ]; do
 		tail -c +$((off + 1)) "$1" | head -c 65000 >"$D/chunk"
-		out=$(ctl -w send chim0 handle "$T" id $id file "$D/chunk") || return 1
+		out=$(ctl -w send chim0 handle "$T" id $id file "$D/chunk" 2>&1)
+		echo "$out" >"$D/sent"
 		[ "$(field status "$out")" = SUCCESS ] || return 1
 		off=$((off + $(stat -c %s "$D/chunk")))
 		id=$((id + 1))
@@ -147,7 +156,10 @@ exchange()
 	mon_mark
 	t0=$(date +%s%N)
 	check "$name: 150000 bytes in 3 send requests, each SUCCESS once acknowledged" \
-		send_file "$D/tx"
+		send_file "$D/tx" ||
+		diag "state taken: $ST" "peer: $(cat "$D"/peer_* 2>&1 | tr '\n' ' ')" \
+		     "send: $(tr '\n' ' ' <"$D/sent")" "now: $(ctl obj show chim0 handle "$T" | tr '\n' ' ')" \
+		     "events: $(mon_since | tail -8 | tr '\n' ' ')"
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	nb=$(mon_since | grep -c TcpIndicateSendBacklogChange)
 	check "$name: TcpIndicateSendBacklogChange $nb times in $ms ms: once a change, at most every 500 ms (R88)" \
@@ -452,7 +464,8 @@ kill "$PEERPID" 2>/dev/null
 # is at most 64 KB: one netlink attribute).
 peer 5013 10.77.0.2 40000 15000 stall
 head -c 40000 /dev/urandom >"$D/tx"
-ST=$(python3 "$PEER" repair 10.77.0.2 5013 "$D" "$D/tx" 15000)
+rm -f "$D/taken"
+ST=$(python3 "$PEER" repair 10.77.0.2 5013 "$D/taken" "$D" "$D/tx" 15000)
 nsnd=$(stat -c %s "$D/host_sndq")
 nrcv=$(stat -c %s "$D/host_rcvq")
 [ "$nrcv" = 15000 ] && [ "$nsnd" -gt 0 ]
@@ -466,7 +479,7 @@ check "initiate with its send data and BufferedData: SUCCESS" \
 N=$(field handle "$out" | awk '{ print $1 }')
 P=$(field handle "$out" | awk '{ print $2 }')
 T=$(field handle "$out" | awk '{ print $3 }')
-touch "$D/read"
+touch "$D/taken" "$D/read"
 fails=$tap_fail
 check "once the peer reads, it has the host's 40000 bytes, in order: those the host sent, then the target" \
 	wait_until 30 bash -c "[ \"\$(cat $D/peer_rx 2>/dev/null)\" = \"$(sha "$D/tx")\" ]"
@@ -478,6 +491,17 @@ check "the host's send data completes as send request 1: SUCCESS, $nsnd bytes" \
 	mon_wait 1 "io 1 status SUCCESS bytes $nsnd"
 recv_all 15000 "$D/rx" && [ "$(cat "$D/peer_tx")" = "$(sha "$D/rx")" ]
 check_status $? "a receive request takes the BufferedData first: the peer's 15000 bytes, in order"
+ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+
+# The host's stack has the connection until the target does. A segment
+# from the peer in between, as netem's late copy of the SYN-ACK once was,
+# finds the host's socket and is not answered with a reset, which would
+# leave the target a connection the peer no longer has.
+peer 5014 10.77.0.2 0 0
+POKE=1 offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5014
+sleep 0.5
+check "a segment of the peer just before the offload does not reset the peer's end" \
+	bash -c "ip netns exec $NS ss -Htn state established '( sport = :5014 )' | grep -q ."
 ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
 
 # Loss, duplication and reordering on the peer's side of the wire, one

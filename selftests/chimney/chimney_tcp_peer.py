@@ -23,15 +23,23 @@
       A connection that is not offloaded: the client sends N bytes to the
       echo server and must read the same N back.
 
-  chimney_tcp_peer.py repair ADDR PORT [OUTDIR SNDFILE RCVBYTES]
+  chimney_tcp_peer.py repair ADDR PORT HOLD [OUTDIR SNDFILE RCVBYTES]
       On the host: connect, take the connection's state with TCP_REPAIR and
       print it as chimneyctl "tcp new" keys; then close the socket, which in
       repair mode sends nothing, so the connection is the target's alone.
+      With HOLD a file, not "-", the socket stays (in the background, with
+      the state printed) until HOLD exists: until the target has the
+      connection, the host's stack must, or a segment of the peer (netem's
+      copy of its SYN-ACK) finds no socket and is answered with a reset.
       With OUTDIR, the socket has data when taken: OUTDIR/go makes a "stall"
       peer send, and RCVBYTES of it are left unread; SNDFILE is written,
       mostly to stay queued behind the peer's closed window. The bytes
       received and not read go to OUTDIR/host_rcvq, the bytes not yet
       acknowledged to OUTDIR/host_sndq (from SndUna on).
+
+  chimney_tcp_peer.py poke SRC DST SPORT DPORT SEQ ACK
+      In the peer's namespace: one pure ACK of IPv4, from a raw socket, as
+      netem's late copy of a segment of the peer would come.
 """
 import fcntl
 import hashlib
@@ -155,7 +163,21 @@ def peek(s, queue):
         return b""
 
 
-def repair(addr, port, outdir=None, sndfile=None, rcvbytes=0):
+def hold_until(path):
+    """Keep the socket, in the background, until path exists (60 s at most)."""
+    sys.stdout.flush()
+    if os.fork():
+        os._exit(0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    for _ in range(600):
+        if os.path.exists(path):
+            return
+        time.sleep(0.1)
+
+
+def repair(addr, port, hold, outdir=None, sndfile=None, rcvbytes=0):
     s = socket.socket(family(addr), socket.SOCK_STREAM)
     s.settimeout(10)
     if outdir:
@@ -211,8 +233,22 @@ def repair(addr, port, outdir=None, sndfile=None, rcvbytes=0):
               snd_wnd, max_wnd, wl1, rcv_wnd, rcv_wnd, tstime,
               max(rtt // 1000, 1), max(rttvar // 1000, 1), cwnd * snd_mss,
               min(ssthresh, 0x7fffffff // max(snd_mss, 1)) * snd_mss))
-    sys.stdout.flush()
+    if hold != "-":
+        hold_until(hold)
     s.close()
+
+
+def poke(src, dst, sport, dport, seq, ack):
+    """One pure ACK from src:sport, as a late copy of a segment would come."""
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, 0x10, 65535, 0, 0)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(tcp))
+    words = struct.unpack("!%dH" % ((len(pseudo) + len(tcp)) // 2), pseudo + tcp)
+    csum = sum(words)
+    while csum >> 16:
+        csum = (csum & 0xffff) + (csum >> 16)
+    tcp = tcp[:16] + struct.pack("!H", ~csum & 0xffff) + tcp[18:]
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    s.sendto(tcp, (dst, 0))
 
 
 def client(addr, port, n):
@@ -273,10 +309,13 @@ def main():
         client(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif len(sys.argv) == 4 and sys.argv[1] == "echo":
         echo(sys.argv[2], int(sys.argv[3]))
-    elif len(sys.argv) == 4 and sys.argv[1] == "repair":
-        repair(sys.argv[2], int(sys.argv[3]))
-    elif len(sys.argv) == 7 and sys.argv[1] == "repair":
-        repair(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6]))
+    elif len(sys.argv) == 8 and sys.argv[1] == "poke":
+        poke(sys.argv[2], sys.argv[3], *[int(a) for a in sys.argv[4:]])
+    elif len(sys.argv) == 5 and sys.argv[1] == "repair":
+        repair(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    elif len(sys.argv) == 8 and sys.argv[1] == "repair":
+        repair(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6],
+               int(sys.argv[7]))
     else:
         sys.exit(__doc__)
 

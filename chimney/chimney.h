@@ -242,6 +242,7 @@ struct chimney_flow_key {
 #define CHIMNEY_DP_HASHED	5	/* in &chimney_dev.flows */
 #define CHIMNEY_DP_URG		6	/* urgent data came: no more ACKs (R85) */
 #define CHIMNEY_DP_IND_OFF	7	/* an indication was refused (R71) */
+#define CHIMNEY_DP_RECOVERY	8	/* fast recovery, until @recover is acked */
 
 /*
  * The engine's timers of a connection (section 4.4), all on one timer_list
@@ -290,6 +291,7 @@ struct chimney_rcv_cb {
  *	(R30) allows: taken back from the window as the buffer drains, since
  *	a window advertised is never shrunk
  * @fin_seq: sequence number of our FIN, once sent
+ * @recover: SndMax when fast recovery began (RFC 6582)
  * @backlog: SendBacklogSize last indicated (or at the start)
  * @backlog_at: when it was, in ms (chimney_tcp_now())
  * @ind_id: the receive indication waiting for the host's answer, or 0; its
@@ -318,6 +320,7 @@ struct chimney_tcp_ext {
 	u32 rcv_space;
 	u32 rcv_excess;
 	u32 fin_seq;
+	u32 recover;
 	u32 backlog;
 	u32 backlog_at;
 	u64 ind_id;

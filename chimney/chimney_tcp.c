@@ -703,12 +703,27 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 		 * Counted in bytes acknowledged (RFC 3465), as Linux does: the
 		 * peer acknowledges a GSO frame of many segments at once. Slow
 		 * start stops at ss_thresh, even for an ACK of a whole flight.
+		 * In fast recovery, cwnd stays at ss_thresh.
 		 */
-		if (d->cwnd < d->ss_thresh)
+		if (test_bit(CHIMNEY_DP_RECOVERY, &conn->dp))
+			cwnd = d->cwnd;
+		else if (d->cwnd < d->ss_thresh)
 			cwnd = min_t(u64, (u64)d->cwnd + acked, d->ss_thresh);
 		else
 			cwnd = d->cwnd + max_t(u64, div_u64((u64)mss * acked, max(d->cwnd, 1U)), 1);
 		d->cwnd = min_t(u64, cwnd, CHIMNEY_TCP_MAX_CWND);
+		/*
+		 * NewReno (RFC 6582): an ACK short of what was sent when
+		 * recovery began leaves the next hole, which goes out at once
+		 * rather than a timeout later; a burst lost whole (a GSO
+		 * frame) takes a round trip a segment.
+		 */
+		if (test_bit(CHIMNEY_DP_RECOVERY, &conn->dp)) {
+			if (before(seg->ack, conn->x->recover))
+				chimney_tcp_resend_first(cdev, conn);
+			else
+				clear_bit(CHIMNEY_DP_RECOVERY, &conn->dp);
+		}
 		d->dup_ack_count = 0;
 		d->retransmit_count = 0;
 		d->snd_wnd_probe_count = 0;
@@ -724,6 +739,8 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 
 		d->ss_thresh = max(flight / 2, 2 * mss);
 		d->cwnd = d->ss_thresh;
+		conn->x->recover = d->snd_max;
+		set_bit(CHIMNEY_DP_RECOVERY, &conn->dp);
 		chimney_tcp_resend_first(cdev, conn);
 	}
 	/* RFC 793 window update rule. */
@@ -1153,6 +1170,7 @@ static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_con
 	}
 	if (++d->retransmit_count > max_rt)
 		goto timeout;
+	clear_bit(CHIMNEY_DP_RECOVERY, &conn->dp);
 	d->total_rt += conn->x->rto;
 	flight = d->snd_max - d->snd_una;
 	d->ss_thresh = max(flight / 2, 2 * mss);

@@ -27,6 +27,7 @@ struct chimney_tcp_test_conn {
 	u32 in_flight;		/* of which sent: SndNxt - SndUna */
 	u32 rewound;		/* of those, to be sent again: SndMax - SndNxt */
 	u32 rcv_len;		/* the host's buffered receive data */
+	u32 srtt;		/* SRTT, ms; and so the retransmission timeout */
 };
 
 /* Send data of len bytes 'a', 'b', ... of id 1. */
@@ -100,6 +101,7 @@ static struct chimney_conn *chimney_tcp_test_conn(struct kunit *test,
 	b->st.tcp.d.ts_recent = 77;
 	b->st.tcp.d.ts_time = 5000;
 	b->st.tcp.d.retransmit_timeout_delta = U32_MAX;
+	b->st.tcp.d.srtt = tc->srtt;
 	if (tc->snd_len)
 		b->snd = chimney_tcp_test_io(test, tc->snd_len);
 	b->st.tcp.d.snd_nxt += tc->in_flight;
@@ -1142,6 +1144,73 @@ static void chimney_tcp_test_rewound(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* The next segment on the wire starts at seq and carries len bytes. */
+static void chimney_tcp_test_expect_seg(struct kunit *test, u32 seq, u32 len)
+{
+	struct chimney_pkt pkt;
+	struct sk_buff *skb = chimney_test_frame(test, &pkt);
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, pkt.seg.seq, seq);
+	KUNIT_EXPECT_EQ(test, pkt.seg.len, len);
+	kfree_skb(skb);
+}
+
+/* Nothing more on the wire. */
+static void chimney_tcp_test_no_seg(struct kunit *test)
+{
+	struct chimney_pkt pkt;
+	struct sk_buff *skb = chimney_test_frame(test, &pkt);
+
+	if (skb)
+		KUNIT_FAIL(test, "a segment: seq %u len %u flags %#x", pkt.seg.seq, pkt.seg.len,
+			   pkt.seg.flags);
+	kfree_skb(skb);
+}
+
+/*
+ * Fast retransmit on the TcpDuplicateAckThreshold-th duplicate ACK (RFC
+ * 5681), once; then NewReno (RFC 6582): an ACK short of SndMax at the
+ * retransmission has the next hole sent at once, and one that reaches it
+ * ends the recovery. Segments 1 and 3 of ten are lost.
+ */
+static void chimney_tcp_test_fast_recovery(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = {
+		.snd_len = 14600, .in_flight = 14600, .srtt = 30000,	/* no timeout */
+	};
+	struct chimney_conn *conn;
+	u32 una, i;
+
+	chimney_test_wire(test);
+	conn = chimney_tcp_test_conn(test, &tc);
+	una = conn->tcb.snd_una;
+	for (i = 0; i < 2; i++)
+		chimney_tcp_test_ack_win(test, conn, una, 0, 65535);
+	chimney_tcp_test_no_seg(test);
+	KUNIT_EXPECT_EQ(test, conn->tcb.dup_ack_count, 2);
+
+	chimney_tcp_test_ack_win(test, conn, una, 0, 65535);
+	chimney_tcp_test_expect_seg(test, una, 1460);
+	KUNIT_EXPECT_EQ(test, conn->tcb.ss_thresh, 7300U);
+	KUNIT_EXPECT_EQ(test, conn->tcb.cwnd, 7300U);
+	/* More duplicates: no second fast retransmit. */
+	chimney_tcp_test_ack_win(test, conn, una, 0, 65535);
+	chimney_tcp_test_no_seg(test);
+
+	/* The partial ACK: segment 3 at once, cwnd held. */
+	chimney_tcp_test_ack_win(test, conn, una + 2920, 0, 65535);
+	chimney_tcp_test_expect_seg(test, una + 2920, 1460);
+	KUNIT_EXPECT_EQ(test, conn->tcb.cwnd, 7300U);
+	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_DP_RECOVERY, &conn->dp));
+
+	/* The ACK of all: recovery ends, with cwnd at ss_thresh. */
+	chimney_tcp_test_ack_win(test, conn, una + 14600, 0, 65535);
+	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_DP_RECOVERY, &conn->dp));
+	KUNIT_EXPECT_EQ(test, conn->tcb.cwnd, 7300U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&conn->x->sends));
+}
+
 /*
  * R26: an update whose root references another neighbor and whose
  * dependent references the path moves the path, and its connection, under
@@ -1600,6 +1669,7 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_segment_v6),
 	KUNIT_CASE(chimney_tcp_test_segment_gso_v4),
 	KUNIT_CASE(chimney_tcp_test_segment_gso_v6),
+	KUNIT_CASE(chimney_tcp_test_fast_recovery),
 	KUNIT_CASE(chimney_tcp_test_vlan),
 	KUNIT_CASE(chimney_tcp_test_seq_wrap),
 	KUNIT_CASE(chimney_tcp_test_backlog),

@@ -553,6 +553,11 @@ enum chimney_adapter_state {
  * @ind_seq: the id of the last receive indication
  * @vlans: the interface's VLAN ids (R16), changed under RTNL, read without
  *	a lock: a neighbor offloaded as they change sees either
+ * @tx_drop_every: fault injection (debugfs): the wire loses every Nth frame
+ *	of data (or a FIN) the engine sends, 0 none; written under @lock
+ * @tx_frames: such frames the engine sent since @tx_drop_every was
+ *	written, under @lock
+ * @tx_dropped: those the wire lost, under @lock
  */
 struct chimney_dev {
 	struct net_device *netdev;
@@ -591,6 +596,9 @@ struct chimney_dev {
 	u32 ind_timeout_ms;
 	u64 ind_seq;
 	DECLARE_BITMAP(vlans, VLAN_N_VID);
+	u32 tx_drop_every;
+	u64 tx_frames;
+	u64 tx_dropped;
 };
 
 extern struct rtnl_link_ops chimney_link_ops;

@@ -629,6 +629,13 @@ int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 	cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_SEGMENTS] += segs;
 	if (tcp_flags & TCPHDR_RST)
 		cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_RESETS]++;
+	if (cdev->tx_drop_every && (len || (tcp_flags & TCPHDR_FIN)) &&
+	    ++cdev->tx_frames % cdev->tx_drop_every == 0) {
+		/* Fault injection: lost on the wire, after it was sent. */
+		cdev->tx_dropped++;
+		kfree_skb(skb);
+		return 0;
+	}
 	if (chimney_dp_xmit(cdev, skb)) {
 		cdev->ostats.ip[v][CHIMNEY_IP_OUT_NO_ROUTES]++;
 		return -ENOLINK;

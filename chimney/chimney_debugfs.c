@@ -18,6 +18,9 @@
  *                      host's answer before it counts as refused (1 s)
  *   indicate           write pause, upload_all or resume: the adapter-wide
  *                      status indication (resume waits for the upload)
+ *   tx_drop_every      the wire loses every Nth frame of data (or FIN)
+ *                      the engine sends from the write on (0: none)
+ *   tx_dropped         how many it lost (read-only)
  *   objects            the offloaded objects, one a line (read-only)
  */
 #include <linux/debugfs.h>
@@ -110,6 +113,31 @@ static const struct file_operations chimney_indicate_fops = {
 	.llseek = noop_llseek,
 };
 
+static int chimney_tx_drop_get(void *data, u64 *val)
+{
+	struct chimney_dev *cdev = data;
+
+	*val = READ_ONCE(cdev->tx_drop_every);
+	return 0;
+}
+
+/* The count starts over, so that a test knows which frames are lost. */
+static int chimney_tx_drop_set(void *data, u64 val)
+{
+	struct chimney_dev *cdev = data;
+
+	if (val > U32_MAX)
+		return -EINVAL;
+	mutex_lock(&cdev->lock);
+	WRITE_ONCE(cdev->tx_drop_every, val);
+	cdev->tx_frames = 0;
+	mutex_unlock(&cdev->lock);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(chimney_tx_drop_fops, chimney_tx_drop_get, chimney_tx_drop_set,
+			 "%llu\n");
+
 /**
  * chimney_debugfs_dev_init() - create the debugfs directory of a device
  * @cdev: the device
@@ -131,6 +159,8 @@ void chimney_debugfs_dev_init(struct chimney_dev *cdev)
 	debugfs_create_u32("nct_offset_ms", 0600, d, &cdev->nct_offset);
 	debugfs_create_u32("fin_wait2_ms", 0600, d, &cdev->fin_wait2_ms);
 	debugfs_create_u32("indicate_timeout_ms", 0600, d, &cdev->ind_timeout_ms);
+	debugfs_create_file_unsafe("tx_drop_every", 0600, d, cdev, &chimney_tx_drop_fops);
+	debugfs_create_u64("tx_dropped", 0400, d, &cdev->tx_dropped);
 	debugfs_create_file("indicate", 0200, d, cdev, &chimney_indicate_fops);
 	debugfs_create_file("objects", 0400, d, cdev, &chimney_objects_fops);
 }

@@ -243,6 +243,7 @@ struct chimney_flow_key {
 #define CHIMNEY_DP_URG		6	/* urgent data came: no more ACKs (R85) */
 #define CHIMNEY_DP_IND_OFF	7	/* an indication was refused (R71) */
 #define CHIMNEY_DP_RECOVERY	8	/* fast recovery, until @recover is acked */
+#define CHIMNEY_DP_RTO_RECOVER	9	/* a timeout: no fast retransmit until then */
 
 /*
  * The engine's timers of a connection (section 4.4), all on one timer_list
@@ -291,12 +292,13 @@ struct chimney_rcv_cb {
  *	(R30) allows: taken back from the window as the buffer drains, since
  *	a window advertised is never shrunk
  * @fin_seq: sequence number of our FIN, once sent
- * @recover: SndMax when fast recovery began (RFC 6582)
  * @backlog: SendBacklogSize last indicated (or at the start)
  * @backlog_at: when it was, in ms (chimney_tcp_now())
  * @ind_id: the receive indication waiting for the host's answer, or 0; its
  *	bytes are the first @ind_len of @rcvq
  * @ind_len: how many bytes it indicated
+ * @recover: SndMax when fast recovery began, or at a retransmission
+ *	timeout (RFC 6582)
  * @held: indications the host accepted and has not returned yet
  *	(&struct chimney_io, @len bytes each), oldest first: their bytes
  *	still take receive window
@@ -320,11 +322,11 @@ struct chimney_tcp_ext {
 	u32 rcv_space;
 	u32 rcv_excess;
 	u32 fin_seq;
-	u32 recover;
 	u32 backlog;
 	u32 backlog_at;
 	u64 ind_id;
 	u32 ind_len;
+	u32 recover;
 	struct list_head held;
 };
 
@@ -555,8 +557,8 @@ enum chimney_adapter_state {
  *	a lock: a neighbor offloaded as they change sees either
  * @tx_drop_every: fault injection (debugfs): the wire loses every Nth frame
  *	of data (or a FIN) the engine sends, 0 none; written under @lock
- * @tx_frames: such frames the engine sent since @tx_drop_every was
- *	written, under @lock
+ * @tx_frames: such frames the engine sent since it last lost one, or since
+ *	@tx_drop_every was written, under @lock
  * @tx_dropped: those the wire lost, under @lock
  */
 struct chimney_dev {
@@ -597,7 +599,7 @@ struct chimney_dev {
 	u64 ind_seq;
 	DECLARE_BITMAP(vlans, VLAN_N_VID);
 	u32 tx_drop_every;
-	u64 tx_frames;
+	u32 tx_frames;
 	u64 tx_dropped;
 };
 

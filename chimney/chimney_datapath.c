@@ -630,8 +630,9 @@ int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 	if (tcp_flags & TCPHDR_RST)
 		cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_RESETS]++;
 	if (cdev->tx_drop_every && (len || (tcp_flags & TCPHDR_FIN)) &&
-	    ++cdev->tx_frames % cdev->tx_drop_every == 0) {
+	    ++cdev->tx_frames >= cdev->tx_drop_every) {
 		/* Fault injection: lost on the wire, after it was sent. */
+		cdev->tx_frames = 0;
 		cdev->tx_dropped++;
 		kfree_skb(skb);
 		return 0;

@@ -20,7 +20,7 @@
  *                      status indication (resume waits for the upload)
  *   tx_drop_every      the wire loses every Nth frame of data (or FIN)
  *                      the engine sends from the write on (0: none)
- *   tx_dropped         how many it lost (read-only)
+ *   tx_dropped         how many it lost since (read-only)
  *   objects            the offloaded objects, one a line (read-only)
  */
 #include <linux/debugfs.h>
@@ -121,7 +121,7 @@ static int chimney_tx_drop_get(void *data, u64 *val)
 	return 0;
 }
 
-/* The count starts over, so that a test knows which frames are lost. */
+/* The counts start over, so that a test knows which frames are lost. */
 static int chimney_tx_drop_set(void *data, u64 val)
 {
 	struct chimney_dev *cdev = data;
@@ -131,6 +131,7 @@ static int chimney_tx_drop_set(void *data, u64 val)
 	mutex_lock(&cdev->lock);
 	WRITE_ONCE(cdev->tx_drop_every, val);
 	cdev->tx_frames = 0;
+	cdev->tx_dropped = 0;
 	mutex_unlock(&cdev->lock);
 	return 0;
 }

@@ -331,14 +331,29 @@ static void chimney_tcp_output_fin(struct chimney_dev *cdev, struct chimney_conn
 		chimney_tcp_arm(conn, conn->x->rto);
 }
 
-/* Resend the first unacknowledged segment; its bytes, or 0 if not sent. */
-static u32 chimney_tcp_resend_first(struct chimney_dev *cdev, struct chimney_conn *conn)
+/*
+ * Resend the first unacknowledged segment, or the FIN when only it is
+ * left; SndNxt moves past it if it had gone back to SndUna.
+ */
+static void chimney_tcp_resend_first(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
 	struct chimney_tcp_delegated *d = &conn->tcb;
-	u32 n = min3(chimney_tcp_mss(conn), d->snd_max - d->snd_una, chimney_tcp_queued(conn));
+	u32 seq = d->snd_una, n;
+	u8 flags = TCPHDR_ACK;
 
+	if (!chimney_tcp_can_send(cdev, conn))
+		return;
+	n = min3(chimney_tcp_mss(conn), d->snd_max - seq, chimney_tcp_queued(conn));
+	if (!n && test_bit(CHIMNEY_DP_FIN_SENT, &conn->dp) && seq == conn->x->fin_seq)
+		flags |= TCPHDR_FIN;
+	else if (!n)
+		return;
 	chimney_tcp_count_rexmit(cdev, conn, 1);
-	return chimney_dp_send_segment(cdev, conn, d->snd_una, TCPHDR_ACK, n) ? 0 : n;
+	if (chimney_dp_send_segment(cdev, conn, seq, flags, n))
+		return;
+	chimney_tcp_ack_sent(conn);
+	if (d->snd_nxt == seq)
+		d->snd_nxt = seq + n + !!(flags & TCPHDR_FIN);
 }
 
 /* Send what the windows allow, from SndNxt on. */
@@ -716,13 +731,14 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 		 * NewReno (RFC 6582): an ACK short of what was sent when
 		 * recovery began leaves the next hole, which goes out at once
 		 * rather than a timeout later; a burst lost whole (a GSO
-		 * frame) takes a round trip a segment.
+		 * frame) takes a round trip a segment. One that reaches it
+		 * ends the recovery, or the wait after a timeout.
 		 */
-		if (test_bit(CHIMNEY_DP_RECOVERY, &conn->dp)) {
-			if (before(seg->ack, conn->x->recover))
-				chimney_tcp_resend_first(cdev, conn);
-			else
-				clear_bit(CHIMNEY_DP_RECOVERY, &conn->dp);
+		if (!before(seg->ack, conn->x->recover)) {
+			clear_bit(CHIMNEY_DP_RECOVERY, &conn->dp);
+			clear_bit(CHIMNEY_DP_RTO_RECOVER, &conn->dp);
+		} else if (test_bit(CHIMNEY_DP_RECOVERY, &conn->dp)) {
+			chimney_tcp_resend_first(cdev, conn);
 		}
 		d->dup_ack_count = 0;
 		d->retransmit_count = 0;
@@ -733,8 +749,12 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 		else
 			chimney_tcp_arm(conn, conn->x->rto);
 	} else if (!seg->len && win && win == d->snd_wnd && d->snd_una != d->snd_max &&
+		   !(conn->dp & (BIT(CHIMNEY_DP_RECOVERY) | BIT(CHIMNEY_DP_RTO_RECOVER))) &&
 		   ++d->dup_ack_count == READ_ONCE(cdev->params.tcp_duplicate_ack_threshold)) {
-		/* Fast retransmit (RFC 5681): resend the first lost segment. */
+		/*
+		 * Fast retransmit (RFC 5681): resend the first lost segment.
+		 * Once a recovery: not again until it ends.
+		 */
 		u32 flight = d->snd_max - d->snd_una;
 
 		d->ss_thresh = max(flight / 2, 2 * mss);
@@ -1170,7 +1190,14 @@ static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_con
 	}
 	if (++d->retransmit_count > max_rt)
 		goto timeout;
+	/*
+	 * RFC 6582 section 4: duplicate ACKs of what was sent before the
+	 * timeout start no fast retransmit, until all of it is acknowledged.
+	 */
 	clear_bit(CHIMNEY_DP_RECOVERY, &conn->dp);
+	set_bit(CHIMNEY_DP_RTO_RECOVER, &conn->dp);
+	conn->x->recover = d->snd_max;
+	d->dup_ack_count = 0;
 	d->total_rt += conn->x->rto;
 	flight = d->snd_max - d->snd_una;
 	d->ss_thresh = max(flight / 2, 2 * mss);
@@ -1185,7 +1212,7 @@ static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_con
 	 * The window closed under data in flight: the first segment goes
 	 * out again all the same, and probes the window.
 	 */
-	d->snd_nxt += chimney_tcp_resend_first(cdev, conn);
+	chimney_tcp_resend_first(cdev, conn);
 	chimney_tcp_arm(conn, conn->x->rto);
 	return;
 timeout:

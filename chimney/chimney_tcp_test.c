@@ -1144,15 +1144,17 @@ static void chimney_tcp_test_rewound(struct kunit *test)
 	kfree_skb(skb);
 }
 
-/* The next segment on the wire starts at seq and carries len bytes. */
-static void chimney_tcp_test_expect_seg(struct kunit *test, u32 seq, u32 len)
+/* The next segment on the wire starts at seq, carries len bytes and flags. */
+static void chimney_tcp_test_expect_seg(struct kunit *test, u32 seq, u32 len, u8 flags)
 {
 	struct chimney_pkt pkt;
-	struct sk_buff *skb = chimney_test_frame(test, &pkt);
+	struct sk_buff *skb;
 
+	skb = chimney_test_frame(test, &pkt);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	KUNIT_EXPECT_EQ(test, pkt.seg.seq, seq);
 	KUNIT_EXPECT_EQ(test, pkt.seg.len, len);
+	KUNIT_EXPECT_EQ(test, pkt.seg.flags & ~TCPHDR_PSH, flags);
 	kfree_skb(skb);
 }
 
@@ -1160,8 +1162,9 @@ static void chimney_tcp_test_expect_seg(struct kunit *test, u32 seq, u32 len)
 static void chimney_tcp_test_no_seg(struct kunit *test)
 {
 	struct chimney_pkt pkt;
-	struct sk_buff *skb = chimney_test_frame(test, &pkt);
+	struct sk_buff *skb;
 
+	skb = chimney_test_frame(test, &pkt);
 	if (skb)
 		KUNIT_FAIL(test, "a segment: seq %u len %u flags %#x", pkt.seg.seq, pkt.seg.len,
 			   pkt.seg.flags);
@@ -1170,9 +1173,9 @@ static void chimney_tcp_test_no_seg(struct kunit *test)
 
 /*
  * Fast retransmit on the TcpDuplicateAckThreshold-th duplicate ACK (RFC
- * 5681), once; then NewReno (RFC 6582): an ACK short of SndMax at the
- * retransmission has the next hole sent at once, and one that reaches it
- * ends the recovery. Segments 1 and 3 of ten are lost.
+ * 5681), once a recovery; then NewReno (RFC 6582): an ACK short of SndMax
+ * at the retransmission has the next hole sent at once, and one that
+ * reaches it ends the recovery. Segments 1 and 3 of ten are lost.
  */
 static void chimney_tcp_test_fast_recovery(struct kunit *test)
 {
@@ -1191,24 +1194,57 @@ static void chimney_tcp_test_fast_recovery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, conn->tcb.dup_ack_count, 2);
 
 	chimney_tcp_test_ack_win(test, conn, una, 0, 65535);
-	chimney_tcp_test_expect_seg(test, una, 1460);
+	chimney_tcp_test_expect_seg(test, una, 1460, TCPHDR_ACK);
 	KUNIT_EXPECT_EQ(test, conn->tcb.ss_thresh, 7300U);
 	KUNIT_EXPECT_EQ(test, conn->tcb.cwnd, 7300U);
 	/* More duplicates: no second fast retransmit. */
 	chimney_tcp_test_ack_win(test, conn, una, 0, 65535);
 	chimney_tcp_test_no_seg(test);
 
-	/* The partial ACK: segment 3 at once, cwnd held. */
+	/* The partial ACK: segment 3 at once, and nothing else; cwnd held. */
 	chimney_tcp_test_ack_win(test, conn, una + 2920, 0, 65535);
-	chimney_tcp_test_expect_seg(test, una + 2920, 1460);
+	chimney_tcp_test_expect_seg(test, una + 2920, 1460, TCPHDR_ACK);
+	chimney_tcp_test_no_seg(test);
 	KUNIT_EXPECT_EQ(test, conn->tcb.cwnd, 7300U);
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_DP_RECOVERY, &conn->dp));
+	/* Its duplicates start no second recovery either. */
+	for (i = 0; i < 3; i++)
+		chimney_tcp_test_ack_win(test, conn, una + 2920, 0, 65535);
+	chimney_tcp_test_no_seg(test);
+	KUNIT_EXPECT_EQ(test, conn->tcb.ss_thresh, 7300U);
 
 	/* The ACK of all: recovery ends, with cwnd at ss_thresh. */
 	chimney_tcp_test_ack_win(test, conn, una + 14600, 0, 65535);
 	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_DP_RECOVERY, &conn->dp));
 	KUNIT_EXPECT_EQ(test, conn->tcb.cwnd, 7300U);
 	KUNIT_EXPECT_TRUE(test, list_empty(&conn->x->sends));
+}
+
+/* A partial ACK that leaves only the FIN has the FIN sent again. */
+static void chimney_tcp_test_fin_recovery(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = { .srtt = 30000 };
+	struct chimney_conn *conn;
+	struct chimney_pkt pkt;
+	struct sk_buff *skb;
+	u32 una, i;
+
+	chimney_test_wire(test);
+	conn = chimney_tcp_test_conn(test, &tc);
+	una = conn->tcb.snd_una;
+	chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_SEND, 4, 2920, 0);
+	chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_DISCONNECT, 5, 0, 0);
+	KUNIT_ASSERT_EQ(test, conn->tcb.snd_max, una + 2920 + 1);
+	/* The data, then the FIN. */
+	while ((skb = chimney_test_frame(test, &pkt)) && !(pkt.seg.flags & TCPHDR_FIN))
+		kfree_skb(skb);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	kfree_skb(skb);
+	for (i = 0; i < 3; i++)
+		chimney_tcp_test_ack_win(test, conn, una, 0, 65535);
+	chimney_tcp_test_expect_seg(test, una, 1460, TCPHDR_ACK);
+	chimney_tcp_test_ack_win(test, conn, una + 2920, 0, 65535);
+	chimney_tcp_test_expect_seg(test, una + 2920, 0, TCPHDR_ACK | TCPHDR_FIN);
 }
 
 /*
@@ -1670,6 +1706,7 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_segment_gso_v4),
 	KUNIT_CASE(chimney_tcp_test_segment_gso_v6),
 	KUNIT_CASE(chimney_tcp_test_fast_recovery),
+	KUNIT_CASE(chimney_tcp_test_fin_recovery),
 	KUNIT_CASE(chimney_tcp_test_vlan),
 	KUNIT_CASE(chimney_tcp_test_seq_wrap),
 	KUNIT_CASE(chimney_tcp_test_backlog),

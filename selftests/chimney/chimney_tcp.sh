@@ -518,6 +518,7 @@ if ip netns exec "$NS" tc qdisc add dev chim0p root netem loss 5% duplicate 5% \
 	echo 5 >"$DBG/tx_drop_every"
 	exchange "IPv4 under netem loss, duplication and reordering" 10.77.0.1 10.77.0.2 5004 \
 		graceful
+	lost=$(cat "$DBG/tx_dropped")
 	echo 0 >"$DBG/tx_drop_every"
 	stats=$(ip netns exec "$NS" tc -s qdisc show dev chim0p)
 	pkts=$(sed -n 's/.* bytes \([0-9]*\) pkt.*/\1/p' <<<"$stats" | head -1)
@@ -525,7 +526,6 @@ if ip netns exec "$NS" tc qdisc add dev chim0p root netem loss 5% duplicate 5% \
 	# About 220 packets: all of them get through 5% loss once in 10^5 runs.
 	check "netem lost some of the peer's segments (${dropped:-?} of ${pkts:-none} packets)" \
 		[ "${dropped:-0}" -gt 0 ]
-	lost=$(cat "$DBG/tx_dropped")
 	rtx=$(($(field retransmitted_segments "$(ctl dev stats chim0 | grep '^set tcp4')") - rtx))
 	check "the wire lost $lost of the target's frames; it sent $rtx segments again" \
 		[ "$lost" -gt 0 -a "$rtx" -gt 0 ]

@@ -76,23 +76,26 @@ peer()
 # connection; N, P and T are its neighbor, path and TCP handles, ST its
 # state as taken from the socket, TCP_KEYS more "tcp new" keys. The
 # neighbor was last confirmed 5 s ago (HRD = NRD = 5000 ticks, not yet
-# stale). The host's socket is let go (the peer script's HOLD file) only
-# once the target has the connection. POKE: a segment from the peer comes
-# just before the initiate.
+# stale). The host's socket is let go (the peer script's HOLD file, one a
+# request) only once the target has the connection; with NOHOLD at once.
+# POKE: a segment from the peer comes just before the initiate.
 REQ=0
 offload()
 {
-	local out rc
+	local out rc hold=$D/taken.$1
 
-	rm -f "$D/taken"
-	ST=$(python3 "$PEER" repair "$3" "$4" "$D/taken") || return 1
-	[ -z "${POKE:-}" ] || ip netns exec "$NS" python3 "$PEER" poke "$3" "$2" "$4" \
-		"$(field lport "$ST")" "$(field rcvnxt "$ST")" "$(field snduna "$ST")"
+	[ -z "${NOHOLD:-}" ] || hold=-
+	ST=$(python3 "$PEER" repair "$3" "$4" "$hold") || return 1
+	if [ -n "${POKE:-}" ]; then
+		ip netns exec "$NS" python3 "$PEER" poke "$3" "$2" "$4" "$(field lport "$ST")" \
+			"$(field rcvnxt "$ST")" "$(field snduna "$ST")" || return 1
+		sleep 0.5
+	fi
 	out=$(ctl -w initiate chim0 req "$1" neigh new host 1 dst "$PMAC" hrd 5000 \
 	      path new ${5:-} host 2 src "$2" dst "$3" mtu 1500 \
 	      tcp new host 3 $ST ${TCP_KEYS:-})
 	rc=$?
-	touch "$D/taken"
+	touch "$hold" 2>/dev/null
 	[ $rc -eq 0 ] || { echo "$out"; return 1; }
 	N=$(field handle "$out" | awk '{ print $1 }')
 	P=$(field handle "$out" | awk '{ print $2 }')
@@ -464,8 +467,7 @@ kill "$PEERPID" 2>/dev/null
 # is at most 64 KB: one netlink attribute).
 peer 5013 10.77.0.2 40000 15000 stall
 head -c 40000 /dev/urandom >"$D/tx"
-rm -f "$D/taken"
-ST=$(python3 "$PEER" repair 10.77.0.2 5013 "$D/taken" "$D" "$D/tx" 15000)
+ST=$(python3 "$PEER" repair 10.77.0.2 5013 "$D/taken.5013" "$D" "$D/tx" 15000)
 nsnd=$(stat -c %s "$D/host_sndq")
 nrcv=$(stat -c %s "$D/host_rcvq")
 [ "$nrcv" = 15000 ] && [ "$nsnd" -gt 0 ]
@@ -479,7 +481,7 @@ check "initiate with its send data and BufferedData: SUCCESS" \
 N=$(field handle "$out" | awk '{ print $1 }')
 P=$(field handle "$out" | awk '{ print $2 }')
 T=$(field handle "$out" | awk '{ print $3 }')
-touch "$D/taken" "$D/read"
+touch "$D/taken.5013" "$D/read"
 fails=$tap_fail
 check "once the peer reads, it has the host's 40000 bytes, in order: those the host sent, then the target" \
 	wait_until 30 bash -c "[ \"\$(cat $D/peer_rx 2>/dev/null)\" = \"$(sha "$D/tx")\" ]"
@@ -496,12 +498,20 @@ ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$
 # The host's stack has the connection until the target does. A segment
 # from the peer in between, as netem's late copy of the SYN-ACK once was,
 # finds the host's socket and is not answered with a reset, which would
-# leave the target a connection the peer no longer has.
+# leave the target a connection the peer no longer has. Without the
+# socket, the same segment resets the peer's end.
+peer_established() { ip netns exec "$NS" ss -Htn state established "( sport = :$1 )" | grep -q .; }
 peer 5014 10.77.0.2 0 0
-POKE=1 offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5014
-sleep 0.5
-check "a segment of the peer just before the offload does not reset the peer's end" \
-	bash -c "ip netns exec $NS ss -Htn state established '( sport = :5014 )' | grep -q ."
+POKE=1 check "a segment of the peer, then the initiate, the host's socket held" \
+	offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5014
+peer_established 5014
+check_status $? "it finds the host's socket: the peer's end is still established"
+ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+peer 5015 10.77.0.2 0 0
+NOHOLD=1 POKE=1 check "a segment of the peer, then the initiate, the host's socket let go" \
+	offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5015
+! peer_established 5015
+check_status $? "it finds none, and the host resets the peer's end (the check above can fail)"
 ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
 
 # Loss, duplication and reordering on the peer's side of the wire, one

@@ -163,18 +163,23 @@ def peek(s, queue):
         return b""
 
 
-def hold_until(path):
-    """Keep the socket, in the background, until path exists (60 s at most)."""
+def hold_until(s, path):
+    """Keep socket s, in the background, until path exists (60 s at most)
+    or its directory is gone. No other file stays open: the caller's $(...)
+    and the test runner's pipes end as if it had exited."""
     sys.stdout.flush()
     if os.fork():
         os._exit(0)
+    os.setsid()
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
+    os.closerange(3, s.fileno())
+    os.closerange(s.fileno() + 1, 1024)
     for _ in range(600):
-        if os.path.exists(path):
+        if os.path.exists(path) or not os.path.isdir(os.path.dirname(path) or "."):
             return
-        time.sleep(0.1)
+        time.sleep(0.02)
 
 
 def repair(addr, port, hold, outdir=None, sndfile=None, rcvbytes=0):
@@ -234,7 +239,7 @@ def repair(addr, port, hold, outdir=None, sndfile=None, rcvbytes=0):
               max(rtt // 1000, 1), max(rttvar // 1000, 1), cwnd * snd_mss,
               min(ssthresh, 0x7fffffff // max(snd_mss, 1)) * snd_mss))
     if hold != "-":
-        hold_until(hold)
+        hold_until(s, hold)
     s.close()
 
 

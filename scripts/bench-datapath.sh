@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-#   scripts/bench-datapath.sh BUILD BYTES CONNS   (in the guest, from bench.sh)
+#   scripts/bench-datapath.sh BUILD BYTES CONNS [bulk] [demux] [icount]
+#   (in the guest, from bench.sh)
 #
 # The data path's figures, side by side in one VM:
 # - bulk: BYTES through one offloaded connection (send requests, until the
 #   peer's TCP acknowledged them) against the same through the kernel's own
 #   TCP over a veth pair; the median ratio of three rounds, in turns;
-# - receive demultiplexing of traffic that is not offloaded: iperf3 -R (the
-#   data comes in at chim0) against veth, with no offloaded connection and with
-#   CONNS of them in the lookup table; the median ratio of seven rounds,
-#   the two devices alternating, since TCG's speed drifts within a run.
+# - demux, receive demultiplexing of traffic that is not offloaded: iperf3
+#   -R (the data comes in at chim0) against veth, with no offloaded
+#   connection and with CONNS of them in the lookup table; the median ratio
+#   of ROUNDS rounds, the two devices alternating, since TCG's speed drifts
+#   within a run. With "icount", the guest's clock counts instructions
+#   (scripts/vm --icount): a rate is then bytes per instruction, the CPU
+#   cost of each path whatever the host does, and three rounds do.
 set -euo pipefail
 
 build=$1 bytes=$2 conns=$3
+parts=" ${*:4} "
+[ "$parts" != "  " ] || parts=" bulk demux "
+for p in $parts; do
+	case "$p" in bulk|demux|icount) ;; *) echo "bench: unknown part $p" >&2; exit 2 ;; esac
+done
+[[ $parts == *" bulk "* || $parts == *" demux "* ]] ||
+	{ echo "bench: nothing to measure:$parts" >&2; exit 2; }
 top=$(cd "$(dirname "$0")/.." && pwd)
 peer=$top/selftests/chimney/chimney_tcp_peer.py
 export IP_LIB_DIR=$build/ip
@@ -75,9 +86,15 @@ bulk_offload()
 
 # Bulk: ROUNDS rounds, the two in turns (ABBA), medians and the range of
 # the per-round ratios, as for iperf3 below.
+clock=
 ROUNDS=${CHIMNEY_BENCH_ROUNDS:-11}
+if [[ $parts == *" icount "* ]]; then
+	clock=" (icount)"
+	ROUNDS=${CHIMNEY_BENCH_ICOUNT_ROUNDS:-3}
+fi
 BULK_ROUNDS=${CHIMNEY_BENCH_BULK_ROUNDS:-3}
 rows=
+[[ $parts == *" bulk "* ]] || BULK_ROUNDS=0
 for i in $(seq "$BULK_ROUNDS"); do
 	if [ $((i % 2)) = 1 ]; then
 		v=$(bulk_veth $((6000 + i))) o=$(bulk_offload $((6100 + i)))
@@ -86,7 +103,7 @@ for i in $(seq "$BULK_ROUNDS"); do
 	fi
 	rows+="$o $v"$'\n'
 done
-python3 -c 'import statistics as s, sys
+[ -z "$rows" ] || python3 -c 'import statistics as s, sys
 rows = [tuple(map(float, l.split())) for l in sys.stdin if l.strip()]
 r = [o / v for o, v in rows]
 print("bench: %-44s %9.2f MB/s (%d bytes, median of %d)" % (
@@ -94,6 +111,7 @@ print("bench: %-44s %9.2f MB/s (%d bytes, median of %d)" % (
 print("bench: %-44s %9.2f MB/s: %.2fx (%.2f to %.2f over %d rounds)" % (
       "offloaded connection, send requests", s.median(o for o, _ in rows), s.median(r),
       min(r), max(r), len(rows)))' "$bytes" <<<"$rows"
+[[ $parts == *" demux "* ]] || exit 0
 
 # Receive demultiplexing: iperf3 through the wire and through veth.
 ip netns exec pc iperf3 -s -D -B 10.77.0.2 >/dev/null
@@ -133,7 +151,9 @@ result()
 		"$1" "$2" "$3" "$4" "$5" "$6" "$ROUNDS"
 }
 read -r c0 v0 r0 lo0 hi0 <<<"$(compare 10.77.0.2 10.88.0.2)"
-"$build/tools/chimney-bench" chim0 "$dbg" conns "$conns" hold 1 | grep -v '^bench: genl'
+# (The icount run's figures of chimney-bench are instructions, not time.)
+"$build/tools/chimney-bench" chim0 "$dbg" conns "$conns" hold 1 |
+	grep -v '^bench: genl' | { [ -z "$clock" ] && cat || cat >/dev/null; }
 read -r c1 v1 r1 lo1 hi1 <<<"$(compare 10.77.0.2 10.88.0.2)"
-result "iperf3 -R, no connection offloaded" "$c0" "$v0" "$r0" "$lo0" "$hi0"
-result "iperf3 -R, $conns connections offloaded" "$c1" "$v1" "$r1" "$lo1" "$hi1"
+result "iperf3 -R, no connection offloaded$clock" "$c0" "$v0" "$r0" "$lo0" "$hi0"
+result "iperf3 -R, $conns connections offloaded$clock" "$c1" "$v1" "$r1" "$lo1" "$hi1"

@@ -10,7 +10,9 @@
 # measures the data path side by side with veth (scripts/bench-datapath.sh):
 # BYTES (default 50 MB) through an offloaded connection and through the
 # kernel's TCP, and iperf3 through the wire with no connection and with
-# "conns" connections offloaded.
+# "conns" connections offloaded. A third measures the iperf3 pair again
+# with the guest's clock counting instructions (scripts/vm --icount), which
+# the host's load does not move: the CPU cost of the receive path.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,5 +45,11 @@ grep '^bench:' "$build/vm/bench/output.log"
 	bash "$here/bench-datapath.sh" "$build" "$bulk" "$conns"
 rc2=$?
 grep '^bench:' "$build/vm/bench-datapath/output.log"
+"$here/vm" --kernel stock --mem 4096 --timeout 1800 --smp 1 --icount 0 --quiet \
+	--out "$build/vm/bench-icount" -- bash "$here/bench-datapath.sh" "$build" "$bulk" "$conns" \
+	demux icount
+rc3=$?
+grep '^bench:' "$build/vm/bench-icount/output.log"
 [ $rc -ne 0 ] || rc=$rc2
+[ $rc -ne 0 ] || rc=$rc3
 exit $rc

@@ -103,6 +103,15 @@ offload()
 	[ -n "$T" ]
 }
 
+# terminate_conn: hand back the last connection offloaded, result unread.
+terminate_conn()
+{
+	ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+}
+
+# tcp4: the device's TCP offload counters of IPv4.
+tcp4() { ctl dev stats chim0 | grep '^set tcp4'; }
+
 # send_file FILE: post it in requests of at most 65000 bytes, each waited
 # for: a send completes (SUCCESS) only once the peer acknowledged it.
 send_file()
@@ -213,7 +222,7 @@ exchange()
 }
 
 exchange IPv4 10.77.0.1 10.77.0.2 5001 graceful
-out=$(ctl dev stats chim0 | grep '^set tcp4')
+out=$(tcp4)
 check "offload counters: TCP segments of IPv4 both ways (2.10)" \
 	[ "$(field in_segments "$out")" -gt 100 -a "$(field out_segments "$out")" -gt 100 ]
 
@@ -346,12 +355,11 @@ check "FIN_WAIT_2 expires: TcpIndicateRetrieve(TimeoutExpiration) (R89)" \
 	mon_wait 1 'reason TimeoutExpiration'
 check "and the connection is closed first (decision 11)" tcp_is closed state =
 echo 120000 >"$DBG/fin_wait2_ms"
-ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+terminate_conn
 
 # Keepalive (4.4): 500 ms idle, then probes 300 ms apart, 3 at most. The
 # peer answers them; once its end of the wire is down, the connection asks
 # to be uploaded.
-tcp4() { ctl dev stats chim0 | grep '^set tcp4'; }
 peer 5009 10.77.0.2 0 0 stall
 TCP_KEYS="cflags 1 ka_timeout 500 ka_interval 300 ka_probes 3" \
 	offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5009
@@ -373,7 +381,7 @@ check "unanswered, 3 probes, then TcpIndicateRetrieve(TimeoutExpiration)" \
 	mon_wait 1 'reason TimeoutExpiration'
 check "with KeepAlive.ProbeCount 3" tcp_is 3 keepalive_probe_count
 ip -n "$NS" link set chim0p up
-ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+terminate_conn
 
 # Receive indications (R69-R73): bytes that come with no receive posted
 # are offered to the host. A second monitor answers them as a host would
@@ -406,7 +414,7 @@ check "400000 bytes with no receive posted: all indicated and accepted (R69, R70
 check_status $? "in $(count '^type receive-indicate') indications, each answered and its buffer returned, past a window of $wnd (R73)"
 check "RcvNxt moved on by 400000" rcv_is "$T" $(((rcv + 400000) % 4294967296))
 kill "$RESPID" "$PEERPID" 2>/dev/null
-ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+terminate_conn
 
 peer 5011 10.77.0.2 0 30000
 offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5011
@@ -429,7 +437,7 @@ out=$(ctl -w answer chim0 handle "$T" id 1 refuse 2>&1)
 check "an answer to no waiting indication: rejected with the kernel's message" \
 	grep -q "No receive indication with this id" <<<"$out"
 echo 1000 >"$DBG/indicate_timeout_ms"
-ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+terminate_conn
 
 # Forward (R81): a segment the host received for the connection is
 # processed as if from the wire.
@@ -458,7 +466,7 @@ seg 5013 "$(field lport "$ST")" "$rcv" "$(field snduna "$ST")" >"$D/seg"
 out=$(ctl -w forward chim0 handle "$T" id 8 file "$D/seg" 2>&1)
 check "a segment of another connection is rejected with the kernel's message" \
 	grep -q "ports are not the connection's" <<<"$out"
-ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+terminate_conn
 kill "$PEERPID" 2>/dev/null
 
 # Initiate with the host's data (section 3.1): the socket taken over has
@@ -493,7 +501,7 @@ check "the host's send data completes as send request 1: SUCCESS, $nsnd bytes" \
 	mon_wait 1 "io 1 status SUCCESS bytes $nsnd"
 recv_all 15000 "$D/rx" && [ "$(cat "$D/peer_tx")" = "$(sha "$D/rx")" ]
 check_status $? "a receive request takes the BufferedData first: the peer's 15000 bytes, in order"
-ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+terminate_conn
 
 # The host's stack has the connection until the target does. A segment
 # from the peer in between, as netem's late copy of the SYN-ACK once was,
@@ -506,13 +514,13 @@ POKE=1 check "a segment of the peer, then the initiate, the host's socket held" 
 	offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5014
 peer_established 5014
 check_status $? "it finds the host's socket: the peer's end is still established"
-ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+terminate_conn
 peer 5015 10.77.0.2 0 0
 NOHOLD=1 POKE=1 check "a segment of the peer, then the initiate, the host's socket let go" \
 	offload $((REQ += 1)) 10.77.0.1 10.77.0.2 5015
 ! peer_established 5015
 check_status $? "it finds none, and the host resets the peer's end (the check above can fail)"
-ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$T" >/dev/null
+terminate_conn
 
 # Loss, duplication and reordering on the peer's side of the wire, one
 # segment a frame (netem drops a GSO frame whole: a few dozen frames, with
@@ -524,7 +532,7 @@ ctl -w terminate chim0 req $((REQ += 1)) neigh ref "$N" path ref "$P" tcp ref "$
 ip netns exec "$NS" ethtool -K chim0p tso off gso off >/dev/null 2>&1 || true
 if ip netns exec "$NS" tc qdisc add dev chim0p root netem loss 5% duplicate 5% \
 	delay 2ms reorder 25% 50% 2>/dev/null; then
-	rtx=$(field retransmitted_segments "$(ctl dev stats chim0 | grep '^set tcp4')")
+	rtx=$(field retransmitted_segments "$(tcp4)")
 	echo 5 >"$DBG/tx_drop_every"
 	exchange "IPv4 under netem loss, duplication and reordering" 10.77.0.1 10.77.0.2 5004 \
 		graceful
@@ -536,7 +544,7 @@ if ip netns exec "$NS" tc qdisc add dev chim0p root netem loss 5% duplicate 5% \
 	# About 220 packets: all of them get through 5% loss once in 10^5 runs.
 	check "netem lost some of the peer's segments (${dropped:-?} of ${pkts:-none} packets)" \
 		[ "${dropped:-0}" -gt 0 ]
-	rtx=$(($(field retransmitted_segments "$(ctl dev stats chim0 | grep '^set tcp4')") - rtx))
+	rtx=$(($(field retransmitted_segments "$(tcp4)") - rtx))
 	check "the wire lost $lost of the target's frames; it sent $rtx segments again" \
 		[ "$lost" -gt 0 -a "$rtx" -gt 0 ]
 else

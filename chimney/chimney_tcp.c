@@ -152,6 +152,17 @@ static bool chimney_tcp_armed(const struct chimney_conn *conn)
 	return conn->x->due[CHIMNEY_T_RTX];
 }
 
+/*
+ * What could not be sent (no memory, no wire) goes at the timeout, as if
+ * lost on the wire; a connection with nothing in flight is not left
+ * without a timer.
+ */
+static void chimney_tcp_retry_later(struct chimney_conn *conn)
+{
+	if (!chimney_tcp_armed(conn))
+		chimney_tcp_arm(conn, conn->x->rto);
+}
+
 /* RTO << shift, at most CHIMNEY_RTO_MAX_MS (4.5). */
 static u32 chimney_tcp_backoff(const struct chimney_conn *conn, u32 shift)
 {
@@ -321,8 +332,10 @@ static void chimney_tcp_output_fin(struct chimney_dev *cdev, struct chimney_conn
 	} else {
 		chimney_tcp_count_rexmit(cdev, conn, 1);
 	}
-	if (chimney_dp_send_segment(cdev, conn, conn->x->fin_seq, TCPHDR_ACK | TCPHDR_FIN, 0))
+	if (chimney_dp_send_segment(cdev, conn, conn->x->fin_seq, TCPHDR_ACK | TCPHDR_FIN, 0)) {
+		chimney_tcp_retry_later(conn);
 		return;
+	}
 	chimney_tcp_ack_sent(conn);
 	d->snd_nxt = conn->x->fin_seq + 1;
 	if (after(d->snd_nxt, d->snd_max))
@@ -388,8 +401,10 @@ static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *co
 		}
 		if (inflight + n == queued)
 			flags |= TCPHDR_PSH;
-		if (chimney_dp_send_segment(cdev, conn, d->snd_nxt, flags, n))
+		if (chimney_dp_send_segment(cdev, conn, d->snd_nxt, flags, n)) {
+			chimney_tcp_retry_later(conn);
 			break;
+		}
 		chimney_tcp_ack_sent(conn);
 		d->snd_nxt += n;
 		if (after(d->snd_nxt, d->snd_max))

@@ -334,8 +334,10 @@ struct chimney_tcp_ext {
  * struct chimney_conn - an offloaded TCP connection
  * @obj: the object
  * @st: its constant, cached and delegated state as readers see it; the
- *	engine publishes @tcb into @st.d inside @obj.seq after each run
- * @tcb: the delegated variables the engine keeps current
+ *	engine publishes @tcb into @st.d inside @obj.seq after each run,
+ *	with its times in the host's units
+ * @tcb: the delegated variables the engine keeps current; its times (SRtt,
+ *	RttVar, TotalRT, the TimeoutDeltas) in milliseconds
  * @node: entry in &chimney_dev.flows, keyed by its path's addresses and its
  *	ports (&struct chimney_flow_key, computed, not stored)
  * @x: the engine's state once it moved data, or NULL
@@ -727,7 +729,8 @@ void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn,
 		       u32 status);
 u32 chimney_tcp_now(void);
 u32 chimney_tcp_mss(const struct chimney_conn *conn);
-void chimney_tcp_state_now(const struct chimney_conn *conn, struct chimney_tcp_delegated *d);
+void chimney_tcp_state_now(const struct chimney_dev *cdev, const struct chimney_conn *conn,
+			   struct chimney_tcp_delegated *d);
 u32 chimney_tcp_send_backlog(const struct chimney_tcp_const *c,
 			     const struct chimney_tcp_delegated *d);
 u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to,
@@ -752,6 +755,7 @@ void chimney_ind_copy(const struct chimney_conn *conn, u8 *to, u32 len);
 /* chimney_dev.c */
 u32 chimney_ticks_to_ms(const struct chimney_dev *cdev, u32 ticks);
 u32 chimney_ms_to_ticks(const struct chimney_dev *cdev, u32 ms);
+u32 chimney_ticks_now(const struct chimney_dev *cdev);
 bool chimney_dev_vlan_ok(const struct chimney_dev *cdev, u16 vid);
 
 /* chimney_neigh.c */

@@ -391,8 +391,8 @@ int chimney_dp_xmit(struct chimney_dev *cdev, struct sk_buff *skb)
 }
 
 /* The TCP header of an engine's segment, with the timestamp option. */
-static void chimney_build_tcp(struct chimney_conn *conn, struct tcphdr *th,
-			      u32 seq, u8 tcp_flags, bool ts)
+static void chimney_build_tcp(const struct chimney_dev *cdev, struct chimney_conn *conn,
+			      struct tcphdr *th, u32 seq, u8 tcp_flags, bool ts)
 {
 	const struct chimney_tcp_state *st = &conn->st;
 	u32 win = conn->tcb.rcv_wnd;
@@ -412,7 +412,7 @@ static void chimney_build_tcp(struct chimney_conn *conn, struct tcphdr *th,
 
 		*opt++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
 			       (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
-		*opt++ = htonl(chimney_tcp_now() + conn->ts_delta);
+		*opt++ = htonl(chimney_ticks_now(cdev) + conn->ts_delta);
 		*opt = htonl(conn->tcb.ts_recent);
 	}
 }
@@ -524,7 +524,7 @@ VISIBLE_IF_KUNIT struct sk_buff *chimney_dp_build(struct chimney_dev *cdev,
 		return ERR_PTR(-ENOMEM);
 	th = skb_push(skb, thlen);
 	skb_reset_transport_header(skb);
-	chimney_build_tcp(conn, th, seq, tcp_flags, ts);
+	chimney_build_tcp(cdev, conn, th, seq, tcp_flags, ts);
 	if (segs > 1) {
 		/* The receiver, or the segmentation, sums it (as veth's frames). */
 		skb->ip_summed = CHECKSUM_PARTIAL;

@@ -45,6 +45,17 @@ u32 chimney_ticks_to_ms(const struct chimney_dev *cdev, u32 ticks)
 }
 
 /**
+ * chimney_ticks_now() - the target's clock in the host's ticks
+ * @cdev: the device
+ *
+ * Return: ticks since boot, modulo 2^32.
+ */
+u32 chimney_ticks_now(const struct chimney_dev *cdev)
+{
+	return (u32)div_u64((u64)ktime_to_ms(ktime_get()) * chimney_tps(cdev), MSEC_PER_SEC);
+}
+
+/**
  * chimney_ms_to_ticks() - milliseconds in the host's ticks
  * @cdev: the device
  * @ms: a time in milliseconds

@@ -316,7 +316,7 @@ static void chimney_upload_state(struct chimney_dev *cdev, struct chimney_obj *o
 {
 	chimney_obj_get_state(cdev, obj, b);
 	if (obj->layer == CHIMNEY_LAYER_TCP)
-		chimney_tcp_state_now(chimney_conn(obj), &b->st.tcp.d);
+		chimney_tcp_state_now(cdev, chimney_conn(obj), &b->st.tcp.d);
 }
 
 static void chimney_query(struct chimney_dev *cdev, struct chimney_req *req)
@@ -380,23 +380,23 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 				b->st.path.path_mtu;
 			break;
 		default: {
+			struct chimney_tcp_delegated *tcb = &chimney_conn(obj)->tcb;
 			struct chimney_tcp_state *st = &chimney_conn(obj)->st;
 			const struct chimney_tcp_cached *ca = &b->st.tcp.ca;
-
-			struct chimney_tcp_delegated *tcb = &chimney_conn(obj)->tcb;
+			u32 ka_ms = chimney_ticks_to_ms(cdev, ca->ka_timeout);
 
 			/* Decision 13: new keepalive values reset its counters. */
 			if (ca->ka_probe_count != st->ca.ka_probe_count ||
 			    ca->ka_timeout != st->ca.ka_timeout ||
 			    ca->ka_interval != st->ca.ka_interval) {
 				tcb->keepalive_probe_count = 0;
-				tcb->keepalive_timeout_delta = ca->ka_timeout;
+				tcb->keepalive_timeout_delta = ka_ms;
 			}
 			if (ca->flags & CHIMNEY_TCP_FLAG_MAX_RT_RESTART)
 				tcb->total_rt = 0;
 			if (ca->flags & CHIMNEY_TCP_FLAG_KEEP_ALIVE_RESTART)
-				tcb->keepalive_timeout_delta = ca->ka_timeout;
-			st->d = *tcb;
+				tcb->keepalive_timeout_delta = ka_ms;
+			chimney_tcp_state_now(cdev, chimney_conn(obj), &st->d);
 			st->ca = *ca;
 			/* Restart and update flags act once; they are not state. */
 			st->ca.flags &= CHIMNEY_TCP_FLAG_KEEP_ALIVE_ENABLED |

@@ -51,7 +51,9 @@
 #define CHIMNEY_TCP_MAX_CWND	(65535U << 14)
 
 /**
- * chimney_tcp_now() - the target's timestamp clock
+ * chimney_tcp_now() - the target's clock for its own intervals
+ *
+ * The timestamp clock runs in the host's ticks (chimney_ticks_now(), 4.6).
  *
  * Return: milliseconds, modulo 2^32.
  */
@@ -190,32 +192,89 @@ static void chimney_tcp_set_state(struct chimney_dev *cdev,
  * The engine works on &chimney_conn.tcb under the device's lock, and may
  * sleep there (notifications); readers under RCU see the delegated state
  * published whole at the end of each of its runs.
- */
-/**
- * chimney_tcp_state_now() - the delegated variables that run with time
- * @conn: the connection; the device's lock must be held
- * @d: its delegated state, to bring to now
  *
- * What a query or terminate hands back is the state at that moment: TsTime
- * is NicTime + NicDelta (R50), and each TimeoutDelta what is left of its
- * timer, or -1 for one not running, never 0 (R49). FIN_WAIT_2 is carried
- * in Retransmit.TimeoutDelta (4.4).
+ * The engine counts time in milliseconds, the host in its ticks
+ * (TicksPerSecond), with SRtt times 8 and RttVar times 4 (decision 14).
+ * TsRecentAge is the time TsRecent came to the engine, and its age to
+ * the host.
+ * A time that is not 0 stays so across units, and -1 (a timer not
+ * running, R49) stays -1.
  */
-void chimney_tcp_state_now(const struct chimney_conn *conn, struct chimney_tcp_delegated *d)
+static u32 chimney_tcp_ms(const struct chimney_dev *cdev, u32 ticks, u32 scale)
 {
-	d->ts_time = chimney_tcp_now() + conn->ts_delta;
+	if (!ticks || ticks == U32_MAX)
+		return ticks;
+	return max(chimney_ticks_to_ms(cdev, ticks) / scale, 1U);
+}
+
+static u32 chimney_tcp_ticks(const struct chimney_dev *cdev, u32 ms, u32 scale)
+{
+	if (!ms || ms == U32_MAX)
+		return ms;
+	return max(chimney_ms_to_ticks(cdev, min_t(u64, (u64)ms * scale, U32_MAX)), 1U);
+}
+
+/* The host's delegated times, as the engine counts them. */
+static void chimney_tcp_from_host(const struct chimney_dev *cdev, struct chimney_tcp_delegated *d)
+{
+	d->ts_recent_age = chimney_tcp_now() - chimney_ticks_to_ms(cdev, d->ts_recent_age);
+	d->srtt = min_t(u32, chimney_tcp_ms(cdev, d->srtt, 8), U16_MAX);
+	d->rtt_var = min_t(u32, chimney_tcp_ms(cdev, d->rtt_var, 4), U16_MAX);
+	d->total_rt = chimney_tcp_ms(cdev, d->total_rt, 1);
+	d->keepalive_timeout_delta = chimney_tcp_ms(cdev, d->keepalive_timeout_delta, 1);
+	d->retransmit_timeout_delta = chimney_tcp_ms(cdev, d->retransmit_timeout_delta, 1);
+}
+
+static void chimney_tcp_to_host(const struct chimney_dev *cdev, struct chimney_tcp_delegated *d)
+{
+	d->ts_recent_age = chimney_ms_to_ticks(cdev, chimney_tcp_now() - d->ts_recent_age);
+	d->srtt = min_t(u32, chimney_tcp_ticks(cdev, d->srtt, 8), U16_MAX);
+	d->rtt_var = min_t(u32, chimney_tcp_ticks(cdev, d->rtt_var, 4), U16_MAX);
+	d->total_rt = chimney_tcp_ticks(cdev, d->total_rt, 1);
+	d->keepalive_timeout_delta = chimney_tcp_ticks(cdev, d->keepalive_timeout_delta, 1);
+	d->retransmit_timeout_delta = chimney_tcp_ticks(cdev, d->retransmit_timeout_delta, 1);
+}
+
+/*
+ * TsTime is NicTime + NicDelta (R50), and each TimeoutDelta what is left
+ * of its timer, or -1 for one not running, never 0 (R49). FIN_WAIT_2 is
+ * carried in Retransmit.TimeoutDelta (4.4).
+ */
+static void chimney_tcp_times_now(const struct chimney_dev *cdev, const struct chimney_conn *conn,
+				  struct chimney_tcp_delegated *d)
+{
+	d->ts_time = chimney_ticks_now(cdev) + conn->ts_delta;
 	d->retransmit_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_RTX);
 	d->keepalive_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_KA);
 	if (d->retransmit_timeout_delta == U32_MAX)
 		d->retransmit_timeout_delta = chimney_tcp_timer_delta(conn, CHIMNEY_T_FW2);
 }
+
+/**
+ * chimney_tcp_state_now() - the delegated state as the host takes it now
+ * @cdev: the device
+ * @conn: the connection; the device's lock must be held
+ * @d: written with its delegated state
+ *
+ * What a query or terminate hands back is the state at that moment, with
+ * its times brought to now and in the host's units.
+ */
+void chimney_tcp_state_now(const struct chimney_dev *cdev, const struct chimney_conn *conn,
+			   struct chimney_tcp_delegated *d)
+{
+	*d = conn->tcb;
+	chimney_tcp_times_now(cdev, conn, d);
+	chimney_tcp_to_host(cdev, d);
+}
 EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_state_now);
 
-static void chimney_tcp_publish(struct chimney_conn *conn)
+static void chimney_tcp_publish(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
-	chimney_tcp_state_now(conn, &conn->tcb);
+	/* A keepalive restarted by an update starts from what is left. */
+	chimney_tcp_times_now(cdev, conn, &conn->tcb);
 	write_seqcount_begin(&conn->obj.seq);
 	conn->st.d = conn->tcb;
+	chimney_tcp_to_host(cdev, &conn->st.d);
 	write_seqcount_end(&conn->obj.seq);
 }
 
@@ -223,7 +282,7 @@ static void chimney_tcp_event(struct chimney_dev *cdev, struct chimney_conn *con
 			      u32 type, u32 info)
 {
 	/* A host that reads the state on an event sees what caused it. */
-	chimney_tcp_publish(conn);
+	chimney_tcp_publish(cdev, conn);
 	if (type == CHIMNEY_TCP_INDICATE_ABORT)
 		chimney_obj_set_flag(&conn->obj, CHIMNEY_OBJ_ABORTED_BIT);
 	else if (type == CHIMNEY_TCP_INDICATE_RETRIEVE)
@@ -425,7 +484,7 @@ static void chimney_tcp_send_done(struct chimney_dev *cdev, struct chimney_conn 
 	list_del(&io->list);
 	if (io->flags & CHIMNEY_IO_DISC_DATA)
 		return;
-	chimney_tcp_publish(conn);
+	chimney_tcp_publish(cdev, conn);
 	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_SEND_COMPLETE, io->io_id,
 			  status, io->done, NULL);
 	kvfree(io);
@@ -459,7 +518,7 @@ static void chimney_tcp_disc_done(struct chimney_dev *cdev, struct chimney_conn 
 	if (!io)
 		return;
 	conn->x->disc = NULL;
-	chimney_tcp_publish(conn);
+	chimney_tcp_publish(cdev, conn);
 	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_DISCONNECT_COMPLETE, io->io_id,
 			  status, io->done, NULL);
 	kvfree(io);
@@ -507,7 +566,7 @@ static void chimney_tcp_recv_done(struct chimney_dev *cdev, struct chimney_conn 
 				  struct chimney_io *io, u32 status)
 {
 	list_del(&io->list);
-	chimney_tcp_publish(conn);
+	chimney_tcp_publish(cdev, conn);
 	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_RECEIVE_COMPLETE, io->io_id,
 			  status, io->done, io->data);
 	kvfree(io);
@@ -728,7 +787,8 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 		if (fin)
 			chimney_tcp_fin_acked(cdev, conn);
 		if (seg->has_ts && seg->tsecr)
-			chimney_tcp_rtt(conn, chimney_tcp_now() + conn->ts_delta - seg->tsecr);
+			chimney_tcp_rtt(conn, chimney_ticks_to_ms(cdev, chimney_ticks_now(cdev) +
+								conn->ts_delta - seg->tsecr));
 		/*
 		 * Counted in bytes acknowledged (RFC 3465), as Linux does: the
 		 * peer acknowledges a GSO frame of many segments at once. Slow
@@ -757,6 +817,7 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 		}
 		d->dup_ack_count = 0;
 		d->retransmit_count = 0;
+		d->total_rt = 0;
 		d->snd_wnd_probe_count = 0;
 		chimney_tcp_progress(cdev, conn);
 		if (d->snd_una == d->snd_max)
@@ -1117,7 +1178,7 @@ ack:
 	if (test_bit(CHIMNEY_DP_ACK_NOW, &conn->dp))
 		chimney_tcp_send_ack(cdev, conn);
 out:
-	chimney_tcp_publish(conn);
+	chimney_tcp_publish(cdev, conn);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_input);
 
@@ -1150,7 +1211,7 @@ void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 				  CHIMNEY_NDIS_STATUS_SUCCESS, 0, NULL);
 		kvfree(io);
 		chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSED);
-		chimney_tcp_publish(conn);
+		chimney_tcp_publish(cdev, conn);
 		return;
 	}
 	conn->x->disc = io;
@@ -1173,9 +1234,24 @@ void chimney_tcp_push(struct chimney_dev *cdev, struct chimney_conn *conn)
 	chimney_tcp_output(cdev, conn);
 	if (test_bit(CHIMNEY_DP_ACK_NOW, &conn->dp))
 		chimney_tcp_send_ack(cdev, conn);
-	chimney_tcp_publish(conn);
+	chimney_tcp_publish(cdev, conn);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_push);
+
+/*
+ * A segment is resent for at most MaxRT ticks in all (TotalRT), or with
+ * MaxRT 0 at most TcpMaximumRetransmissions times; MaxRT -1 sets no bound
+ * (decision 17).
+ */
+static bool chimney_tcp_rt_over(struct chimney_dev *cdev, struct chimney_conn *conn)
+{
+	u32 max_rt = conn->st.ca.max_rt;
+
+	if (!max_rt)
+		return conn->tcb.retransmit_count >
+		       READ_ONCE(cdev->params.tcp_maximum_retransmissions);
+	return max_rt != U32_MAX && conn->tcb.total_rt > chimney_ticks_to_ms(cdev, max_rt);
+}
 
 /* Retransmission or persist timeout: go back to SndUna (4.5, R90). */
 static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_conn *conn)
@@ -1203,7 +1279,9 @@ static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_con
 		d->retransmit_count++;
 		return;
 	}
-	if (++d->retransmit_count > max_rt)
+	d->retransmit_count++;
+	d->total_rt += conn->x->rto;
+	if (chimney_tcp_rt_over(cdev, conn))
 		goto timeout;
 	/*
 	 * RFC 6582 section 4: duplicate ACKs of what was sent before the
@@ -1213,7 +1291,6 @@ static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_con
 	set_bit(CHIMNEY_DP_RTO_RECOVER, &conn->dp);
 	conn->x->recover = d->snd_max;
 	d->dup_ack_count = 0;
-	d->total_rt += conn->x->rto;
 	flight = d->snd_max - d->snd_una;
 	d->ss_thresh = max(flight / 2, 2 * mss);
 	d->cwnd = mss;
@@ -1311,7 +1388,7 @@ void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)
 	if (test_bit(CHIMNEY_T_IND, &fired))
 		chimney_ind_timeout(cdev, conn);
 	chimney_tcp_timers_update(conn);
-	chimney_tcp_publish(conn);
+	chimney_tcp_publish(cdev, conn);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_timer_run);
 
@@ -1385,7 +1462,7 @@ void chimney_tcp_conn_start(struct chimney_dev *cdev, struct chimney_conn *conn)
 	if (!chimney_tcp_ka_on(conn) || chimney_tcp_ext_get(cdev, conn))
 		return;
 	chimney_tcp_ka_arm(cdev, conn, delta != U32_MAX ? max(delta, 1U) : 0);
-	chimney_tcp_publish(conn);
+	chimney_tcp_publish(cdev, conn);
 }
 
 /**
@@ -1419,7 +1496,7 @@ void chimney_tcp_conn_data(struct chimney_dev *cdev, struct chimney_conn *conn,
 	list_add_tail(&b->snd->list, &x->sends);
 	b->snd = NULL;
 	if (d->snd_nxt != d->snd_una)
-		chimney_tcp_arm(conn, delta != U32_MAX ? chimney_ticks_to_ms(cdev, delta) : x->rto);
+		chimney_tcp_arm(conn, delta != U32_MAX ? max(delta, 1U) : x->rto);
 }
 
 /*
@@ -1483,7 +1560,7 @@ void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn, u16
 		chimney_tcp_conn_start(cdev, conn);
 	} else if (conn->x) {
 		chimney_tcp_stop_timer(conn, CHIMNEY_T_KA);
-		chimney_tcp_publish(conn);
+		chimney_tcp_publish(cdev, conn);
 	}
 }
 
@@ -1502,13 +1579,14 @@ void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn)
 	conn->x = NULL;
 	conn->dp = 0;
 	d->rcv_wnd = max(d->rcv_wnd, conn->st.ca.initial_rcv_wnd) ?: U16_MAX;
-	conn->ts_delta = d->ts_time - chimney_tcp_now();
+	conn->ts_delta = d->ts_time - chimney_ticks_now(cdev);
 	if (!d->cwnd)
 		d->cwnd = 10 * chimney_tcp_mss(conn);
 	if (!d->ss_thresh)
 		d->ss_thresh = U32_MAX;
 	/* Not published yet: no reader can see it. */
 	conn->st.d = conn->tcb;
+	chimney_tcp_from_host(cdev, d);
 }
 
 /**

@@ -27,7 +27,7 @@ struct chimney_tcp_test_conn {
 	u32 in_flight;		/* of which sent: SndNxt - SndUna */
 	u32 rewound;		/* of those, to be sent again: SndMax - SndNxt */
 	u32 rcv_len;		/* the host's buffered receive data */
-	u32 srtt;		/* SRTT, ms; and so the retransmission timeout */
+	u32 srtt;		/* SRTT, ms, RttVar half that: the RTO, saturated */
 };
 
 /* Send data of len bytes 'a', 'b', ... of id 1. */
@@ -101,7 +101,9 @@ static struct chimney_conn *chimney_tcp_test_conn(struct kunit *test,
 	b->st.tcp.d.ts_recent = 77;
 	b->st.tcp.d.ts_time = 5000;
 	b->st.tcp.d.retransmit_timeout_delta = U32_MAX;
-	b->st.tcp.d.srtt = tc->srtt;
+	/* In the host's units: ticks (1000 a second) x8 and x4. */
+	b->st.tcp.d.srtt = min(tc->srtt * 8, (u32)U16_MAX);
+	b->st.tcp.d.rtt_var = min(tc->srtt * 2, (u32)U16_MAX);
 	if (tc->snd_len)
 		b->snd = chimney_tcp_test_io(test, tc->snd_len);
 	b->st.tcp.d.snd_nxt += tc->in_flight;
@@ -1052,7 +1054,7 @@ static void chimney_tcp_test_ka_restart(struct kunit *test)
 			/* As if 59.9 s had passed since the last update. */
 			mutex_lock(&cdev->lock);
 			conn->x->due[CHIMNEY_T_KA] = jiffies + msecs_to_jiffies(100);
-			chimney_tcp_state_now(conn, &conn->tcb);
+			conn->tcb.keepalive_timeout_delta = 100;
 			mutex_unlock(&cdev->lock);
 			ca->flags |= CHIMNEY_TCP_FLAG_KEEP_ALIVE_RESTART;
 		}
@@ -1062,6 +1064,76 @@ static void chimney_tcp_test_ka_restart(struct kunit *test)
 		KUNIT_EXPECT_GT(test, conn->x->due[CHIMNEY_T_KA],
 				jiffies + msecs_to_jiffies(30000));
 	}
+}
+
+/*
+ * The host counts time in its ticks, here 10 a second: SRtt x8 and RttVar
+ * x4 (decision 14), TotalRT, KaTimeout, MaxRT, each TimeoutDelta, the
+ * timestamp clock and TsRecentAge. The
+ * engine runs its timers by them, and a query hands them back so. MaxRT
+ * bounds TotalRT, the time spent resending one segment (decision 17).
+ */
+static void chimney_tcp_test_host_ticks(struct kunit *test)
+{
+	/* SRtt 80 and RttVar 20: 1 s and 500 ms; the RTO is 3 s. */
+	struct chimney_tcp_test_conn tc = { .srtt = 10, .snd_len = 1000, .in_flight = 1000 };
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_delegated *d;
+	struct chimney_tcp_cached *ca;
+	struct chimney_conn *conn;
+	struct chimney_req *req;
+
+	cdev->params.ticks_per_second = 10;
+	conn = chimney_tcp_test_conn(test, &tc);
+	KUNIT_ASSERT_NOT_NULL(test, conn->x);
+	KUNIT_EXPECT_EQ(test, conn->tcb.srtt, 1000);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rtt_var, 500);
+	KUNIT_EXPECT_EQ(test, conn->x->rto, 3000U);
+
+	/* Keepalive from KaTimeout 200 ticks: 20 s; resending for 4 s at most. */
+	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_UPDATE, false);
+	req->blocks[2].has = CHIMNEY_HAS_CACHED;
+	ca = &req->blocks[2].st.tcp.ca;
+	*ca = conn->st.ca;
+	ca->flags |= CHIMNEY_TCP_FLAG_KEEP_ALIVE_ENABLED | CHIMNEY_TCP_FLAG_KEEP_ALIVE_RESTART;
+	ca->ka_timeout = 200;
+	ca->ka_interval = 100;
+	ca->max_rt = 40;
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_GT(test, conn->x->due[CHIMNEY_T_KA], jiffies + msecs_to_jiffies(15000));
+	KUNIT_EXPECT_LE(test, conn->x->due[CHIMNEY_T_KA], jiffies + msecs_to_jiffies(20000));
+
+	/* One timeout: 3 s spent resending, 30 ticks, within MaxRT. */
+	chimney_tcp_test_fire(test, conn, CHIMNEY_T_RTX);
+	msleep(300);
+	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags));
+	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_QUERY, false);
+	chimney_test_process(test, req);
+	d = &req->blocks[2].st.tcp.d;
+	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, d->srtt, 80);
+	KUNIT_EXPECT_EQ(test, d->rtt_var, 20);
+	KUNIT_EXPECT_EQ(test, d->total_rt, 30U);
+	/* Offloaded with TsTime 5000 and TsRecent just received. */
+	KUNIT_EXPECT_GE(test, d->ts_time - 5000, 3U);
+	KUNIT_EXPECT_LT(test, d->ts_time - 5000, 100U);
+	KUNIT_EXPECT_GE(test, d->ts_recent_age, 3U);
+	KUNIT_EXPECT_LT(test, d->ts_recent_age, 100U);
+	KUNIT_EXPECT_EQ(test, d->retransmit_count, 1);
+	/*
+	 * The RTO doubled: 6 s, 60 ticks (KUnit's device has no wire: the
+	 * resend, not sent, waits for it too); keepalive under 20 s, 200 ticks.
+	 */
+	KUNIT_EXPECT_GE(test, d->retransmit_timeout_delta, 1U);
+	KUNIT_EXPECT_LE(test, d->retransmit_timeout_delta, 60U);
+	KUNIT_EXPECT_GE(test, d->keepalive_timeout_delta, 150U);
+	KUNIT_EXPECT_LE(test, d->keepalive_timeout_delta, 200U);
+
+	/* The second: 9 s in all, past MaxRT. */
+	chimney_tcp_test_fire(test, conn, CHIMNEY_T_RTX);
+	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags));
+	KUNIT_EXPECT_EQ(test, conn->tcb.retransmit_count, 2);
 }
 
 /*
@@ -1721,6 +1793,7 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_query_now),
 	KUNIT_CASE(chimney_tcp_test_update_restart),
 	KUNIT_CASE(chimney_tcp_test_ka_restart),
+	KUNIT_CASE(chimney_tcp_test_host_ticks),
 	KUNIT_CASE(chimney_tcp_test_invalidated_silent),
 	KUNIT_CASE(chimney_tcp_test_rewound),
 	KUNIT_CASE(chimney_tcp_test_relink),

@@ -583,7 +583,8 @@ enum chimney_path_attr {
  * @CHIMNEY_TCP_A_KA_PROBE_COUNT: cached, u8
  * @CHIMNEY_TCP_A_KA_TIMEOUT: cached, u32 ticks
  * @CHIMNEY_TCP_A_KA_INTERVAL: cached, u32 ticks
- * @CHIMNEY_TCP_A_MAX_RT: cached, u32 ticks
+ * @CHIMNEY_TCP_A_MAX_RT: cached, u32 ticks: the longest a segment is resent
+ *	(TotalRT); 0: TcpMaximumRetransmissions times, -1: no bound
  * @CHIMNEY_TCP_A_FLOW_LABEL: cached, u32 (20 bits)
  * @CHIMNEY_TCP_A_TTL_OR_HOP_LIMIT: cached, u8
  * @CHIMNEY_TCP_A_TOS_OR_TRAFFIC_CLASS: cached, u8
@@ -602,15 +603,18 @@ enum chimney_path_attr {
  * @CHIMNEY_TCP_A_SRTT: delegated, u16 ticks x8
  * @CHIMNEY_TCP_A_RTT_VAR: delegated, u16 ticks x4
  * @CHIMNEY_TCP_A_TS_RECENT: delegated, u32
- * @CHIMNEY_TCP_A_TS_RECENT_AGE: delegated, u32
- * @CHIMNEY_TCP_A_TS_TIME: delegated, u32
+ * @CHIMNEY_TCP_A_TS_RECENT_AGE: delegated, u32 ticks since TsRecent came
+ * @CHIMNEY_TCP_A_TS_TIME: delegated, u32 ticks: the timestamp clock, which
+ *	runs at TicksPerSecond
  * @CHIMNEY_TCP_A_TOTAL_RT: delegated, u32 ticks
  * @CHIMNEY_TCP_A_DUP_ACK_COUNT: delegated, u8
  * @CHIMNEY_TCP_A_SND_WND_PROBE_COUNT: delegated, u8
  * @CHIMNEY_TCP_A_KEEPALIVE_PROBE_COUNT: delegated, u8
- * @CHIMNEY_TCP_A_KEEPALIVE_TIMEOUT_DELTA: delegated, u32 (-1: not running)
+ * @CHIMNEY_TCP_A_KEEPALIVE_TIMEOUT_DELTA: delegated, u32 ticks (-1: not
+ *	running)
  * @CHIMNEY_TCP_A_RETRANSMIT_COUNT: delegated, u8
- * @CHIMNEY_TCP_A_RETRANSMIT_TIMEOUT_DELTA: delegated, u32 (-1: not running)
+ * @CHIMNEY_TCP_A_RETRANSMIT_TIMEOUT_DELTA: delegated, u32 ticks (-1: not
+ *	running)
  * @CHIMNEY_TCP_A_SEND_BACKLOG_SIZE: delegated (query), u32: preferred
  *	outstanding send bytes, as in TcpIndicateSendBacklogChange
  * @CHIMNEY_TCP_A_RECEIVE_BACKLOG_SIZE: delegated (query), u32: 0xFFFFFFFF,

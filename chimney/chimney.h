@@ -509,6 +509,26 @@ enum chimney_adapter_state {
 };
 
 /**
+ * enum chimney_fail - kinds of block that debugfs fail_next_<kind> fails
+ * @CHIMNEY_FAIL_OFFLOAD: a new offload, with RESOURCES
+ * @CHIMNEY_FAIL_UPDATE: a reference in an update, with FAILURE; the object
+ *	is left as it was and works on (R27)
+ * @CHIMNEY_FAIL_QUERY: a reference in a query, with FAILURE as on corrupt
+ *	hardware: the sequence of R38 follows
+ * @CHIMNEY_FAIL_INVALIDATE: the same for an invalidate (R37)
+ * @CHIMNEY_FAIL_TERMINATE: the same for a terminate (R39)
+ * @CHIMNEY_FAIL_KINDS: their number
+ */
+enum chimney_fail {
+	CHIMNEY_FAIL_OFFLOAD,
+	CHIMNEY_FAIL_UPDATE,
+	CHIMNEY_FAIL_QUERY,
+	CHIMNEY_FAIL_INVALIDATE,
+	CHIMNEY_FAIL_TERMINATE,
+	CHIMNEY_FAIL_KINDS
+};
+
+/**
  * struct chimney_dev - per-netdevice private data of one offload target
  * @netdev: the netdevice this target is attached to
  * @id: device number, the name of its debugfs directory
@@ -532,7 +552,7 @@ enum chimney_adapter_state {
  *	in the requester's context (fault injection by fail-nth reaches all
  *	of its allocations)
  * @corrupt: the whole device's hardware state is corrupt
- * @fail_next: fail the next N new-offload blocks with RESOURCES
+ * @fail_next: by &enum chimney_fail, fail the next N blocks of that kind
  * @adapter: &enum chimney_adapter_state, what the target last indicated
  * @resume_pending: indicate OFFLOAD_RESUME once the upload of everything
  *	has completed
@@ -581,7 +601,7 @@ struct chimney_dev {
 	u32 latency_ms;
 	bool inline_requests;
 	bool corrupt;
-	u32 fail_next;
+	u32 fail_next[CHIMNEY_FAIL_KINDS];
 	u8 adapter;
 	bool resume_pending;
 	struct dentry *debugfs;

@@ -11,6 +11,12 @@
  *   inline_requests    Y: a request is processed as it comes, by its
  *                      sender, unless others wait (for fail-nth)
  *   fail_next_offload  fail the next N new-offload blocks with RESOURCES
+ *   fail_next_update   fail the next N references of an update with FAILURE
+ *                      (the objects stay as they were, R27)
+ *   fail_next_query, fail_next_invalidate, fail_next_terminate
+ *                      fail the next N references of that kind with
+ *                      FAILURE, as hardware that hung: Retrieve
+ *                      (HardwareFailure) and Abort follow (R37-R39)
  *   nct_offset_ms      added to the neighbor-reachability clock (NCT), to
  *                      test its wrap through 0 (R94)
  *   fin_wait2_ms       how long the FIN_WAIT_2 timer runs (120 s, R89)
@@ -145,8 +151,16 @@ DEFINE_DEBUGFS_ATTRIBUTE(chimney_tx_drop_fops, chimney_tx_drop_get, chimney_tx_d
  */
 void chimney_debugfs_dev_init(struct chimney_dev *cdev)
 {
-	char name[16];
+	static const char * const chimney_fail_names[CHIMNEY_FAIL_KINDS] = {
+		[CHIMNEY_FAIL_OFFLOAD] = "offload",
+		[CHIMNEY_FAIL_UPDATE] = "update",
+		[CHIMNEY_FAIL_QUERY] = "query",
+		[CHIMNEY_FAIL_INVALIDATE] = "invalidate",
+		[CHIMNEY_FAIL_TERMINATE] = "terminate",
+	};
 	struct dentry *d;
+	char name[24];
+	int i;
 
 	snprintf(name, sizeof(name), "%d", cdev->id);
 	d = debugfs_create_dir(name, chimney_debugfs_root);
@@ -156,7 +170,10 @@ void chimney_debugfs_dev_init(struct chimney_dev *cdev)
 	debugfs_create_file("corrupt_handle", 0200, d, cdev, &chimney_corrupt_handle_fops);
 	debugfs_create_u32("latency_ms", 0600, d, &cdev->latency_ms);
 	debugfs_create_bool("inline_requests", 0600, d, &cdev->inline_requests);
-	debugfs_create_u32("fail_next_offload", 0600, d, &cdev->fail_next);
+	for (i = 0; i < CHIMNEY_FAIL_KINDS; i++) {
+		snprintf(name, sizeof(name), "fail_next_%s", chimney_fail_names[i]);
+		debugfs_create_u32(name, 0600, d, &cdev->fail_next[i]);
+	}
 	debugfs_create_u32("nct_offset_ms", 0600, d, &cdev->nct_offset);
 	debugfs_create_u32("fin_wait2_ms", 0600, d, &cdev->fin_wait2_ms);
 	debugfs_create_u32("indicate_timeout_ms", 0600, d, &cdev->ind_timeout_ms);

@@ -133,6 +133,15 @@ static bool chimney_status_ok(u32 status)
 	       status == CHIMNEY_NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS;
 }
 
+/* Fault injection: debugfs fail_next_<kind> fails the next N of a kind. */
+static bool chimney_fail_next(struct chimney_dev *cdev, enum chimney_fail kind)
+{
+	if (!cdev->fail_next[kind])
+		return false;
+	cdev->fail_next[kind]--;
+	return true;
+}
+
 /* Validate and offload one new-offload block (section 3.1, R15-R18). */
 static u32 chimney_initiate_new(struct chimney_dev *cdev, struct chimney_block *b,
 				struct chimney_obj *parent)
@@ -160,11 +169,8 @@ static u32 chimney_initiate_new(struct chimney_dev *cdev, struct chimney_block *
 	}
 	if (READ_ONCE(cdev->corrupt))
 		return CHIMNEY_NDIS_STATUS_FAILURE;
-	/* For testing purposes, user set debugfs fail_next_offload. */
-	if (cdev->fail_next) {
-		cdev->fail_next--;
+	if (chimney_fail_next(cdev, CHIMNEY_FAIL_OFFLOAD))
 		return CHIMNEY_NDIS_STATUS_RESOURCES;
-	}
 	obj = chimney_obj_create(cdev, parent, b);
 	if (IS_ERR(obj)) {
 		if (PTR_ERR(obj) == -EEXIST)
@@ -286,12 +292,14 @@ void chimney_req_free(struct chimney_req *req)
  * (sections 3.2, 3.4, 3.5, 3.12). Placeholders succeed.
  */
 static struct chimney_obj *chimney_block_sound(struct chimney_dev *cdev,
-					       struct chimney_block *b)
+					       struct chimney_block *b,
+					       enum chimney_fail kind)
 {
 	b->status = CHIMNEY_NDIS_STATUS_SUCCESS;
 	if (b->role != CHIMNEY_ROLE_REF)
 		return NULL;
-	if (!chimney_block_ref(cdev, b) || chimney_obj_corrupt(cdev, b->obj)) {
+	if (!chimney_block_ref(cdev, b) || chimney_obj_corrupt(cdev, b->obj) ||
+	    chimney_fail_next(cdev, kind)) {
 		b->status = CHIMNEY_NDIS_STATUS_FAILURE;
 		return NULL;
 	}
@@ -324,7 +332,8 @@ static void chimney_query(struct chimney_dev *cdev, struct chimney_req *req)
 	unsigned int i;
 
 	for (i = 0; i < req->nblocks; i++) {
-		struct chimney_obj *obj = chimney_block_sound(cdev, &req->blocks[i]);
+		struct chimney_obj *obj = chimney_block_sound(cdev, &req->blocks[i],
+							   CHIMNEY_FAIL_QUERY);
 
 		if (obj)
 			chimney_upload_state(cdev, obj, &req->blocks[i]);
@@ -347,7 +356,8 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 		if (b->role != CHIMNEY_ROLE_REF)
 			continue;
 		obj = chimney_block_ref(cdev, b);
-		if (!obj || chimney_obj_corrupt(cdev, obj)) {
+		if (!obj || chimney_obj_corrupt(cdev, obj) ||
+		    chimney_fail_next(cdev, CHIMNEY_FAIL_UPDATE)) {
 			b->status = CHIMNEY_NDIS_STATUS_FAILURE;
 			continue;
 		}
@@ -418,7 +428,8 @@ static void chimney_invalidate(struct chimney_dev *cdev, struct chimney_req *req
 	unsigned int i;
 
 	for (i = 0; i < req->nblocks; i++) {
-		struct chimney_obj *obj = chimney_block_sound(cdev, &req->blocks[i]);
+		struct chimney_obj *obj = chimney_block_sound(cdev, &req->blocks[i],
+							   CHIMNEY_FAIL_INVALIDATE);
 
 		if (obj)
 			chimney_obj_set_flag(obj, CHIMNEY_OBJ_INVALID_BIT);
@@ -446,7 +457,7 @@ static void chimney_terminate(struct chimney_dev *cdev, struct chimney_req *req)
 
 	for (i = 0; i < req->nblocks; i++) {
 		struct chimney_block *b = &req->blocks[i];
-		struct chimney_obj *obj = chimney_block_sound(cdev, b);
+		struct chimney_obj *obj = chimney_block_sound(cdev, b, CHIMNEY_FAIL_TERMINATE);
 		u32 io_status;
 
 		if (!obj)

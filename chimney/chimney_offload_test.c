@@ -382,6 +382,81 @@ static void chimney_offload_test_corrupt_invalidate(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &conn->flags));
 }
 
+/* One request of cmd on one object; its status. */
+static u32 chimney_test_one(struct kunit *test, u8 cmd, u8 layer, u64 handle)
+{
+	struct chimney_test_block ref = { layer, CHIMNEY_ROLE_REF, NONE, handle };
+	struct chimney_req *req = chimney_test_req(test, cmd, &ref, 1);
+
+	chimney_test_process(test, req);
+	return req->blocks[0].status;
+}
+
+/*
+ * debugfs fail_next_<kind>: the next block of that kind fails, once. An
+ * update fails and changes nothing (R27); a query, invalidate or terminate
+ * fails as on hardware that hung, and Retrieve(HardwareFailure) and Abort
+ * follow (R37-R39); a new offload gets RESOURCES.
+ */
+static void chimney_offload_test_fail_next(struct kunit *test)
+{
+	static const struct chimney_test_block neigh = { N, CHIMNEY_ROLE_NEW, NONE };
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_obj *a, *b;
+	struct chimney_req *req;
+	u64 ha, hb, events;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 4);
+	chimney_test_process(test, req);
+	ha = req->blocks[2].handle;
+	hb = req->blocks[3].handle;
+	rcu_read_lock();
+	a = chimney_obj_lookup(cdev, ha);
+	b = chimney_obj_lookup(cdev, hb);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	events = cdev->stats.events;
+
+	cdev->fail_next[CHIMNEY_FAIL_UPDATE] = 1;
+	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_UPDATE, T, ha),
+			(u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_UPDATE, T, ha),
+			(u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, cdev->stats.events, events);
+	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_OBJ_FAILED_BIT, &a->flags));
+
+	cdev->fail_next[CHIMNEY_FAIL_QUERY] = 1;
+	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_QUERY, T, ha),
+			(u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 2ULL);
+	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &a->flags));
+	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_OBJ_FAILED_BIT, &b->flags));
+
+	cdev->fail_next[CHIMNEY_FAIL_INVALIDATE] = 1;
+	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_INVALIDATE, T, hb),
+			(u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 4ULL);
+	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &b->flags));
+
+	/* A terminate that fails: the sequence again (R39), then one that works. */
+	cdev->fail_next[CHIMNEY_FAIL_TERMINATE] = 1;
+	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_TERMINATE, T, hb),
+			(u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 6ULL);
+	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_TERMINATE, T, hb),
+			(u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_TERMINATE, T, ha),
+			(u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+
+	cdev->fail_next[CHIMNEY_FAIL_OFFLOAD] = 1;
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, &neigh, 1);
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[0].status, (u32)CHIMNEY_NDIS_STATUS_RESOURCES);
+	KUNIT_EXPECT_EQ(test, cdev->count[N], 1U);
+	KUNIT_EXPECT_EQ(test, cdev->fail_next[CHIMNEY_FAIL_OFFLOAD], 0U);
+}
+
 static struct kunit_case chimney_offload_test_cases[] = {
 	KUNIT_CASE(chimney_offload_test_initiate),
 	KUNIT_CASE(chimney_offload_test_traversal),
@@ -393,6 +468,7 @@ static struct kunit_case chimney_offload_test_cases[] = {
 	KUNIT_CASE(chimney_offload_test_terminate),
 	KUNIT_CASE(chimney_offload_test_terminate_twice),
 	KUNIT_CASE(chimney_offload_test_corrupt_invalidate),
+	KUNIT_CASE(chimney_offload_test_fail_next),
 	{}
 };
 

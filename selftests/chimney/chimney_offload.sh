@@ -125,6 +125,12 @@ out=$(ctl -w update chim0 req 19 neigh placeholder path placeholder tcp ref "$T1
 [ "$(statuses "$out")" = "SUCCESS SUCCESS FAILURE" ] &&
 	[ "$(field ttl_or_hop_limit "$(ctl obj show chim0 handle "$T1")")" = 33 ]
 check_status $? "update with a receive window too large: FAILURE, nothing applied (R27)"
+echo 1 >"$DBG/fail_next_update"
+out=$(ctl -w update chim0 req 29 neigh placeholder path placeholder tcp ref "$T1" ttl 55)
+[ "$(statuses "$out")" = "SUCCESS SUCCESS FAILURE" ] &&
+	[ "$(field ttl_or_hop_limit "$(ctl obj show chim0 handle "$T1")")" = 33 ] &&
+	[ "$(cat "$DBG/fail_next_update")" = 0 ]
+check_status $? "debugfs fail_next_update 1: that update fails, nothing applied, once (R27)"
 out=$(ctl -w query chim0 req 39 neigh placeholder path placeholder tcp ref "$T1")
 check "the connection goes on after the failed update (R27)" \
 	[ "$(statuses "$out")" = "SUCCESS SUCCESS SUCCESS" ]

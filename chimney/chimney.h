@@ -413,6 +413,8 @@ struct chimney_block {
 #define CHIMNEY_HAS_CONST	BIT(0)
 #define CHIMNEY_HAS_CACHED	BIT(1)
 #define CHIMNEY_HAS_DELEGATED	BIT(2)
+/* An update of a neighbor that carries HostReachabilityDelta (R93). */
+#define CHIMNEY_HAS_HRD		BIT(3)
 
 /**
  * struct chimney_req - a state request waiting for the virtual hardware

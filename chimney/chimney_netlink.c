@@ -668,6 +668,8 @@ static int chimney_parse_update_state(struct chimney_parse *p,
 	}
 	if (!err)
 		b->has = CHIMNEY_HAS_CACHED;
+	if (!err && b->layer == CHIMNEY_LAYER_NEIGH && tb[CHIMNEY_NEIGH_A_HOST_REACHABILITY_DELTA])
+		b->has |= CHIMNEY_HAS_HRD;
 	return err;
 }
 

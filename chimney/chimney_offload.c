@@ -381,8 +381,10 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 
 			ether_addr_copy(neigh->st.dl_destination_address,
 					b->st.neigh.dl_destination_address);
-			chimney_neigh_host_reply(cdev, neigh,
-						 b->st.neigh.host_reachability_delta);
+			/* Only HRD is the host's reply; the clock runs on without. */
+			if (b->has & CHIMNEY_HAS_HRD)
+				chimney_neigh_host_reply(cdev, neigh,
+							 b->st.neigh.host_reachability_delta);
 			break;
 		}
 		case CHIMNEY_LAYER_PATH:

@@ -465,6 +465,14 @@ echo 11000 >"$DBG/nct_offset_ms"
 ctl send chim0 handle "$RT" id 98 len 100
 check "and once NceStaleTicks have passed, the next segment asks again (R91)" \
 	mon_wait 2 NeighborReachabilityQuery
+# An update without HRD is no reply of the host: HRD runs on through it.
+h0=$(field host_reachability_delta "$(ctl -w query chim0 req 9301 neigh ref "$RN")")
+echo 2000 >"$DBG/latency_ms"
+ctl -w update chim0 req 9302 neigh ref "$RN" dst 02:00:00:00:00:93 >/dev/null
+echo 0 >"$DBG/latency_ms"
+h1=$(field host_reachability_delta "$(ctl -w query chim0 req 9303 neigh ref "$RN")")
+check "an update without HRD leaves it running: $h0, then $h1, 2 s on (R93)" \
+	[ $((h1 - h0)) -ge 1500 ]
 ctl -w terminate chim0 req 99 neigh ref "$RN" path ref "$RP" tcp ref "$RT" >/dev/null
 echo 0 >"$DBG/nct_offset_ms"
 ctl dev set chim0 nce_stale_ticks 30000

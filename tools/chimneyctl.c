@@ -205,15 +205,32 @@ static void print_notification(const struct nlmsghdr *nlh, struct notif *nt);
 /* Is this the completion being waited for? Then print it and note it. */
 static void check_waiter(const struct nlmsghdr *nlh);
 
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void put_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
 /*
  * Print an error with its extack message: the TLVs follow the error code
  * (and the echoed request) at offset tlv of the message. Return the errno.
  */
 static int print_error(const struct nlmsghdr *nlh, int error, size_t tlv)
 {
+	uint32_t off = UINT32_MAX, miss = UINT32_MAX;
 	const struct nlattr *a;
 	const char *msg = NULL;
-	uint32_t off = UINT32_MAX;
 
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
 		mnl_attr_for_each(a, nlh, tlv) {
@@ -221,11 +238,30 @@ static int print_error(const struct nlmsghdr *nlh, int error, size_t tlv)
 				msg = mnl_attr_get_str(a);
 			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS)
 				off = mnl_attr_get_u32(a);
+			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MISS_TYPE)
+				miss = mnl_attr_get_u32(a);
 		}
+	}
+	if (json) {
+		/* One object on stderr: stdout stays what the command printed. */
+		fprintf(stderr, "{\"error\":%d,\"strerror\":", -error);
+		put_json_str(stderr, strerror(-error));
+		if (msg) {
+			fprintf(stderr, ",\"message\":");
+			put_json_str(stderr, msg);
+		}
+		if (off != UINT32_MAX)
+			fprintf(stderr, ",\"offset\":%u", off);
+		if (miss != UINT32_MAX)
+			fprintf(stderr, ",\"missing\":%u", miss);
+		fprintf(stderr, "}\n");
+		return -error;
 	}
 	fprintf(stderr, "Error: %s%s%s", strerror(-error), msg ? ": " : "", msg ? msg : "");
 	if (off != UINT32_MAX)
 		fprintf(stderr, " (attribute at offset %u)", off);
+	if (miss != UINT32_MAX)
+		fprintf(stderr, " (missing attribute %u)", miss);
 	fprintf(stderr, "\n");
 	return -error;
 }
@@ -360,7 +396,12 @@ static void print_kv_u64(bool *first, const char *k, uint64_t v, bool hex)
 static void print_kv_str(bool *first, const char *k, const char *v)
 {
 	put_sep(first);
-	printf(json ? "\"%s\":\"%s\"" : "%s %s", k, v);
+	if (!json) {
+		printf("%s %s", k, v);
+		return;
+	}
+	printf("\"%s\":", k);
+	put_json_str(stdout, v);
 }
 
 static const char *const neigh_names[CHIMNEY_NEIGH_A_MAX + 1] = {
@@ -1306,6 +1347,51 @@ static void mon_answer(const struct nlmsghdr *nlh)
 
 /* ---- show: devices and objects ---- */
 
+/* The offload parameters by name: NDIS_TCP_CONNECTION_OFFLOAD_PARAMETERS. */
+static const struct kw param_kws[] = {
+	{ "encapsulation", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_ENCAPSULATION, 4 },
+	{ "ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TICKS_PER_SECOND, 4 },
+	{ "ack_frequency", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_ACK_FREQUENCY, 1 },
+	{ "delayed_ack_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_DELAYED_ACK_TICKS, 1 },
+	{ "max_retransmissions", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_MAXIMUM_RETRANSMISSIONS, 1 },
+	{ "doubt_reachability_retransmissions", CHIMNEY_A_PARAMS,
+	  CHIMNEY_PARAM_A_TCP_DOUBT_REACHABILITY_RETRANSMISSIONS, 1 },
+	{ "sws_prevention_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_SWS_PREVENTION_TICKS, 4 },
+	{ "dup_ack_threshold", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_DUPLICATE_ACK_THRESHOLD, 1 },
+	{ "push_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_PUSH_TICKS, 4 },
+	{ "nce_stale_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_NCE_STALE_TICKS, 4 },
+	{ "congestion_algorithm", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_CONGESTION_ALGORITHM, 4 },
+};
+
+/* The capabilities: NDIS_TCP_CONNECTION_OFFLOAD; "capacity" as dev set has it. */
+static const struct kw caps_kws[] = {
+	{ "caps_encapsulation", CHIMNEY_A_CAPS, CHIMNEY_CAPS_A_ENCAPSULATION, 4 },
+	{ "support_ipv4", CHIMNEY_A_CAPS, CHIMNEY_CAPS_A_SUPPORT_IPV4, 1 },
+	{ "support_ipv6", CHIMNEY_A_CAPS, CHIMNEY_CAPS_A_SUPPORT_IPV6, 1 },
+	{ "support_ipv6_extension_headers", CHIMNEY_A_CAPS,
+	  CHIMNEY_CAPS_A_SUPPORT_IPV6_EXTENSION_HEADERS, 1 },
+	{ "support_sack", CHIMNEY_A_CAPS, CHIMNEY_CAPS_A_SUPPORT_SACK, 1 },
+	{ "caps_congestion_algorithm", CHIMNEY_A_CAPS, CHIMNEY_CAPS_A_CONGESTION_ALGORITHM, 4 },
+	{ "capacity", CHIMNEY_A_CAPS, CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY, 4 },
+	{ "caps_flags", CHIMNEY_A_CAPS, CHIMNEY_CAPS_A_FLAGS, 4 },
+};
+
+/* Every attribute of a nest that a table names, as its key. */
+static void print_nest_kws(bool *first, const struct nlattr *nest,
+			   const struct kw *kws, size_t n)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+		for (size_t i = 0; i < n; i++) {
+			if (kws[i].attr != mnl_attr_get_type(a))
+				continue;
+			print_kv_u64(first, kws[i].name, kws[i].width == 1 ?
+				     mnl_attr_get_u8(a) : mnl_attr_get_u32(a), false);
+			break;
+		}
+}
+
 static int print_dev_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *a, *s;
@@ -1334,10 +1420,10 @@ static int print_dev_cb(const struct nlmsghdr *nlh, void *data)
 			print_kv_u64(&first, "pending", mnl_attr_get_u32(a), false);
 			break;
 		case CHIMNEY_A_CAPS:
-			mnl_attr_for_each_nested(s, a)
-				if (mnl_attr_get_type(s) ==
-				    CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY)
-					print_kv_u64(&first, "capacity", mnl_attr_get_u32(s), false);
+			print_nest_kws(&first, a, caps_kws, sizeof(caps_kws) / sizeof(caps_kws[0]));
+			break;
+		case CHIMNEY_A_PARAMS:
+			print_nest_kws(&first, a, param_kws, sizeof(param_kws) / sizeof(param_kws[0]));
 			break;
 		case CHIMNEY_A_STATS: {
 			static const char *const names[CHIMNEY_STATS_A_MAX + 1] = {
@@ -1457,22 +1543,6 @@ static uint32_t stats_set_of(const char *v)
 			return sets[i].set;
 	usage_err("unknown counter set '%s'", v);
 }
-
-/* The offload parameters by name: NDIS_TCP_CONNECTION_OFFLOAD_PARAMETERS. */
-static const struct kw param_kws[] = {
-	{ "encapsulation", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_ENCAPSULATION, 4 },
-	{ "ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TICKS_PER_SECOND, 4 },
-	{ "ack_frequency", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_ACK_FREQUENCY, 1 },
-	{ "delayed_ack_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_DELAYED_ACK_TICKS, 1 },
-	{ "max_retransmissions", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_MAXIMUM_RETRANSMISSIONS, 1 },
-	{ "doubt_reachability_retransmissions", CHIMNEY_A_PARAMS,
-	  CHIMNEY_PARAM_A_TCP_DOUBT_REACHABILITY_RETRANSMISSIONS, 1 },
-	{ "sws_prevention_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_SWS_PREVENTION_TICKS, 4 },
-	{ "dup_ack_threshold", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_DUPLICATE_ACK_THRESHOLD, 1 },
-	{ "push_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_TCP_PUSH_TICKS, 4 },
-	{ "nce_stale_ticks", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_NCE_STALE_TICKS, 4 },
-	{ "congestion_algorithm", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_CONGESTION_ALGORITHM, 4 },
-};
 
 #define DEV_SET_USAGE "usage: dev set DEV [capacity N] [PARAM N]... [clear tcp4|tcp6|ip4|ip6|all]..."
 

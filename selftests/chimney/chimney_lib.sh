@@ -202,8 +202,25 @@ obj_handle()
 	echo "${hs[*]}"
 }
 
+# json_ok EXPR TEXT: TEXT is a JSON object a line, and the Python EXPR is
+# true of them, the list o; statuses(x) lists every block status in x.
+json_ok()
+{
+	python3 -c 'import json, sys
+o = [json.loads(line) for line in sys.argv[2].splitlines() if line.strip()]
+def statuses(x):
+    if isinstance(x, dict):
+        own = [x["status"]] if isinstance(x.get("status"), str) else []
+        return own + [s for v in x.values() for s in statuses(v)]
+    if isinstance(x, list):
+        return [s for v in x for s in statuses(v)]
+    return []
+sys.exit(0 if o and eval(sys.argv[1]) else 1)' "$1" "$2"
+}
+
 MONLOG=/tmp/chimney-monitor.$$
 MONMARK=0
+TRACING=/sys/kernel/tracing
 
 mon_start()
 {

@@ -53,6 +53,25 @@ read -r T1 T2 <<<"$(obj_handle chim0 tcp)"
 [ -n "$N" ] && [ -n "$P" ] && [ -n "$T2" ]
 check_status $? "target handles assigned to all objects (R7)"
 
+# --- JSON output (-j) --------------------------------------------------------
+
+check "-j dev show: one object, with the capabilities and the parameters" \
+	json_ok '(len(o) == 1 and o[0]["dev"] == "chim0" and o[0]["support_ipv4"] == 1 and
+		  o[0]["ticks"] == 1000 and o[0]["nce_stale_ticks"] == 30000 and "capacity" in o[0])' \
+	"$(ctl -j dev show chim0)"
+check "-j obj show: an object a line" json_ok 'len(o) == 4' "$(ctl -j obj show chim0)"
+check "-j query: the completion, every block SUCCESS" \
+	json_ok 'o[0]["type"] == "query-complete" and statuses(o) == ["SUCCESS"] * 3' \
+	"$(ctl -j -w query chim0 req 1001 neigh placeholder path placeholder tcp ref "$T1")"
+err=$(ctl -j update chim0 req 1002 neigh placeholder path placeholder tcp ref "$T1" lport 9 \
+      2>&1 >/dev/null)
+check "-j error: a JSON object with the errno and the extack message" \
+	json_ok 'o[0]["error"] == 22 and "cached state only" in o[0]["message"]' "$err"
+ip link add 'chim"0' type chimney
+check "-j escapes a quote in a device's name" \
+	json_ok 'o[0]["dev"] == "chim\"0"' "$(ctl -j dev show 'chim"0')"
+ip link del 'chim"0'
+
 stats=$(ethtool -S chim0)
 grep -q 'connections: 2' <<<"$stats" && grep -q 'initiates: 1' <<<"$stats" &&
 	grep -q 'tcp4_currently_established: 2' <<<"$stats" &&

@@ -1390,6 +1390,7 @@ void chimney_notify_status(struct chimney_dev *cdev, u32 status)
 	struct sk_buff *msg;
 	void *hdr;
 
+	trace_chimney_status(cdev, status);
 	cdev->stats.events++;
 	msg = chimney_notify_new(cdev, size, CHIMNEY_CMD_STATUS_INDICATE, &hdr);
 	if (!msg || nla_put_u32(msg, CHIMNEY_A_STATUS, status) ||

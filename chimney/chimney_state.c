@@ -473,6 +473,7 @@ void chimney_obj_relink(struct chimney_dev *cdev, struct chimney_obj *obj,
 	list_del(&obj->sibling);
 	list_add_tail(&obj->sibling, &parent->children);
 	rcu_assign_pointer(obj->parent, parent);
+	trace_chimney_obj(obj, CHIMNEY_TRACE_OBJ_RELINK, obj->flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_obj_relink);
 

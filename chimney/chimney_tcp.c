@@ -30,6 +30,7 @@
 #include <kunit/visibility.h>
 
 #include "chimney.h"
+#include "chimney_trace.h"
 
 /* RFC 6298 with Linux's floor, and the ceiling of both. */
 #define CHIMNEY_RTO_MIN_MS	200
@@ -176,6 +177,7 @@ static u32 chimney_tcp_backoff(const struct chimney_conn *conn, u32 shift)
 static void chimney_tcp_set_state(struct chimney_dev *cdev,
 				  struct chimney_conn *conn, u8 state)
 {
+	trace_chimney_tcp_state(cdev, &conn->obj, conn->tcb.state, state);
 	chimney_stats_conn(cdev, &conn->obj, -1);
 	conn->tcb.state = state;
 	chimney_stats_conn(cdev, &conn->obj, 1);

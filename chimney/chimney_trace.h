@@ -3,8 +3,9 @@
  * chimney: tracepoints of the offload target.
  *
  * One event per state request queued and completed, per block status, per
- * TCP event indicated, per I/O request posted or completed, and per change
- * of an object's state, each with the device's ifindex and the object's
+ * TCP event indicated, per adapter-wide status indication, per I/O request
+ * posted or completed, per change of an object's flags or parent, and per
+ * TCP state change, each with the device's ifindex and the object's
  * handles, so that one connection can be followed through its life:
  *
  *   trace-cmd record -e chimney -f 'handle == 0x100000002' ...
@@ -41,8 +42,22 @@
 	__print_symbolic(what,						\
 		{ CHIMNEY_TRACE_OBJ_CREATE, "create" },			\
 		{ CHIMNEY_TRACE_OBJ_FLAGS, "flags" },			\
+		{ CHIMNEY_TRACE_OBJ_RELINK, "relink" },			\
 		{ CHIMNEY_TRACE_OBJ_UNPUBLISH, "unpublish" },		\
 		{ CHIMNEY_TRACE_OBJ_FREE, "free" })
+#define chimney_show_tcp_state(state)					\
+	__print_symbolic(state,						\
+		{ CHIMNEY_TCP_CONNECTION_CLOSED, "closed" },		\
+		{ CHIMNEY_TCP_CONNECTION_LISTEN, "listen" },		\
+		{ CHIMNEY_TCP_CONNECTION_SYN_SENT, "syn_sent" },	\
+		{ CHIMNEY_TCP_CONNECTION_SYN_RCVD, "syn_rcvd" },	\
+		{ CHIMNEY_TCP_CONNECTION_ESTABLISHED, "established" },	\
+		{ CHIMNEY_TCP_CONNECTION_FIN_WAIT1, "fin_wait1" },	\
+		{ CHIMNEY_TCP_CONNECTION_FIN_WAIT2, "fin_wait2" },	\
+		{ CHIMNEY_TCP_CONNECTION_CLOSE_WAIT, "close_wait" },	\
+		{ CHIMNEY_TCP_CONNECTION_CLOSING, "closing" },		\
+		{ CHIMNEY_TCP_CONNECTION_LAST_ACK, "last_ack" },	\
+		{ CHIMNEY_TCP_CONNECTION_TIME_WAIT, "time_wait" })
 
 #define chimney_show_tcp_event(type)					\
 	__print_symbolic(type,						\
@@ -133,6 +148,43 @@ TRACE_EVENT(chimney_tcp_event,
 		      __entry->ifindex, __entry->handle, __entry->host_handle,
 		      chimney_show_tcp_event(__entry->type),
 		      __entry->info, __entry->seq)
+);
+
+TRACE_EVENT(chimney_tcp_state,
+	    TP_PROTO(const struct chimney_dev *cdev, const struct chimney_obj *conn,
+		     u8 old, u8 state),
+	    TP_ARGS(cdev, conn, old, state),
+	    TP_STRUCT__entry(__field(int, ifindex)
+			     __field(u64, handle)
+			     __field(u64, host_handle)
+			     __field(u8, old)
+			     __field(u8, state)),
+	    TP_fast_assign(__entry->ifindex = cdev->netdev->ifindex;
+			   __entry->handle = chimney_obj_handle(conn);
+			   __entry->host_handle = conn->host_handle;
+			   __entry->old = old;
+			   __entry->state = state;),
+	    TP_printk("ifindex=%d handle=%#llx host=%#llx %s->%s",
+		      __entry->ifindex, __entry->handle, __entry->host_handle,
+		      chimney_show_tcp_state(__entry->old),
+		      chimney_show_tcp_state(__entry->state))
+);
+
+TRACE_EVENT(chimney_status,
+	    TP_PROTO(const struct chimney_dev *cdev, u32 status),
+	    TP_ARGS(cdev, status),
+	    TP_STRUCT__entry(__field(int, ifindex)
+			     __field(u32, status)
+			     __field(u64, seq)),
+	    TP_fast_assign(__entry->ifindex = cdev->netdev->ifindex;
+			   __entry->status = status;
+			   __entry->seq = cdev->seq;),
+	    TP_printk("ifindex=%d %s seq=%llu", __entry->ifindex,
+		      __print_symbolic(__entry->status,
+				       { CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE, "OFFLOAD_PAUSE" },
+				       { CHIMNEY_NDIS_STATUS_UPLOAD_ALL, "UPLOAD_ALL" },
+				       { CHIMNEY_NDIS_STATUS_OFFLOAD_RESUME, "OFFLOAD_RESUME" }),
+		      __entry->seq)
 );
 
 TRACE_EVENT(chimney_neigh_event,

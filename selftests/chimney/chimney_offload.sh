@@ -316,7 +316,6 @@ echo N >"$DBG/corrupt"
 
 # --- tracepoints: one connection followed through its life ----------------
 
-TRACING=/sys/kernel/tracing
 if [ -d "$TRACING/events/chimney" ]; then
 	echo >"$TRACING/trace"
 	echo 1 >"$TRACING/events/chimney/enable"
@@ -431,6 +430,8 @@ N=
 
 # --- adapter-wide status indications (section 3.11) -------------------------
 
+[ -d "$TRACING/events/chimney" ] && echo >"$TRACING/trace" &&
+	echo 1 >"$TRACING/events/chimney/chimney_status/enable"
 mon_mark
 echo pause >"$DBG/indicate"
 out=$(ctl -w initiate chim0 req 90 $NEIGH $PATH4 $(tcp_new 0x90 9000))
@@ -449,6 +450,12 @@ mon_wait 1 'OFFLOAD_RESUME'
 [ "$(mon_sequence)" = "status-indicate:OFFLOAD_PAUSE initiate-complete status-indicate:UPLOAD_ALL send-complete:91:UPLOAD_IN_PROGRESS terminate-complete status-indicate:OFFLOAD_RESUME" ] &&
 	grep -q 'OFFLOAD_RESUME capacity 1000' <<<"$(mon_since)"
 check_status $? "OFFLOAD_RESUME, with the capabilities, once everything is terminated (R52)"
+if [ -d "$TRACING/events/chimney" ]; then
+	echo 0 >"$TRACING/events/chimney/chimney_status/enable"
+	got=$(sed -n 's/.*chimney_status: ifindex=[0-9]* \([A-Z_]*\) seq=.*/\1/p' "$TRACING/trace" |
+	      tr '\n' ' ')
+	check "tracepoint chimney_status: $got" [ "$got" = "OFFLOAD_PAUSE UPLOAD_ALL OFFLOAD_RESUME " ]
+fi
 check_fail "an unknown indication is refused" sh -c "echo bogus 2>/dev/null >$DBG/indicate"
 
 # --- neighbor reachability (section 4.3) -------------------------------------

@@ -189,6 +189,8 @@ exchange()
 		[ "$(cat "$D/peer_tx")" = "$(sha "$D/rx")" ]
 	mon_mark
 	if [ "$close" = graceful ]; then
+		[ -d "$TRACING/events/chimney" ] && echo >"$TRACING/trace" &&
+			echo 1 >"$TRACING/events/chimney/chimney_tcp_state/enable"
 		out=$(ctl -t 30 -w disconnect chim0 handle "$T" id 300 data bye)
 		check "$name: graceful disconnect: 'bye', then FIN; SUCCESS once acknowledged (R78)" \
 			[ "$(field status "$out")" = SUCCESS -a "$(field bytes "$out")" = 3 ]
@@ -202,6 +204,16 @@ exchange()
 		out=$(ctl obj show chim0 handle "$T")
 		check "$name: both FINs acknowledged: time_wait, or closed by the peer's RST ($(field state "$out"))" \
 			time_wait_or_reset "$(field state "$out")"
+		if [ -d "$TRACING/events/chimney" ]; then
+			echo 0 >"$TRACING/events/chimney/chimney_tcp_state/enable"
+			moves=$(sed -n "s/.*chimney_tcp_state: .* handle=$T host=[0-9a-fx]* //p" \
+				"$TRACING/trace" | tr '\n' ' ')
+			last=${moves% }
+			last=${last##*->}
+			check "$name: tracepoint chimney_tcp_state: $moves" \
+				[ "${moves%% *}" = "established->fin_wait1" -a \
+				  "$last" = "$(field state "$out")" ]
+		fi
 		fin=1 bye=3
 	else
 		out=$(ctl -w disconnect chim0 handle "$T" id 300 abortive)

@@ -21,7 +21,6 @@ CONNS=${CHIMNEY_TEARDOWN_CONNS:-1000000}
 IO=${CHIMNEY_TEARDOWN_IO:-10000}
 BENCH=$(dirname "$CHIMNEYCTL")/chimney-bench
 OUT=/tmp/chimney-teardown.$$
-TRACE=/sys/kernel/tracing
 NS=
 [ -x "$BENCH" ] || { echo "SKIP: chimney-bench not found beside chimneyctl"; exit $ksft_skip; }
 
@@ -31,7 +30,7 @@ cleanup()
 {
 	sysctl -qw kernel.watchdog_thresh="$thresh"
 	echo "$stall" >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
-	[ -d $TRACE/events/chimney ] && echo 0 >$TRACE/events/chimney/chimney_io/enable
+	[ -d $TRACING/events/chimney ] && echo 0 >$TRACING/events/chimney/chimney_io/enable
 	pkill -f chimney-bench
 	ip link del chim0 2>/dev/null
 	[ -z "$NS" ] || ip netns del "$NS" 2>/dev/null
@@ -41,7 +40,7 @@ cleanup()
 trap cleanup EXIT
 sysctl -qw kernel.watchdog_thresh=1
 echo 3 >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
-[ -d $TRACE/events ] || mount -t tracefs nodev $TRACE
+[ -d $TRACING/events ] || mount -t tracefs nodev $TRACING
 
 # setup [own]: chim0 with its peer in a netns of its own ($NS); with "own",
 # chim0 lives in $NS too. Then the connections and their I/O, with
@@ -105,16 +104,16 @@ listened "peer's netns deleted"
 # In its own netns, nothing may listen (a socket would keep the netns
 # alive): the tracepoint of I/O completions counts them instead.
 check "own netns deleted: set up" setup own
-echo 0 >$TRACE/trace
-echo 16384 >$TRACE/buffer_size_kb
-echo "status == $(printf %d 0xC001000C)" >$TRACE/events/chimney/chimney_io/filter
-echo 1 >$TRACE/events/chimney/chimney_io/enable
+echo 0 >$TRACING/trace
+echo 16384 >$TRACING/buffer_size_kb
+echo "status == $(printf %d 0xC001000C)" >$TRACING/events/chimney/chimney_io/filter
+echo 1 >$TRACING/events/chimney/chimney_io/enable
 kill "$bench"
 wait "$bench" 2>/dev/null
 dir=/sys/kernel/debug/chimney/$id
 timed "own netns deleted" eval 'ip netns del "$NS" && wait_until 600 test ! -d "$dir"'
-echo 0 >$TRACE/events/chimney/chimney_io/enable
-n=$(grep -cE 'chimney_io: .*(send|receive)-complete' $TRACE/trace)
+echo 0 >$TRACING/events/chimney/chimney_io/enable
+n=$(grep -cE 'chimney_io: .*(send|receive)-complete' $TRACING/trace)
 check "own netns deleted: every outstanding request completes aborted ($n of $((2 * IO)))" \
 	[ "$n" = $((2 * IO)) ]
 NS=

@@ -382,6 +382,110 @@ static void chimney_offload_test_corrupt_invalidate(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &conn->flags));
 }
 
+/*
+ * R4, R5: a placeholder is SUCCESS; a linker is SUCCESS with all its new
+ * dependents offloaded, OFFLOAD_PARTIAL_SUCCESS with some, FAILURE with none.
+ */
+static void chimney_offload_test_linker(struct kunit *test)
+{
+	static const u32 partial[] = {
+		CHIMNEY_NDIS_STATUS_SUCCESS, CHIMNEY_NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS,
+		CHIMNEY_NDIS_STATUS_SUCCESS, CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_ENTRIES,
+	};
+	static const u32 none[] = {
+		CHIMNEY_NDIS_STATUS_SUCCESS, CHIMNEY_NDIS_STATUS_FAILURE,
+		CHIMNEY_NDIS_STATUS_OFFLOAD_TCP_ENTRIES,
+	};
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_test_block tb[] = {
+		{ N, CHIMNEY_ROLE_PLACEHOLDER, NONE },
+		{ P, CHIMNEY_ROLE_REF, 0 },
+		{ T, CHIMNEY_ROLE_NEW, 1 },
+		{ T, CHIMNEY_ROLE_NEW, 1 },
+	};
+	struct chimney_req *req;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 2);
+	chimney_test_process(test, req);
+	tb[1].handle = req->blocks[1].handle;
+	cdev->capacity = 1;
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, tb, 4);
+	chimney_test_process(test, req);
+	chimney_test_expect(test, req, partial);
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, tb, 3);
+	chimney_test_process(test, req);
+	chimney_test_expect(test, req, none);
+	KUNIT_EXPECT_EQ(test, cdev->count[T], 1U);
+}
+
+/* R22: a query returns every class of the current state, and SUCCESS. */
+static void chimney_offload_test_query(struct kunit *test)
+{
+	struct chimney_test_block ref = { T, CHIMNEY_ROLE_REF, NONE };
+	struct chimney_req *req;
+	struct chimney_block *b;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 4);
+	chimney_test_process(test, req);
+	ref.handle = req->blocks[3].handle;
+	req = chimney_test_req(test, CHIMNEY_CMD_QUERY, &ref, 1);
+	chimney_test_process(test, req);
+	b = &req->blocks[0];
+	KUNIT_EXPECT_EQ(test, b->status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, b->has,
+			CHIMNEY_HAS_CONST | CHIMNEY_HAS_CACHED | CHIMNEY_HAS_DELEGATED);
+	KUNIT_EXPECT_EQ(test, b->host_handle, 0x103ULL);
+	KUNIT_EXPECT_EQ(test, b->st.tcp.c.local_port, 1003);
+	KUNIT_EXPECT_EQ(test, b->st.tcp.d.state, (u8)CHIMNEY_TCP_CONNECTION_ESTABLISHED);
+}
+
+/*
+ * R34-R36: invalidating a path is SUCCESS on sound hardware; each of its
+ * connections gets Retrieve(InvalidState), and every object stays, to be
+ * queried and terminated.
+ */
+static void chimney_offload_test_invalidate(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_test_block ref = { P, CHIMNEY_ROLE_REF, NONE };
+	struct chimney_test_block refs[4];
+	struct chimney_obj *conn;
+	struct chimney_req *req;
+	unsigned int i;
+	u64 events;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 4);
+	chimney_test_process(test, req);
+	for (i = 0; i < 4; i++) {
+		refs[i] = chimney_test_tree[i];
+		refs[i].role = CHIMNEY_ROLE_REF;
+		refs[i].handle = req->blocks[i].handle;
+	}
+	ref.handle = refs[1].handle;
+	events = cdev->stats.events;
+	req = chimney_test_req(test, CHIMNEY_CMD_INVALIDATE, &ref, 1);
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[0].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 2ULL);
+	for (i = 2; i < 4; i++) {
+		rcu_read_lock();
+		conn = chimney_obj_lookup(cdev, refs[i].handle);
+		rcu_read_unlock();
+		KUNIT_ASSERT_NOT_NULL(test, conn);
+		KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->flags));
+		KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &conn->flags));
+	}
+	KUNIT_EXPECT_EQ(test, cdev->count[N] + cdev->count[P] + cdev->count[T], 4U);
+	req = chimney_test_req(test, CHIMNEY_CMD_QUERY, &refs[2], 1);
+	req->blocks[0].parent = NONE;
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[0].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	req = chimney_test_req(test, CHIMNEY_CMD_TERMINATE, refs, 4);
+	chimney_test_process(test, req);
+	chimney_test_expect(test, req, chimney_test_all_ok);
+	KUNIT_EXPECT_EQ(test, cdev->count[N] + cdev->count[P] + cdev->count[T], 0U);
+}
+
 /* One request of cmd on one object; its status. */
 static u32 chimney_test_one(struct kunit *test, u8 cmd, u8 layer, u64 handle)
 {
@@ -469,6 +573,9 @@ static struct kunit_case chimney_offload_test_cases[] = {
 	KUNIT_CASE(chimney_offload_test_terminate_twice),
 	KUNIT_CASE(chimney_offload_test_corrupt_invalidate),
 	KUNIT_CASE(chimney_offload_test_fail_next),
+	KUNIT_CASE(chimney_offload_test_linker),
+	KUNIT_CASE(chimney_offload_test_query),
+	KUNIT_CASE(chimney_offload_test_invalidate),
 	{}
 };
 

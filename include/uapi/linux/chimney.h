@@ -257,8 +257,11 @@ enum chimney_tcp_upload_reason {
  *	(%CHIMNEY_A_EVENT_TYPE and the neighbor's block in %CHIMNEY_A_BLOCKS)
  * @CHIMNEY_CMD_STATUS_INDICATE: notification, NdisMIndicateStatusEx
  *	(%CHIMNEY_NDIS_STATUS_OFFLOAD_PAUSE, _UPLOAD_ALL, _OFFLOAD_RESUME)
- * @CHIMNEY_CMD_NOTIFY_LOST: notification: a notification of this device
- *	could not be built; %CHIMNEY_A_SEQ is the number it would have had
+ * @CHIMNEY_CMD_NOTIFY_LOST: reserved, never sent: a notification that
+ *	cannot be built is reported as ENOBUFS on every listener's socket,
+ *	as an overrun is, and counted in %CHIMNEY_STATS_A_NOTIFY_LOST; its
+ *	sequence number is skipped, and %CHIMNEY_CMD_NOTIFY_GET fails with
+ *	ERANGE across it
  * @CHIMNEY_CMD_NOTIFY_GET: dump: the device's notifications again, from
  *	sequence number %CHIMNEY_A_SEQ on, each with its own command and
  *	attributes, as sent; ERANGE when some are no longer in the device's
@@ -344,7 +347,9 @@ enum chimney_cmd {
  * @CHIMNEY_A_IFNAME: string, the device's name (replies only)
  * @CHIMNEY_A_REQ_ID: u64, chosen by the host for a state operation and
  *	echoed in its completion
- * @CHIMNEY_A_SEQ: u64, per-device notification sequence number
+ * @CHIMNEY_A_SEQ: u64, per-device notification sequence number, one
+ *	sequence for both multicast groups: a listener of both sees every
+ *	number, and one of a single group sees the other's as gaps
  * @CHIMNEY_A_BLOCKS: nested array of neighbor-layer blocks (the offload
  *	state tree; see &enum chimney_block_attr)
  * @CHIMNEY_A_HANDLE: u64, a target handle: object or connection

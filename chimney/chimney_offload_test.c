@@ -92,6 +92,21 @@ static const u32 chimney_test_all_ok[] = {
 	CHIMNEY_NDIS_STATUS_SUCCESS, CHIMNEY_NDIS_STATUS_SUCCESS,
 };
 
+/* Offload chimney_test_tree; refs[] references each of its four objects. */
+static void chimney_test_offload_tree(struct kunit *test, struct chimney_test_block *refs)
+{
+	struct chimney_req *req;
+	unsigned int i;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 4);
+	chimney_test_process(test, req);
+	for (i = 0; i < 4; i++) {
+		refs[i] = chimney_test_tree[i];
+		refs[i].role = CHIMNEY_ROLE_REF;
+		refs[i].handle = req->blocks[i].handle;
+	}
+}
+
 /* R2, R6, R7: a new tree succeeds and every object gets a handle. */
 static void chimney_offload_test_initiate(struct kunit *test)
 {
@@ -296,15 +311,8 @@ static void chimney_offload_test_terminate(struct kunit *test)
 	struct chimney_dev *cdev = chimney_test_cdev(test);
 	struct chimney_test_block refs[4];
 	struct chimney_req *req;
-	unsigned int i;
 
-	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 4);
-	chimney_test_process(test, req);
-	for (i = 0; i < 4; i++) {
-		refs[i] = chimney_test_tree[i];
-		refs[i].role = CHIMNEY_ROLE_REF;
-		refs[i].handle = req->blocks[i].handle;
-	}
+	chimney_test_offload_tree(test, refs);
 	req = chimney_test_req(test, CHIMNEY_CMD_TERMINATE, refs, 4);
 	chimney_test_process(test, req);
 	chimney_test_expect(test, req, chimney_test_all_ok);
@@ -454,13 +462,7 @@ static void chimney_offload_test_invalidate(struct kunit *test)
 	unsigned int i;
 	u64 events;
 
-	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, chimney_test_tree, 4);
-	chimney_test_process(test, req);
-	for (i = 0; i < 4; i++) {
-		refs[i] = chimney_test_tree[i];
-		refs[i].role = CHIMNEY_ROLE_REF;
-		refs[i].handle = req->blocks[i].handle;
-	}
+	chimney_test_offload_tree(test, refs);
 	ref.handle = refs[1].handle;
 	events = cdev->stats.events;
 	req = chimney_test_req(test, CHIMNEY_CMD_INVALIDATE, &ref, 1);
@@ -496,6 +498,18 @@ static u32 chimney_test_one(struct kunit *test, u8 cmd, u8 layer, u64 handle)
 	return req->blocks[0].status;
 }
 
+/* debugfs fail_next_<kind> 1, then cmd on a connection: FAILURE, used up. */
+static void chimney_test_fail_one(struct kunit *test, enum chimney_fail kind, u8 cmd,
+				  u64 handle)
+{
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+
+	cdev->fail_next[kind] = 1;
+	KUNIT_EXPECT_EQ(test, chimney_test_one(test, cmd, T, handle),
+			(u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	KUNIT_EXPECT_EQ(test, cdev->fail_next[kind], 0U);
+}
+
 /*
  * debugfs fail_next_<kind>: the next block of that kind fails, once. An
  * update fails and changes nothing (R27); a query, invalidate or terminate
@@ -522,31 +536,23 @@ static void chimney_offload_test_fail_next(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	events = cdev->stats.events;
 
-	cdev->fail_next[CHIMNEY_FAIL_UPDATE] = 1;
-	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_UPDATE, T, ha),
-			(u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	chimney_test_fail_one(test, CHIMNEY_FAIL_UPDATE, CHIMNEY_CMD_UPDATE, ha);
 	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_UPDATE, T, ha),
 			(u32)CHIMNEY_NDIS_STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, cdev->stats.events, events);
 	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_OBJ_FAILED_BIT, &a->flags));
 
-	cdev->fail_next[CHIMNEY_FAIL_QUERY] = 1;
-	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_QUERY, T, ha),
-			(u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	chimney_test_fail_one(test, CHIMNEY_FAIL_QUERY, CHIMNEY_CMD_QUERY, ha);
 	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 2ULL);
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &a->flags));
 	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_OBJ_FAILED_BIT, &b->flags));
 
-	cdev->fail_next[CHIMNEY_FAIL_INVALIDATE] = 1;
-	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_INVALIDATE, T, hb),
-			(u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	chimney_test_fail_one(test, CHIMNEY_FAIL_INVALIDATE, CHIMNEY_CMD_INVALIDATE, hb);
 	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 4ULL);
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &b->flags));
 
 	/* A terminate that fails: the sequence again (R39), then one that works. */
-	cdev->fail_next[CHIMNEY_FAIL_TERMINATE] = 1;
-	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_TERMINATE, T, hb),
-			(u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	chimney_test_fail_one(test, CHIMNEY_FAIL_TERMINATE, CHIMNEY_CMD_TERMINATE, hb);
 	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 6ULL);
 	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_TERMINATE, T, hb),
 			(u32)CHIMNEY_NDIS_STATUS_SUCCESS);

@@ -338,7 +338,8 @@ struct chimney_tcp_ext {
  *	engine publishes @tcb into @st.d inside @obj.seq after each run,
  *	with its times in the host's units
  * @tcb: the delegated variables the engine keeps current; its times (SRtt,
- *	RttVar, TotalRT, the TimeoutDeltas) in milliseconds
+ *	RttVar, TotalRT, the TimeoutDeltas) in milliseconds, TsRecentAge as
+ *	the chimney_tcp_now() at which TsRecent came, TsTime in ticks
  * @node: entry in &chimney_dev.flows, keyed by its path's addresses and its
  *	ports (&struct chimney_flow_key, computed, not stored)
  * @x: the engine's state once it moved data, or NULL

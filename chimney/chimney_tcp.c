@@ -155,17 +155,6 @@ static bool chimney_tcp_armed(const struct chimney_conn *conn)
 	return conn->x->due[CHIMNEY_T_RTX];
 }
 
-/*
- * What could not be sent (no memory, no wire) goes at the timeout, as if
- * lost on the wire; a connection with nothing in flight is not left
- * without a timer.
- */
-static void chimney_tcp_retry_later(struct chimney_conn *conn)
-{
-	if (!chimney_tcp_armed(conn))
-		chimney_tcp_arm(conn, conn->x->rto);
-}
-
 /* RTO << shift, at most CHIMNEY_RTO_MAX_MS (4.5). */
 static u32 chimney_tcp_backoff(const struct chimney_conn *conn, u32 shift)
 {
@@ -206,14 +195,15 @@ static u32 chimney_tcp_ms(const struct chimney_dev *cdev, u32 ticks, u32 scale)
 {
 	if (!ticks || ticks == U32_MAX)
 		return ticks;
-	return max(chimney_ticks_to_ms(cdev, ticks) / scale, 1U);
+	return clamp(chimney_ticks_to_ms(cdev, ticks) / scale, 1U, U32_MAX - 1);
 }
 
 static u32 chimney_tcp_ticks(const struct chimney_dev *cdev, u32 ms, u32 scale)
 {
 	if (!ms || ms == U32_MAX)
 		return ms;
-	return max(chimney_ms_to_ticks(cdev, min_t(u64, (u64)ms * scale, U32_MAX)), 1U);
+	return clamp(chimney_ms_to_ticks(cdev, min_t(u64, (u64)ms * scale, U32_MAX)), 1U,
+		     U32_MAX - 1);
 }
 
 /* The host's delegated times, as the engine counts them. */
@@ -393,11 +383,9 @@ static void chimney_tcp_output_fin(struct chimney_dev *cdev, struct chimney_conn
 	} else {
 		chimney_tcp_count_rexmit(cdev, conn, 1);
 	}
-	if (chimney_dp_send_segment(cdev, conn, conn->x->fin_seq, TCPHDR_ACK | TCPHDR_FIN, 0)) {
-		chimney_tcp_retry_later(conn);
-		return;
-	}
-	chimney_tcp_ack_sent(conn);
+	/* Not sent (no memory, no wire): lost on the wire, resent at the timeout. */
+	if (!chimney_dp_send_segment(cdev, conn, conn->x->fin_seq, TCPHDR_ACK | TCPHDR_FIN, 0))
+		chimney_tcp_ack_sent(conn);
 	d->snd_nxt = conn->x->fin_seq + 1;
 	if (after(d->snd_nxt, d->snd_max))
 		d->snd_max = d->snd_nxt;
@@ -462,11 +450,12 @@ static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *co
 		}
 		if (inflight + n == queued)
 			flags |= TCPHDR_PSH;
-		if (chimney_dp_send_segment(cdev, conn, d->snd_nxt, flags, n)) {
-			chimney_tcp_retry_later(conn);
-			break;
-		}
-		chimney_tcp_ack_sent(conn);
+		/*
+		 * A frame that could not be sent (no memory, no wire) is as
+		 * one lost on the wire: the timeout sends it again.
+		 */
+		if (!chimney_dp_send_segment(cdev, conn, d->snd_nxt, flags, n))
+			chimney_tcp_ack_sent(conn);
 		d->snd_nxt += n;
 		if (after(d->snd_nxt, d->snd_max))
 			d->snd_max = d->snd_nxt;
@@ -624,6 +613,15 @@ static void chimney_tcp_rtt(struct chimney_conn *conn, u32 r)
 	conn->x->rto = clamp(rto, (u32)CHIMNEY_RTO_MIN_MS, (u32)CHIMNEY_RTO_MAX_MS);
 }
 
+/* A sample from a timestamp echoed; none from one ahead of the clock. */
+static void chimney_tcp_rtt_ts(struct chimney_dev *cdev, struct chimney_conn *conn, u32 tsecr)
+{
+	u32 ticks = chimney_ticks_now(cdev) + conn->ts_delta - tsecr;
+
+	if ((s32)ticks >= 0)
+		chimney_tcp_rtt(conn, chimney_ticks_to_ms(cdev, ticks));
+}
+
 /*
  * RFC 793's moves on a FIN. No move starts from CLOSED (0), which ends a
  * table.
@@ -747,6 +745,7 @@ static void chimney_tcp_persist_ack(struct chimney_conn *conn, u32 old)
 	if (!old != !d->snd_wnd) {
 		d->snd_wnd_probe_count = 0;
 		d->retransmit_count = 0;
+		d->total_rt = 0;
 		/* The persist timer stops; a send arms the retransmit timer. */
 		if (d->snd_wnd && d->snd_una == d->snd_max)
 			chimney_tcp_stop_timer(conn, CHIMNEY_T_RTX);
@@ -757,6 +756,7 @@ static void chimney_tcp_persist_ack(struct chimney_conn *conn, u32 old)
 	if (d->snd_wnd_probe_count < U8_MAX)
 		d->snd_wnd_probe_count++;
 	d->retransmit_count = 0;
+	d->total_rt = 0;
 	chimney_tcp_arm(conn, chimney_tcp_backoff(conn, d->snd_wnd_probe_count));
 }
 
@@ -789,8 +789,7 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 		if (fin)
 			chimney_tcp_fin_acked(cdev, conn);
 		if (seg->has_ts && seg->tsecr)
-			chimney_tcp_rtt(conn, chimney_ticks_to_ms(cdev, chimney_ticks_now(cdev) +
-								conn->ts_delta - seg->tsecr));
+			chimney_tcp_rtt_ts(cdev, conn, seg->tsecr);
 		/*
 		 * Counted in bytes acknowledged (RFC 3465), as Linux does: the
 		 * peer acknowledges a GSO frame of many segments at once. Slow
@@ -1281,7 +1280,8 @@ static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_con
 		d->retransmit_count++;
 		return;
 	}
-	d->retransmit_count++;
+	if (d->retransmit_count < U8_MAX)
+		d->retransmit_count++;
 	d->total_rt += conn->x->rto;
 	if (chimney_tcp_rt_over(cdev, conn))
 		goto timeout;
@@ -1359,7 +1359,8 @@ static void chimney_tcp_ka_timeout(struct chimney_dev *cdev, struct chimney_conn
  * partly filled push-mode receive completes (R66), FIN_WAIT_2 ends (R89),
  * a keepalive probe goes out, and a retransmission timeout goes back to
  * SndUna with a doubled timeout, asking the host to take the connection
- * back after TcpMaximumRetransmissions in a row (R90); a receive indication
+ * back after MaxRT ticks of it, or with MaxRT 0 after TcpMaximumRetransmissions
+ * in a row (R90, decision 17); a receive indication
  * not answered in time is refused.
  */
 void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn)

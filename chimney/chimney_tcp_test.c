@@ -101,7 +101,7 @@ static struct chimney_conn *chimney_tcp_test_conn(struct kunit *test,
 	b->st.tcp.d.ts_recent = 77;
 	b->st.tcp.d.ts_time = 5000;
 	b->st.tcp.d.retransmit_timeout_delta = U32_MAX;
-	/* In the host's units: ticks (1000 a second) x8 and x4. */
+	/* In the host's units, ticks x8 and x4: tc->srtt is ms at 1000 a second. */
 	b->st.tcp.d.srtt = min(tc->srtt * 8, (u32)U16_MAX);
 	b->st.tcp.d.rtt_var = min(tc->srtt * 2, (u32)U16_MAX);
 	if (tc->snd_len)
@@ -1137,6 +1137,29 @@ static void chimney_tcp_test_host_ticks(struct kunit *test)
 }
 
 /*
+ * A FIN that finds no wire (KUnit's device has none) is as one lost on
+ * it: counted as sent, with the retransmission timer running, and sent
+ * again at the timeout.
+ */
+static void chimney_tcp_test_fin_no_wire(struct kunit *test)
+{
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	u32 una = conn->tcb.snd_una;
+	u64 out;
+
+	chimney_tcp_test_post_io(test, conn, CHIMNEY_CMD_DISCONNECT, 5, 0, 0);
+	KUNIT_EXPECT_EQ(test, conn->tcb.state, (u8)CHIMNEY_TCP_CONNECTION_FIN_WAIT1);
+	KUNIT_EXPECT_EQ(test, conn->tcb.snd_max, una + 1);
+	KUNIT_ASSERT_NOT_NULL(test, conn->x);
+	KUNIT_EXPECT_NE(test, conn->x->due[CHIMNEY_T_RTX], 0UL);
+	out = chimney_tcp_test_out(test);
+	chimney_tcp_test_fire(test, conn, CHIMNEY_T_RTX);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out + 1);
+	KUNIT_EXPECT_NE(test, conn->x->due[CHIMNEY_T_RTX], 0UL);
+}
+
+/*
  * R33: once its path is invalidated, a connection sends no more segments,
  * even when the window opens on queued data, nor ACKs.
  */
@@ -1794,6 +1817,7 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_update_restart),
 	KUNIT_CASE(chimney_tcp_test_ka_restart),
 	KUNIT_CASE(chimney_tcp_test_host_ticks),
+	KUNIT_CASE(chimney_tcp_test_fin_no_wire),
 	KUNIT_CASE(chimney_tcp_test_invalidated_silent),
 	KUNIT_CASE(chimney_tcp_test_rewound),
 	KUNIT_CASE(chimney_tcp_test_relink),

@@ -738,7 +738,8 @@ struct chimney_pkt {
 /* chimney_tcp.c */
 void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_conn_start(struct chimney_dev *cdev, struct chimney_conn *conn);
-void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn, u16 flags);
+void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn, u16 flags,
+			bool ka_restart);
 void chimney_tcp_conn_data(struct chimney_dev *cdev, struct chimney_conn *conn,
 			   struct chimney_block *b);
 int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn);

@@ -350,6 +350,7 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 		struct chimney_block *b = &req->blocks[i];
 		struct chimney_block *p = b->parent == CHIMNEY_BLOCK_NO_PARENT ?
 					  NULL : &req->blocks[b->parent];
+		bool ka_restart = false;
 		struct chimney_obj *obj;
 
 		b->status = CHIMNEY_NDIS_STATUS_SUCCESS;
@@ -395,19 +396,20 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 			struct chimney_tcp_delegated *tcb = &chimney_conn(obj)->tcb;
 			struct chimney_tcp_state *st = &chimney_conn(obj)->st;
 			const struct chimney_tcp_cached *ca = &b->st.tcp.ca;
-			u32 ka_ms = chimney_ticks_to_ms(cdev, ca->ka_timeout);
 
-			/* Decision 13: new keepalive values reset its counters. */
-			if (ca->ka_probe_count != st->ca.ka_probe_count ||
-			    ca->ka_timeout != st->ca.ka_timeout ||
-			    ca->ka_interval != st->ca.ka_interval) {
+			/*
+			 * Decision 13: new keepalive values reset its counters;
+			 * so does TCP_FLAG_KEEP_ALIVE_RESTART (R29), and both
+			 * start its timer over from KaTimeout.
+			 */
+			ka_restart = ca->ka_probe_count != st->ca.ka_probe_count ||
+				     ca->ka_timeout != st->ca.ka_timeout ||
+				     ca->ka_interval != st->ca.ka_interval ||
+				     (ca->flags & CHIMNEY_TCP_FLAG_KEEP_ALIVE_RESTART);
+			if (ka_restart)
 				tcb->keepalive_probe_count = 0;
-				tcb->keepalive_timeout_delta = ka_ms;
-			}
 			if (ca->flags & CHIMNEY_TCP_FLAG_MAX_RT_RESTART)
 				tcb->total_rt = 0;
-			if (ca->flags & CHIMNEY_TCP_FLAG_KEEP_ALIVE_RESTART)
-				tcb->keepalive_timeout_delta = ka_ms;
 			chimney_tcp_state_now(cdev, chimney_conn(obj), &st->d);
 			st->ca = *ca;
 			/* Restart and update flags act once; they are not state. */
@@ -418,7 +420,7 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 		}
 		write_seqcount_end(&obj->seq);
 		if (obj->layer == CHIMNEY_LAYER_TCP)
-			chimney_tcp_update(cdev, chimney_conn(obj), b->st.tcp.ca.flags);
+			chimney_tcp_update(cdev, chimney_conn(obj), b->st.tcp.ca.flags, ka_restart);
 	}
 	for (i = 0; i < req->nblocks; i++)
 		req->blocks[i].obj = NULL;

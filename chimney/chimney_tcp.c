@@ -262,7 +262,6 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_state_now);
 
 static void chimney_tcp_publish(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
-	/* A keepalive restarted by an update starts from what is left. */
 	chimney_tcp_times_now(cdev, conn, &conn->tcb);
 	write_seqcount_begin(&conn->obj.seq);
 	conn->st.d = conn->tcb;
@@ -1548,11 +1547,14 @@ static void chimney_tcp_rcv_buffer(struct chimney_dev *cdev, struct chimney_conn
  * @conn: the connection
  * @flags: the update's TCP_FLAG_* (the one-shot ones are not kept in the
  *	connection's state)
+ * @ka_restart: new keepalive values or TCP_FLAG_KEEP_ALIVE_RESTART
  *
- * Keepalive starts, stops or starts over with its new values (decision 13);
- * the receive buffer takes its new size (R30).
+ * Keepalive starts, stops, or starts over from KaTimeout (decision 13,
+ * R29); one that runs and is not restarted goes on as it was. The receive
+ * buffer takes its new size (R30).
  */
-void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn, u16 flags)
+void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn, u16 flags,
+			bool ka_restart)
 {
 	if (flags & CHIMNEY_TCP_FLAG_UPDATE_RCV_WND) {
 		chimney_tcp_rcv_buffer(cdev, conn);
@@ -1560,6 +1562,11 @@ void chimney_tcp_update(struct chimney_dev *cdev, struct chimney_conn *conn, u16
 			chimney_tcp_push(cdev, conn);
 	}
 	if (chimney_tcp_ka_on(conn)) {
+		/* A keepalive that runs goes on, unless this update restarts it. */
+		if (conn->x && conn->x->due[CHIMNEY_T_KA] && !ka_restart)
+			return;
+		if (ka_restart)
+			conn->tcb.keepalive_timeout_delta = U32_MAX;
 		chimney_tcp_conn_start(cdev, conn);
 	} else if (conn->x) {
 		chimney_tcp_stop_timer(conn, CHIMNEY_T_KA);

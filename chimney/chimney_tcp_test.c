@@ -1039,6 +1039,7 @@ static void chimney_tcp_test_ka_restart(struct kunit *test)
 	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
 	struct chimney_tcp_cached *ca;
 	struct chimney_req *req;
+	unsigned long due;
 	int i;
 
 	for (i = 0; i < 2; i++) {
@@ -1064,6 +1065,19 @@ static void chimney_tcp_test_ka_restart(struct kunit *test)
 		KUNIT_EXPECT_GT(test, conn->x->due[CHIMNEY_T_KA],
 				jiffies + msecs_to_jiffies(30000));
 	}
+
+	/* An update of something else leaves a running keepalive alone. */
+	mutex_lock(&cdev->lock);
+	conn->x->due[CHIMNEY_T_KA] = jiffies + msecs_to_jiffies(100);
+	due = conn->x->due[CHIMNEY_T_KA];
+	mutex_unlock(&cdev->lock);
+	req = chimney_tcp_test_req(test, conn, CHIMNEY_CMD_UPDATE, false);
+	req->blocks[2].has = CHIMNEY_HAS_CACHED;
+	req->blocks[2].st.tcp.ca = conn->st.ca;
+	req->blocks[2].st.tcp.ca.ttl_or_hop_limit++;
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, conn->x->due[CHIMNEY_T_KA], due);
 }
 
 /*

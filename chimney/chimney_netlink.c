@@ -1625,6 +1625,14 @@ static int chimney_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&cdev->lock);
 	p = &cdev->params;
+	/* Offloaded connections keep their timestamp clock in these ticks. */
+	if (pa[CHIMNEY_PARAM_A_TICKS_PER_SECOND] && cdev->count[CHIMNEY_LAYER_TCP] &&
+	    nla_get_u32(pa[CHIMNEY_PARAM_A_TICKS_PER_SECOND]) != p->ticks_per_second) {
+		NL_SET_ERR_MSG_ATTR(info->extack, pa[CHIMNEY_PARAM_A_TICKS_PER_SECOND],
+				    "TicksPerSecond cannot change while connections are offloaded");
+		err = -EBUSY;
+		goto out_unlock;
+	}
 	chimney_get_u32(pa[CHIMNEY_PARAM_A_ENCAPSULATION], &p->encapsulation);
 	chimney_get_u32(pa[CHIMNEY_PARAM_A_TICKS_PER_SECOND], &p->ticks_per_second);
 	chimney_get_u8(pa[CHIMNEY_PARAM_A_TCP_ACK_FREQUENCY], &p->tcp_ack_frequency);
@@ -1644,6 +1652,7 @@ static int chimney_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 			   nla_get_u32(ca[CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY]));
 	if (info->attrs[CHIMNEY_A_STATS_CLEAR])
 		chimney_stats_clear(cdev, nla_get_u32(info->attrs[CHIMNEY_A_STATS_CLEAR]));
+out_unlock:
 	mutex_unlock(&cdev->lock);
 out:
 	dev_put(cdev->netdev);

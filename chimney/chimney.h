@@ -47,6 +47,8 @@
 #define CHIMNEY_MAX_RCV_WND		BIT(30)
 /* Largest number of blocks in one state request. */
 #define CHIMNEY_MAX_BLOCKS		1024
+/* Frames of offloaded connections waiting for the engine (netdev_max_backlog). */
+#define CHIMNEY_DP_RXQ_MAX		1000
 
 enum chimney_layer {
 	CHIMNEY_LAYER_NEIGH,
@@ -216,6 +218,33 @@ struct chimney_io {
 /* The data of a graceful disconnect, queued with the sends (internal). */
 #define CHIMNEY_IO_DISC_DATA	BIT(31)
 
+/* What an outstanding send holds, for CHIMNEY_LIMIT_A_SEND_BYTES. */
+static inline u32 chimney_io_cost(const struct chimney_io *io)
+{
+	return io->len + 64;
+}
+
+/**
+ * struct chimney_limits - what a device holds for user space at most
+ * @send_bytes: CHIMNEY_LIMIT_A_SEND_BYTES, per connection
+ * @receives: CHIMNEY_LIMIT_A_RECEIVES, per connection
+ * @requests: CHIMNEY_LIMIT_A_REQUESTS
+ * @neighbors: CHIMNEY_LIMIT_A_NEIGHBORS
+ * @paths: CHIMNEY_LIMIT_A_PATHS
+ * @journal_kb: CHIMNEY_LIMIT_A_JOURNAL_KB
+ *
+ * Written under &chimney_dev.lock, read with READ_ONCE() where that is not
+ * held.
+ */
+struct chimney_limits {
+	u32 send_bytes;
+	u32 receives;
+	u32 requests;
+	u32 neighbors;
+	u32 paths;
+	u32 journal_kb;
+};
+
 /**
  * struct chimney_flow_key - what the receive path looks connections up by
  * @local: the path's source address (IPv4: the first 4 bytes)
@@ -303,6 +332,7 @@ struct chimney_rcv_cb {
  * @held: indications the host accepted and has not returned yet
  *	(&struct chimney_io, @len bytes each), oldest first: their bytes
  *	still take receive window
+ * @snd_mem: what @sends and @disc hold, chimney_io_cost() each
  *
  * All of it is protected by &chimney_dev.lock, but @fired by
  * &chimney_dev.dp_lock.
@@ -329,6 +359,7 @@ struct chimney_tcp_ext {
 	u32 ind_len;
 	u32 recover;
 	struct list_head held;
+	u32 snd_mem;
 };
 
 /**
@@ -424,6 +455,8 @@ struct chimney_block {
  * @cmd: the request's &enum chimney_cmd
  * @req_id: the host's id of the request
  * @due: jiffies at which the virtual hardware processes it
+ * @memcg: the memory cgroup of its sender, charged for what the virtual
+ *	hardware allocates for it (its objects), or NULL
  * @nblocks: number of entries in @blocks
  * @blocks: the tree, in traversal order
  */
@@ -432,6 +465,7 @@ struct chimney_req {
 	u8 cmd;
 	u64 req_id;
 	unsigned long due;
+	struct mem_cgroup *memcg;
 	unsigned int nblocks;
 	struct chimney_block blocks[];
 };
@@ -542,6 +576,7 @@ enum chimney_fail {
  * @objs: handle index -> &struct chimney_obj; readers use RCU
  * @count: objects per &enum chimney_layer
  * @capacity: TcpConnectionOffloadCapacity
+ * @limits: what it holds for user space at most
  * @params: the offload parameters set by the host
  * @stats: counters
  * @ostats: TCP and IP offload counters
@@ -549,6 +584,7 @@ enum chimney_fail {
  * @dead: the device is going away; no request is accepted any more
  * @req_lock: protects @reqs (and @dead, with @lock)
  * @reqs: state requests waiting for the virtual hardware, in arrival order
+ * @nreqs: how many
  * @work: the virtual hardware, processing @reqs; unbound, so that it works
  *	beside the requester, as a NIC does
  * @latency_ms: how long the virtual hardware takes for a request
@@ -594,13 +630,15 @@ struct chimney_dev {
 	struct xarray objs;
 	u32 count[CHIMNEY_LAYERS];
 	u32 capacity;
+	struct chimney_limits limits;
 	struct chimney_params params;
 	struct chimney_stats stats;
 	struct chimney_offload_stats ostats;
 	u64 seq;
 	bool dead;
-	spinlock_t req_lock; /* protects reqs, and dead with lock */
+	spinlock_t req_lock; /* protects reqs, nreqs, and dead with lock */
 	struct list_head reqs;
+	u32 nreqs;
 	struct delayed_work work;
 	u32 latency_ms;
 	bool inline_requests;
@@ -748,6 +786,7 @@ void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,
 		       struct sk_buff *skb, const struct chimney_seg *seg);
 void chimney_tcp_timer_run(struct chimney_dev *cdev, struct chimney_conn *conn);
 void chimney_tcp_push(struct chimney_dev *cdev, struct chimney_conn *conn);
+void chimney_tcp_queue_send(struct chimney_conn *conn, struct chimney_io *io);
 void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    struct chimney_io *io);
 void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn,
@@ -799,9 +838,30 @@ void chimney_offload_destroy(struct chimney_dev *cdev);
 int chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req);
 void chimney_req_free(struct chimney_req *req);
 u32 chimney_conn_io_status(const struct chimney_dev *cdev, const struct chimney_conn *conn);
+int chimney_offload_io_room(struct chimney_dev *cdev, const struct chimney_conn *conn,
+			    u8 cmd, const struct chimney_io *io,
+			    struct netlink_ext_ack *extack);
 int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    u8 cmd, struct chimney_io *io);
 int chimney_offload_indicate(struct chimney_dev *cdev, u32 status);
+
+/* chimney_limits.c */
+extern const struct nla_policy chimney_limit_policy[CHIMNEY_LIMIT_A_MAX + 1];
+void chimney_limits_init(struct chimney_dev *cdev);
+int chimney_limits_put(struct sk_buff *msg, const struct chimney_dev *cdev);
+int chimney_limits_set(struct chimney_dev *cdev, struct nlattr *const *tb,
+		       struct netlink_ext_ack *extack);
+int chimney_limits_room(struct net *net, unsigned int more,
+			struct netlink_ext_ack *extack);
+
+/* chimney_nla.c */
+void chimney_nla_init(void);
+int chimney_nla_once(const struct nlattr *head, int len, int maxtype,
+		     struct netlink_ext_ack *extack);
+int chimney_nla_parse_nested(struct nlattr **tb, int maxtype, const struct nlattr *nla,
+			     const struct nla_policy *policy,
+			     struct netlink_ext_ack *extack);
+int chimney_nl_once(const struct nlmsghdr *nlh, struct netlink_ext_ack *extack);
 
 /* chimney_netlink.c */
 int chimney_netlink_init(void);
@@ -823,6 +883,7 @@ int chimney_notify_indicate(struct chimney_dev *cdev,
 			    const struct chimney_conn *conn, u64 id, u32 len);
 
 /* chimney_journal.c */
+u32 chimney_journal_default_kb(void);
 void chimney_journal_init(struct chimney_dev *cdev);
 void chimney_journal_destroy(struct chimney_dev *cdev);
 void chimney_journal_add(struct chimney_dev *cdev, u64 seq, u8 cmd,
@@ -855,6 +916,9 @@ bool chimney_neigh_stale(u32 nct, u32 nrt, u32 hrt, u32 stale);
 bool chimney_tcp_backlog_due(u32 told, u32 now, u32 ms);
 int chimney_nl_validate(u8 cmd, const struct nlattr *head, int len,
 			struct netlink_ext_ack *extack);
+struct chimney_req *chimney_req_parse(struct chimney_dev *cdev, u8 cmd,
+				      const struct nlattr *blocks,
+				      struct netlink_ext_ack *extack);
 /**
  * struct chimney_journal_note - what a test learns of a notification sent
  * @cmd: its &enum chimney_cmd

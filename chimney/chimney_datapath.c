@@ -353,6 +353,16 @@ void chimney_dp_rx(struct chimney_dev *cdev, struct sk_buff *skb)
 	if (__dev_forward_skb(cdev->netdev, skb) != NET_RX_SUCCESS)
 		return;
 	if (!chimney_dp_parse(skb, &pkt) && chimney_flow_lookup(cdev, &pkt.key)) {
+		/*
+		 * A backlog as a NIC's ring has one: the peer can send
+		 * faster than the engine takes, and nobody's memory is
+		 * charged for what waits here.
+		 */
+		if (skb_queue_len(&cdev->dp_rxq) >= CHIMNEY_DP_RXQ_MAX) {
+			dev_core_stats_rx_dropped_inc(cdev->netdev);
+			kfree_skb(skb);
+			return;
+		}
 		/* The target keeps it: the sender's socket is not charged. */
 		skb_orphan(skb);
 		skb_queue_tail(&cdev->dp_rxq, skb);
@@ -368,14 +378,24 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_dp_rx);
  * @cdev: the sending end
  * @skb: the frame, from its Ethernet header on
  *
- * Return: 0, or -ENOLINK with the frame dropped when there is no peer or
- * the device is down.
+ * Return: 0; -ENOLINK with the frame dropped when there is no peer or the
+ * device is down; -EINVAL with it dropped when it is shorter than an
+ * Ethernet header.
  */
 int chimney_dp_xmit(struct chimney_dev *cdev, struct sk_buff *skb)
 {
 	struct net_device *peer;
 	int err = 0;
 
+	/*
+	 * A frame from the stack need not have its Ethernet header in the
+	 * linear area (act_mirred can hand over one that has not: veth
+	 * learned it), and the receiving end reads it there.
+	 */
+	if (unlikely(!pskb_may_pull(skb, ETH_HLEN))) {
+		kfree_skb(skb);
+		return -EINVAL;
+	}
 	rcu_read_lock();
 	peer = rcu_dereference(cdev->peer);
 	if (peer && netif_running(cdev->netdev)) {

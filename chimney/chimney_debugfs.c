@@ -38,26 +38,73 @@
 
 static struct dentry *chimney_debugfs_root;
 
-static int chimney_objects_show(struct seq_file *m, void *v)
+/*
+ * The objects, a line each, by their index in the device's xarray. The walk
+ * holds RCU only while seq_file fills one buffer: a million objects are
+ * many short read sections, not one long one, and the position is the next
+ * index, so a read resumes where it stopped whatever changed meanwhile.
+ */
+#define CHIMNEY_OBJECTS_END	((loff_t)U32_MAX + 1)
+
+static void *chimney_objects_find(struct seq_file *m, loff_t *pos)
 {
 	struct chimney_dev *cdev = m->private;
+	unsigned long idx = *pos;
 	struct chimney_obj *obj;
-	unsigned long idx;
 
-	seq_puts(m, "handle type parent host_handle flags\n");
+	obj = xa_find(&cdev->objs, &idx, U32_MAX, XA_PRESENT);
+	*pos = obj ? idx : CHIMNEY_OBJECTS_END;
+	return obj;
+}
+
+static void *chimney_objects_start(struct seq_file *m, loff_t *pos)
+	__acquires(RCU)
+{
 	rcu_read_lock();
-	xa_for_each(&cdev->objs, idx, obj) {
-		struct chimney_obj *parent = chimney_obj_parent(obj);
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	if (*pos >= CHIMNEY_OBJECTS_END)
+		return NULL;
+	return chimney_objects_find(m, pos);
+}
 
-		seq_printf(m, "0x%llx %u 0x%llx 0x%llx 0x%lx\n",
-			   chimney_obj_handle(obj), obj->type,
-			   parent ? chimney_obj_handle(parent) : 0,
-			   obj->host_handle, obj->flags & CHIMNEY_OBJ_UAPI_FLAGS);
-	}
+static void *chimney_objects_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	(*pos)++;
+	if (*pos >= CHIMNEY_OBJECTS_END)
+		return NULL;
+	return chimney_objects_find(m, pos);
+}
+
+static void chimney_objects_stop(struct seq_file *m, void *v)
+	__releases(RCU)
+{
 	rcu_read_unlock();
+}
+
+static int chimney_objects_show(struct seq_file *m, void *v)
+{
+	struct chimney_obj *obj = v, *parent;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "handle type parent host_handle flags\n");
+		return 0;
+	}
+	parent = chimney_obj_parent(obj);
+	seq_printf(m, "0x%llx %u 0x%llx 0x%llx 0x%lx\n",
+		   chimney_obj_handle(obj), obj->type,
+		   parent ? chimney_obj_handle(parent) : 0,
+		   obj->host_handle, obj->flags & CHIMNEY_OBJ_UAPI_FLAGS);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(chimney_objects);
+
+static const struct seq_operations chimney_objects_sops = {
+	.start	= chimney_objects_start,
+	.next	= chimney_objects_next,
+	.stop	= chimney_objects_stop,
+	.show	= chimney_objects_show,
+};
+DEFINE_SEQ_ATTRIBUTE(chimney_objects);
 
 static ssize_t chimney_corrupt_handle_write(struct file *file, const char __user *buf,
 					    size_t count, loff_t *ppos)

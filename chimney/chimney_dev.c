@@ -9,6 +9,7 @@
  * by the other (chimney_datapath.c). Without a peer, every transmitted
  * frame is counted and dropped, as on dummy.
  */
+#include <linux/capability.h>
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/idr.h>
@@ -103,6 +104,7 @@ static int chimney_dev_init(struct net_device *dev)
 	chimney_dp_init(cdev);
 	chimney_journal_init(cdev);
 	cdev->capacity = CHIMNEY_DEFAULT_CAPACITY;
+	chimney_limits_init(cdev);
 	chimney_params_default(&cdev->params);
 	cdev->fin_wait2_ms = CHIMNEY_FIN_WAIT2_MS;
 	cdev->ind_timeout_ms = CHIMNEY_IND_TIMEOUT_MS;
@@ -130,11 +132,12 @@ static void chimney_dev_uninit(struct net_device *dev)
 	cdev->dead = true;
 	spin_unlock_bh(&cdev->req_lock);
 	mutex_unlock(&cdev->lock);
+	/* Its readers first: debugfs waits for them, and none comes after. */
+	chimney_debugfs_dev_exit(cdev);
 	chimney_offload_destroy(cdev);
 	chimney_state_destroy(cdev);
 	chimney_dp_destroy(cdev);
 	chimney_journal_destroy(cdev);
-	chimney_debugfs_dev_exit(cdev);
 	ida_free(&chimney_ida, cdev->id);
 	free_percpu(dev->lstats);
 }
@@ -320,8 +323,10 @@ static int chimney_dev_newlink(struct net *src_net, struct net_device *dev,
 	struct net *net;
 	int err;
 
-	if (!data || !data[CHIMNEY_LINK_A_PEER])
-		return register_netdevice(dev);
+	if (!data || !data[CHIMNEY_LINK_A_PEER]) {
+		err = chimney_limits_room(dev_net(dev), 1, extack);
+		return err ?: register_netdevice(dev);
+	}
 
 	ifmp = nla_data(data[CHIMNEY_LINK_A_PEER]);
 	err = rtnl_nla_parse_ifinfomsg(peer_tb, data[CHIMNEY_LINK_A_PEER], extack);
@@ -340,6 +345,23 @@ static int chimney_dev_newlink(struct net *src_net, struct net_device *dev,
 	net = rtnl_link_get_net(src_net, peer_tb);
 	if (IS_ERR(net))
 		return PTR_ERR(net);
+	err = net_eq(net, dev_net(dev)) ? chimney_limits_room(net, 2, extack) :
+	      chimney_limits_room(net, 1, extack) ?: chimney_limits_room(dev_net(dev), 1, extack);
+	if (err) {
+		put_net(net);
+		return err;
+	}
+	/*
+	 * rtnetlink checked the caller over this end's namespace only. Root
+	 * of a user namespace must not place the peer in one it does not
+	 * administer (6.1's veth lets it: this driver does not).
+	 */
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
+		put_net(net);
+		NL_SET_ERR_MSG_ATTR(extack, data[CHIMNEY_LINK_A_PEER],
+				    "Placing the peer in that namespace needs CAP_NET_ADMIN over it");
+		return -EPERM;
+	}
 	peer = rtnl_create_link(net, ifname, name_assign_type, &chimney_link_ops,
 				peer_tb, extack);
 	if (IS_ERR(peer)) {

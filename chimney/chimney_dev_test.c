@@ -73,6 +73,7 @@ struct chimney_dev *chimney_test_bare_dev(struct kunit *test)
 
 	if (cdev) {
 		mutex_init(&cdev->lock);
+		chimney_limits_init(cdev);
 		chimney_dp_init(cdev);
 	}
 	return cdev;
@@ -283,6 +284,48 @@ static void chimney_dev_test_xmit_counts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats.rx_packets, 0ULL);
 }
 
+/*
+ * A frame whose Ethernet header is not in the linear area (act_mirred can
+ * hand a driver one) is pulled before the other end reads the header there;
+ * one shorter than a header is dropped.
+ */
+static void chimney_dev_test_xmit_nonlinear(struct kunit *test)
+{
+	struct chimney_dev_test_priv *priv = test->priv;
+	struct net_device *dev = priv->dev;
+	struct sk_buff *skb, *got;
+	struct ethhdr *eth;
+	struct page *page;
+
+	chimney_test_wire(test);
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	eth = page_address(page);
+	eth_broadcast_addr(eth->h_dest);
+	ether_addr_copy(eth->h_source, dev->dev_addr);
+	eth->h_proto = htons(ETH_P_IP);
+	skb = alloc_skb(0, GFP_KERNEL);
+	if (!skb)
+		__free_page(page);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_add_rx_frag(skb, 0, page, 0, ETH_ZLEN, PAGE_SIZE);
+	skb->dev = dev;
+	KUNIT_EXPECT_EQ(test, skb_headlen(skb), 0U);
+	KUNIT_EXPECT_EQ(test, dev->netdev_ops->ndo_start_xmit(skb, dev), NETDEV_TX_OK);
+	got = chimney_test_next(&priv->frames, NULL);
+	KUNIT_EXPECT_NOT_NULL(test, got);
+	if (got)
+		KUNIT_EXPECT_EQ(test, got->len, (unsigned int)(ETH_ZLEN - ETH_HLEN));
+	kfree_skb(got);
+
+	skb = alloc_skb(ETH_HLEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_put_zero(skb, 4);
+	skb->dev = dev;
+	KUNIT_EXPECT_EQ(test, dev->netdev_ops->ndo_start_xmit(skb, dev), NETDEV_TX_OK);
+	KUNIT_EXPECT_NULL(test, chimney_test_next(&priv->frames, NULL));
+}
+
 static void chimney_dev_test_drvinfo(struct kunit *test)
 {
 	struct chimney_dev_test_priv *priv = test->priv;
@@ -346,6 +389,7 @@ static struct kunit_case chimney_dev_test_cases[] = {
 	KUNIT_CASE(chimney_dev_test_setup),
 	KUNIT_CASE(chimney_dev_test_open_stop),
 	KUNIT_CASE(chimney_dev_test_xmit_counts),
+	KUNIT_CASE(chimney_dev_test_xmit_nonlinear),
 	KUNIT_CASE(chimney_dev_test_drvinfo),
 	KUNIT_CASE_PARAM(chimney_dev_test_validate, chimney_validate_gen_params),
 	{}

@@ -213,7 +213,7 @@ int chimney_ind_answer(struct chimney_dev *cdev, struct chimney_conn *conn,
 			NL_SET_ERR_MSG(extack, "SUCCESS takes all the bytes indicated");
 			return -EINVAL;
 		}
-		held = kmalloc(sizeof(*held), GFP_KERNEL);
+		held = kmalloc(sizeof(*held), GFP_KERNEL_ACCOUNT);
 		if (!held)
 			return -ENOMEM;
 		held->io_id = id;

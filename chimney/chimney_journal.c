@@ -79,12 +79,12 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_journal_init);
 void chimney_journal_add(struct chimney_dev *cdev, u64 seq, u8 cmd,
 			 const void *data, u32 len)
 {
-	size_t limit = (size_t)READ_ONCE(journal_kb) * 1024;
+	size_t limit = (size_t)cdev->limits.journal_kb * 1024;
 	struct chimney_journal_entry *e = NULL;
 
 	lockdep_assert_held(&cdev->lock);
 	if (struct_size(e, data, len) <= limit)
-		e = kmalloc(struct_size(e, data, len), GFP_KERNEL);
+		e = kmalloc(struct_size(e, data, len), GFP_KERNEL_ACCOUNT);
 	if (!e) {
 		while (!list_empty(&cdev->journal))
 			chimney_journal_evict(cdev);
@@ -102,6 +102,16 @@ void chimney_journal_add(struct chimney_dev *cdev, u64 seq, u8 cmd,
 	cdev->journal_bytes += chimney_journal_cost(e);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_journal_add);
+
+/**
+ * chimney_journal_default_kb() - a new device's CHIMNEY_LIMIT_A_JOURNAL_KB
+ *
+ * Return: the module parameter journal_kb.
+ */
+u32 chimney_journal_default_kb(void)
+{
+	return READ_ONCE(journal_kb);
+}
 
 /**
  * chimney_journal_destroy() - free a device's journal

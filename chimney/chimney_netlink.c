@@ -13,6 +13,7 @@
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/ipv6.h>
+#include <linux/memcontrol.h>
 #include <linux/rtnetlink.h>
 #include <linux/tcp.h>
 #include <net/genetlink.h>
@@ -50,6 +51,15 @@ static struct netlink_range_validation chimney_path_mtu_range = {
 
 static struct netlink_range_validation chimney_flow_label_range = {
 	.max = 0xfffff,
+};
+
+/*
+ * A window TCP can advertise (65535 scaled by 14): the engine compares
+ * sequence numbers with before() and after(), which a window of 2^31 or
+ * more would turn around.
+ */
+static struct netlink_range_validation chimney_window_range = {
+	.max = (u32)U16_MAX << TCP_MAX_WSCALE,
 };
 
 static struct netlink_range_validation chimney_capacity_range = {
@@ -129,12 +139,12 @@ static const struct nla_policy chimney_tcp_cached_policy[CHIMNEY_TCP_A_MAX + 1] 
 static const struct nla_policy chimney_tcp_delegated_policy[CHIMNEY_TCP_A_MAX + 1] = {
 	[CHIMNEY_TCP_A_STATE]		= NLA_POLICY_MAX(NLA_U8, CHIMNEY_TCP_CONNECTION_TIME_WAIT),
 	[CHIMNEY_TCP_A_RCV_NXT]		= { .type = NLA_U32 },
-	[CHIMNEY_TCP_A_RCV_WND]		= { .type = NLA_U32 },
+	[CHIMNEY_TCP_A_RCV_WND]		= NLA_POLICY_FULL_RANGE(NLA_U32, &chimney_window_range),
 	[CHIMNEY_TCP_A_SND_UNA]		= { .type = NLA_U32 },
 	[CHIMNEY_TCP_A_SND_NXT]		= { .type = NLA_U32 },
 	[CHIMNEY_TCP_A_SND_MAX]		= { .type = NLA_U32 },
-	[CHIMNEY_TCP_A_SND_WND]		= { .type = NLA_U32 },
-	[CHIMNEY_TCP_A_MAX_SND_WND]	= { .type = NLA_U32 },
+	[CHIMNEY_TCP_A_SND_WND]		= NLA_POLICY_FULL_RANGE(NLA_U32, &chimney_window_range),
+	[CHIMNEY_TCP_A_MAX_SND_WND]	= NLA_POLICY_FULL_RANGE(NLA_U32, &chimney_window_range),
 	[CHIMNEY_TCP_A_SEND_WL1]	= { .type = NLA_U32 },
 	[CHIMNEY_TCP_A_CWND]		= { .type = NLA_U32 },
 	[CHIMNEY_TCP_A_SS_THRESH]	= { .type = NLA_U32 },
@@ -221,6 +231,7 @@ static const struct nla_policy chimney_dev_set_policy[CHIMNEY_A_MAX + 1] = {
 	[CHIMNEY_A_STATS_CLEAR]	= NLA_POLICY_MASK(NLA_U32, CHIMNEY_STATS_SET_ALL),
 	[CHIMNEY_A_PARAMS]	= NLA_POLICY_NESTED(chimney_param_policy),
 	[CHIMNEY_A_CAPS]	= NLA_POLICY_NESTED(chimney_caps_set_policy),
+	[CHIMNEY_A_LIMITS]	= NLA_POLICY_NESTED(chimney_limit_policy),
 };
 
 static const struct nla_policy chimney_state_policy[CHIMNEY_A_MAX + 1] = {
@@ -287,12 +298,36 @@ static const struct nla_policy chimney_notify_get_policy[CHIMNEY_A_MAX + 1] = {
 	[CHIMNEY_A_SEQ]		= { .type = NLA_U64 },
 };
 
-/* The chimney device named by CHIMNEY_A_IFINDEX, with a reference held. */
-static struct chimney_dev *chimney_nl_dev(struct net *net, struct nlattr **attrs,
-					  struct netlink_ext_ack *extack)
+/*
+ * A required attribute of a request: its absence is refused with its type
+ * (NLMSGERR_ATTR_MISS_TYPE) and a message.
+ */
+#define CHIMNEY_NL_REQUIRE(info, type, msg) ({				\
+	struct genl_info *__info = (info);				\
+	bool __missing = !__info->attrs[type];				\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, type);	\
+		NL_SET_ERR_MSG(__info->extack, msg);			\
+	}								\
+	__missing;							\
+})
+
+/*
+ * The chimney device named by CHIMNEY_A_IFINDEX, with a reference held.
+ * Every request resolves its device here first, so this is also where the
+ * top level of each is refused when it repeats an attribute.
+ */
+static struct chimney_dev *__chimney_nl_dev(struct net *net, const struct nlmsghdr *nlh,
+					    struct nlattr **attrs,
+					    struct netlink_ext_ack *extack)
 {
 	struct net_device *dev;
+	int err;
 
+	err = chimney_nl_once(nlh, extack);
+	if (err)
+		return ERR_PTR(err);
 	if (!attrs[CHIMNEY_A_IFINDEX]) {
 		NL_SET_ERR_ATTR_MISS(extack, NULL, CHIMNEY_A_IFINDEX);
 		NL_SET_ERR_MSG(extack, "Device ifindex is required");
@@ -312,6 +347,11 @@ static struct chimney_dev *chimney_nl_dev(struct net *net, struct nlattr **attrs
 	return netdev_priv(dev);
 }
 
+static struct chimney_dev *chimney_nl_dev(struct genl_info *info)
+{
+	return __chimney_nl_dev(genl_info_net(info), info->nlhdr, info->attrs, info->extack);
+}
+
 /* ---- parsing of state trees ---- */
 
 struct chimney_parse {
@@ -320,26 +360,78 @@ struct chimney_parse {
 	struct netlink_ext_ack *extack;
 };
 
-static int chimney_count_blocks(const struct nlattr *list, u8 layer)
+/*
+ * The block tree, parsed once: each block nest parsed (strictly, each
+ * attribute once) into its attributes, in traversal order, with the index
+ * of its parent. Its length is the request's count of blocks, so nothing
+ * is counted one way and parsed another.
+ */
+struct chimney_nest {
+	struct nlattr *tb[CHIMNEY_BLOCK_A_MAX + 1];
+	const struct nlattr *nla;
+	u8 layer;
+	u16 parent;
+};
+
+struct chimney_tree {
+	struct chimney_nest *nests;
+	unsigned int n;
+	unsigned int size;
+};
+
+static int chimney_tree_grow(struct chimney_tree *t)
 {
-	const struct nlattr *attr, *deps;
-	int rem, n = 0, sub;
+	unsigned int size = t->size ? 2 * t->size : 16;
+	struct chimney_nest *nests;
+
+	size = min_t(unsigned int, size, CHIMNEY_MAX_BLOCKS);
+	nests = kvmalloc_array(size, sizeof(*nests), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!nests)
+		return -ENOMEM;
+	if (t->n)
+		memcpy(nests, t->nests, t->n * sizeof(*nests));
+	kvfree(t->nests);
+	t->nests = nests;
+	t->size = size;
+	return 0;
+}
+
+static int chimney_tree_parse(struct chimney_tree *t, const struct nlattr *list,
+			      u8 layer, u16 parent, struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr;
+	struct chimney_nest *nest;
+	int rem, err;
+	u16 idx;
 
 	nla_for_each_nested(attr, list, rem) {
-		n++;
-		if (layer == CHIMNEY_LAYER_TCP)
-			continue;
-		deps = nla_find_nested(attr, CHIMNEY_BLOCK_A_DEPENDENTS);
-		if (!deps)
-			continue;
-		sub = chimney_count_blocks(deps, layer + 1);
-		if (sub < 0)
-			return sub;
-		n += sub;
-		if (n > CHIMNEY_MAX_BLOCKS)
+		if (t->n == CHIMNEY_MAX_BLOCKS) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "Too many blocks in one request");
 			return -E2BIG;
+		}
+		if (t->n == t->size) {
+			err = chimney_tree_grow(t);
+			if (err)
+				return err;
+		}
+		idx = t->n++;
+		nest = &t->nests[idx];
+		nest->nla = attr;
+		nest->layer = layer;
+		nest->parent = parent;
+		err = chimney_nla_parse_nested(nest->tb, CHIMNEY_BLOCK_A_MAX, attr,
+					       chimney_block_policies[layer], extack);
+		if (err)
+			return err;
+		/* The TCP block's policy has no dependents: strict parsing refuses them. */
+		if (layer < CHIMNEY_LAYER_TCP && nest->tb[CHIMNEY_BLOCK_A_DEPENDENTS]) {
+			err = chimney_tree_parse(t, nest->tb[CHIMNEY_BLOCK_A_DEPENDENTS],
+						 layer + 1, idx, extack);
+			if (err)
+				return err;
+		}
 	}
-	return n > CHIMNEY_MAX_BLOCKS ? -E2BIG : n;
+	return 0;
 }
 
 static void chimney_parse_neigh(struct chimney_block *b, struct nlattr **c,
@@ -445,7 +537,25 @@ static int chimney_parse_class(struct chimney_parse *p, struct nlattr *nest,
 			       const struct nla_policy *policy, int maxtype,
 			       struct nlattr **tb)
 {
-	return nla_parse_nested(tb, maxtype, nest, policy, p->extack);
+	return chimney_nla_parse_nested(tb, maxtype, nest, policy, p->extack);
+}
+
+/*
+ * PathMtu, for a new path and in an update alike: its policy bounds it for
+ * IPv4, and IPv6 needs 1280 (RFC 8200). Above what the hardware takes is a
+ * status of the block, not a malformed request (chimney_path_mtu_fits()).
+ */
+static int chimney_parse_path_mtu(struct chimney_block *b, const struct nlattr *attr,
+				  struct netlink_ext_ack *extack)
+{
+	u32 mtu = nla_get_u32(attr);
+
+	if (b->type == CHIMNEY_IP6_OFFLOAD_STATE && mtu < IPV6_MIN_MTU) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "IPv6 PathMtu must be at least 1280");
+		return -EINVAL;
+	}
+	b->st.path.path_mtu = mtu;
+	return 0;
 }
 
 static bool chimney_offloadable_state(u8 state)
@@ -480,14 +590,19 @@ static int chimney_parse_tcp_data(struct chimney_block *b, struct nlattr **d,
 				    "Send data goes with the id of its send request");
 		return -EINVAL;
 	}
-	if (!data)
-		return 0;
+	/*
+	 * What lies between SndUna and SndMax was sent and may have to be
+	 * sent again: the target can only do so from the host's send data.
+	 * Without data, nothing may be outstanding.
+	 */
 	if (after(st->snd_una, st->snd_nxt) || after(st->snd_nxt, st->snd_max) ||
-	    st->snd_max - st->snd_una > nla_len(data)) {
-		NL_SET_ERR_MSG_ATTR(extack, data,
-				    "SndUna <= SndNxt <= SndMax must lie within the send data");
+	    st->snd_max - st->snd_una > (data ? nla_len(data) : 0)) {
+		NL_SET_ERR_MSG_ATTR(extack, data ?: d[CHIMNEY_TCP_A_SND_MAX],
+				    "SndUna <= SndNxt <= SndMax, and SndMax - SndUna within the send data");
 		return -EINVAL;
 	}
+	if (!data)
+		return 0;
 	b->snd_nla = data;
 	b->snd_id = nla_get_u64(d[CHIMNEY_TCP_A_SEND_IO_ID]);
 	return 0;
@@ -503,7 +618,7 @@ static int chimney_req_copy_data(struct chimney_req *req)
 
 		if (b->snd_nla) {
 			b->snd = kvmalloc(struct_size(b->snd, data, nla_len(b->snd_nla)),
-					  GFP_KERNEL | __GFP_NOWARN);
+					  GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 			if (!b->snd)
 				return -ENOMEM;
 			b->snd->io_id = b->snd_id;
@@ -514,7 +629,7 @@ static int chimney_req_copy_data(struct chimney_req *req)
 			b->snd_nla = NULL;
 		}
 		if (b->rcv_nla) {
-			b->rcvd = alloc_skb(nla_len(b->rcv_nla), GFP_KERNEL);
+			b->rcvd = alloc_skb(nla_len(b->rcv_nla), GFP_KERNEL_ACCOUNT);
 			if (!b->rcvd)
 				return -ENOMEM;
 			skb_put_data(b->rcvd, nla_data(b->rcv_nla), nla_len(b->rcv_nla));
@@ -526,7 +641,7 @@ static int chimney_req_copy_data(struct chimney_req *req)
 
 /* The state of a new-offload block: what each layer cannot do without. */
 static int chimney_parse_new_state(struct chimney_parse *p, struct chimney_block *b,
-				   struct nlattr **tb)
+				   struct nlattr *const *tb)
 {
 	struct nlattr *c[CHIMNEY_TCP_A_MAX + 1] = {}, *ca[CHIMNEY_TCP_A_MAX + 1] = {};
 	struct nlattr *d[CHIMNEY_TCP_A_MAX + 1] = {};
@@ -582,12 +697,9 @@ static int chimney_parse_new_state(struct chimney_parse *p, struct chimney_block
 		}
 		nla_memcpy(&b->st.path.source_address, src, alen);
 		nla_memcpy(&b->st.path.destination_address, dst, alen);
-		b->st.path.path_mtu = nla_get_u32(ca[CHIMNEY_PATH_A_PATH_MTU]);
-		if (b->type == CHIMNEY_IP6_OFFLOAD_STATE && b->st.path.path_mtu < IPV6_MIN_MTU) {
-			NL_SET_ERR_MSG_ATTR(extack, ca[CHIMNEY_PATH_A_PATH_MTU],
-					    "IPv6 PathMtu must be at least 1280");
-			return -EINVAL;
-		}
+		err = chimney_parse_path_mtu(b, ca[CHIMNEY_PATH_A_PATH_MTU], extack);
+		if (err)
+			return err;
 		break;
 	}
 	default:
@@ -652,7 +764,7 @@ static int chimney_parse_update_state(struct chimney_parse *p,
 		err = chimney_parse_class(p, nest, chimney_path_cached_policy,
 					  CHIMNEY_PATH_A_MAX, tb);
 		if (!err && tb[CHIMNEY_PATH_A_PATH_MTU])
-			b->st.path.path_mtu = nla_get_u32(tb[CHIMNEY_PATH_A_PATH_MTU]);
+			err = chimney_parse_path_mtu(b, tb[CHIMNEY_PATH_A_PATH_MTU], p->extack);
 		break;
 	default:
 		err = chimney_parse_class(p, nest, chimney_tcp_cached_policy,
@@ -673,28 +785,20 @@ static int chimney_parse_update_state(struct chimney_parse *p,
 	return err;
 }
 
-static int chimney_parse_list(struct chimney_parse *p, const struct nlattr *list,
-			      u8 layer, u16 parent);
-
-static int chimney_parse_block(struct chimney_parse *p, const struct nlattr *nla,
-			       u8 layer, u16 parent)
+/* Block idx of the request, from its nest. */
+static int chimney_parse_block(struct chimney_parse *p, const struct chimney_nest *nest,
+			       u16 idx)
 {
-	struct chimney_req *req = p->req;
+	struct chimney_block *b = &p->req->blocks[idx];
 	struct netlink_ext_ack *extack = p->extack;
-	struct nlattr *tb[CHIMNEY_BLOCK_A_MAX + 1];
+	const struct nlattr *nla = nest->nla;
+	struct nlattr *const *tb = nest->tb;
+	struct chimney_req *req = p->req;
+	u16 parent = nest->parent;
+	u8 layer = nest->layer;
 	struct chimney_obj *obj = NULL;
-	struct chimney_block *b;
-	u16 idx;
 	int err;
 
-	err = nla_parse_nested(tb, CHIMNEY_BLOCK_A_MAX, nla,
-			       chimney_block_policies[layer], extack);
-	if (err)
-		return err;
-	if (WARN_ON_ONCE(req->nblocks >= CHIMNEY_MAX_BLOCKS))
-		return -E2BIG;
-	idx = req->nblocks++;
-	b = &req->blocks[idx];
 	b->layer = layer;
 	b->parent = parent;
 
@@ -716,7 +820,7 @@ static int chimney_parse_block(struct chimney_parse *p, const struct nlattr *nla
 					    "A placeholder carries no host handle and no state");
 			return -EINVAL;
 		}
-		goto dependents;
+		return 0;
 	}
 
 	if (!tb[CHIMNEY_BLOCK_A_TYPE]) {
@@ -764,7 +868,7 @@ static int chimney_parse_block(struct chimney_parse *p, const struct nlattr *nla
 			NL_SET_ERR_MSG_ATTR(extack, nla, "A linker needs dependent blocks");
 			return -EINVAL;
 		}
-		goto dependents;
+		return 0;
 	}
 
 	/* A new offload. */
@@ -786,91 +890,102 @@ static int chimney_parse_block(struct chimney_parse *p, const struct nlattr *nla
 		return -EINVAL;
 	}
 	b->host_handle = nla_get_u64(tb[CHIMNEY_BLOCK_A_HOST_HANDLE]);
-	err = chimney_parse_new_state(p, b, tb);
-	if (err)
-		return err;
-
-dependents:
-	if (tb[CHIMNEY_BLOCK_A_DEPENDENTS])
-		return chimney_parse_list(p, tb[CHIMNEY_BLOCK_A_DEPENDENTS],
-					  layer + 1, idx);
-	return 0;
-}
-
-static int chimney_parse_list(struct chimney_parse *p, const struct nlattr *list,
-			      u8 layer, u16 parent)
-{
-	const struct nlattr *attr;
-	int rem, err;
-
-	nla_for_each_nested(attr, list, rem) {
-		err = chimney_parse_block(p, attr, layer, parent);
-		if (err)
-			return err;
-	}
-	return 0;
+	return chimney_parse_new_state(p, b, tb);
 }
 
 static int chimney_req_fits(const struct chimney_req *req, struct netlink_ext_ack *extack);
 
-static int chimney_nl_state_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * chimney_req_parse() - a state request from its tree of blocks
+ * @cdev: the device it is for
+ * @cmd: the request's &enum chimney_cmd
+ * @blocks: its CHIMNEY_A_BLOCKS, validated by the command's policy
+ * @extack: where a rejection is explained
+ *
+ * Each nest is parsed once: the tree first, which gives the count of
+ * blocks, then each block from its parse, under RCU for the handles.
+ *
+ * Return: the request, with room for exactly its blocks, or an ERR_PTR.
+ */
+VISIBLE_IF_KUNIT struct chimney_req *chimney_req_parse(struct chimney_dev *cdev, u8 cmd,
+						       const struct nlattr *blocks,
+						       struct netlink_ext_ack *extack)
 {
-	struct netlink_ext_ack *extack = info->extack;
-	struct chimney_parse p = { .extack = extack };
-	struct chimney_dev *cdev;
+	struct chimney_parse p = { .cdev = cdev, .extack = extack };
+	struct chimney_tree tree = {};
 	struct chimney_req *req;
-	int n, err;
+	unsigned int i;
+	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_REQ_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_BLOCKS))
-		return -EINVAL;
-	cdev = chimney_nl_dev(genl_info_net(info), info->attrs, extack);
-	if (IS_ERR(cdev))
-		return PTR_ERR(cdev);
-
-	n = chimney_count_blocks(info->attrs[CHIMNEY_A_BLOCKS], CHIMNEY_LAYER_NEIGH);
-	if (n <= 0) {
-		if (n)
-			NL_SET_ERR_MSG_ATTR(extack, info->attrs[CHIMNEY_A_BLOCKS],
-					    "Too many blocks in one request");
-		else
-			NL_SET_ERR_MSG_ATTR(extack, info->attrs[CHIMNEY_A_BLOCKS],
-					    "The tree has no block");
-		err = n ? n : -EINVAL;
-		goto err_put;
+	err = chimney_tree_parse(&tree, blocks, CHIMNEY_LAYER_NEIGH,
+				 CHIMNEY_BLOCK_NO_PARENT, extack);
+	if (!err && !tree.n) {
+		NL_SET_ERR_MSG_ATTR(extack, blocks, "The tree has no block");
+		err = -EINVAL;
 	}
+	if (err)
+		goto err_tree;
 	/* Sized by user space: a failure is its ENOMEM, not a log line. */
-	req = kvzalloc(struct_size(req, blocks, n), GFP_KERNEL | __GFP_NOWARN);
+	req = kvzalloc(struct_size(req, blocks, tree.n), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!req) {
 		err = -ENOMEM;
-		goto err_put;
+		goto err_tree;
 	}
-	req->cmd = info->genlhdr->cmd;
-	req->req_id = nla_get_u64(info->attrs[CHIMNEY_A_REQ_ID]);
-	p.cdev = cdev;
+	req->cmd = cmd;
+	req->nblocks = tree.n;
+	/* What the virtual hardware allocates for it is charged there too. */
+	req->memcg = get_mem_cgroup_from_mm(current->mm);
 	p.req = req;
 
 	rcu_read_lock();
-	err = chimney_parse_list(&p, info->attrs[CHIMNEY_A_BLOCKS],
-				 CHIMNEY_LAYER_NEIGH, CHIMNEY_BLOCK_NO_PARENT);
+	for (i = 0; i < tree.n && !err; i++)
+		err = chimney_parse_block(&p, &tree.nests[i], i);
 	rcu_read_unlock();
+	kvfree(tree.nests);
 	if (!err)
 		err = chimney_req_fits(req, extack);
 	if (!err)
 		err = chimney_req_copy_data(req);
-	if (err)
-		goto err_free;
-
-	err = chimney_offload_queue(cdev, req);
 	if (err) {
-		NL_SET_ERR_MSG(extack, "The device is going away");
-		goto err_free;
+		chimney_req_free(req);
+		return ERR_PTR(err);
 	}
-	dev_put(cdev->netdev);
-	return 0;
+	return req;
 
-err_free:
-	chimney_req_free(req);
+err_tree:
+	kvfree(tree.nests);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_req_parse);
+
+static int chimney_nl_state_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct chimney_dev *cdev;
+	struct chimney_req *req;
+	int err;
+
+	if (CHIMNEY_NL_REQUIRE(info, CHIMNEY_A_REQ_ID, "A state request needs its id") ||
+	    CHIMNEY_NL_REQUIRE(info, CHIMNEY_A_BLOCKS, "A state request needs a tree of blocks"))
+		return -EINVAL;
+	cdev = chimney_nl_dev(info);
+	if (IS_ERR(cdev))
+		return PTR_ERR(cdev);
+
+	req = chimney_req_parse(cdev, info->genlhdr->cmd, info->attrs[CHIMNEY_A_BLOCKS], extack);
+	if (IS_ERR(req)) {
+		err = PTR_ERR(req);
+		goto err_put;
+	}
+	req->req_id = nla_get_u64(info->attrs[CHIMNEY_A_REQ_ID]);
+	err = chimney_offload_queue(cdev, req);
+	if (err == -ENOBUFS)
+		NL_SET_ERR_MSG(extack,
+			       "The device has its limit of queued requests (CHIMNEY_LIMIT_A_REQUESTS)");
+	else if (err)
+		NL_SET_ERR_MSG(extack, "The device is going away");
+	if (err)
+		chimney_req_free(req);
 err_put:
 	dev_put(cdev->netdev);
 	return err;
@@ -1466,8 +1581,7 @@ static int chimney_put_dev(struct sk_buff *msg, struct chimney_dev *cdev)
 {
 	const struct chimney_params *pa = &cdev->params;
 	struct nlattr *n;
-	u32 pending = 0;
-	struct chimney_req *req;
+	u32 pending;
 
 	if (nla_put_u32(msg, CHIMNEY_A_IFINDEX, cdev->netdev->ifindex) ||
 	    nla_put_string(msg, CHIMNEY_A_IFNAME, cdev->netdev->name) ||
@@ -1478,13 +1592,12 @@ static int chimney_put_dev(struct sk_buff *msg, struct chimney_dev *cdev)
 		return -EMSGSIZE;
 
 	spin_lock_bh(&cdev->req_lock);
-	list_for_each_entry(req, &cdev->reqs, list)
-		pending++;
+	pending = cdev->nreqs;
 	spin_unlock_bh(&cdev->req_lock);
 	if (nla_put_u32(msg, CHIMNEY_A_PENDING, pending))
 		return -EMSGSIZE;
 
-	if (chimney_put_caps(msg, cdev))
+	if (chimney_put_caps(msg, cdev) || chimney_limits_put(msg, cdev))
 		return -EMSGSIZE;
 
 	n = nla_nest_start(msg, CHIMNEY_A_PARAMS);
@@ -1543,7 +1656,7 @@ static int chimney_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	cdev = chimney_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	cdev = chimney_nl_dev(info);
 	if (IS_ERR(cdev))
 		return PTR_ERR(cdev);
 	err = -ENOMEM;
@@ -1565,13 +1678,59 @@ err_put:
 	return err;
 }
 
+/**
+ * struct chimney_dump_err - a dump's start rejected the request
+ * @err: the errno, or 0
+ * @msg: its extack message
+ *
+ * Linux 6.1 gives a dump's start callback no extack: the start keeps its
+ * verdict here and the first dumpit reports it, with the message, in the
+ * dump's final NLMSG_DONE.
+ */
+struct chimney_dump_err {
+	int err;
+	const char *msg;
+};
+
+static int chimney_dump_report(struct netlink_callback *cb,
+			       const struct chimney_dump_err *de)
+{
+	if (cb->extack)
+		cb->extack->_msg = de->msg;
+	return de->err;
+}
+
+/**
+ * struct chimney_dev_dump_ctx - cursor of a device dump, in &netlink_callback.ctx
+ * @err: the start's verdict
+ * @skip: devices already dumped
+ */
+struct chimney_dev_dump_ctx {
+	struct chimney_dump_err err;
+	long skip;
+};
+
+static int chimney_nl_dev_get_dump_start(struct netlink_callback *cb)
+{
+	struct chimney_dev_dump_ctx *ctx = (void *)cb->ctx;
+	struct netlink_ext_ack ext = {};
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	ctx->err.err = chimney_nl_once(cb->nlh, &ext);
+	ctx->err.msg = ext._msg;
+	return 0;
+}
+
 static int chimney_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct chimney_dev_dump_ctx *ctx = (void *)cb->ctx;
 	struct net *net = sock_net(skb->sk);
-	long skip = cb->args[0], n = 0;
+	long skip = ctx->skip, n = 0;
 	struct net_device *dev;
 	int err = 0;
 
+	if (ctx->err.err)
+		return chimney_dump_report(cb, &ctx->err);
 	rcu_read_lock();
 	for_each_netdev_rcu(net, dev) {
 		void *hdr;
@@ -1590,7 +1749,7 @@ static int chimney_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callbac
 		genlmsg_end(skb, hdr);
 	}
 	rcu_read_unlock();
-	cb->args[0] = n;
+	ctx->skip = n;
 	return err ? err : skb->len;
 }
 
@@ -1598,19 +1757,26 @@ static int chimney_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *pa[CHIMNEY_PARAM_A_MAX + 1] = {};
 	struct nlattr *ca[CHIMNEY_CAPS_A_MAX + 1] = {};
+	struct nlattr *li[CHIMNEY_LIMIT_A_MAX + 1] = {};
 	struct chimney_params *p;
 	struct chimney_dev *cdev;
 	int err = 0;
 
-	cdev = chimney_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	cdev = chimney_nl_dev(info);
 	if (IS_ERR(cdev))
 		return PTR_ERR(cdev);
 	if (info->attrs[CHIMNEY_A_PARAMS])
-		err = nla_parse_nested(pa, CHIMNEY_PARAM_A_MAX, info->attrs[CHIMNEY_A_PARAMS],
-				       chimney_param_policy, info->extack);
+		err = chimney_nla_parse_nested(pa, CHIMNEY_PARAM_A_MAX,
+					       info->attrs[CHIMNEY_A_PARAMS],
+					       chimney_param_policy, info->extack);
 	if (!err && info->attrs[CHIMNEY_A_CAPS])
-		err = nla_parse_nested(ca, CHIMNEY_CAPS_A_MAX, info->attrs[CHIMNEY_A_CAPS],
-				       chimney_caps_set_policy, info->extack);
+		err = chimney_nla_parse_nested(ca, CHIMNEY_CAPS_A_MAX,
+					       info->attrs[CHIMNEY_A_CAPS],
+					       chimney_caps_set_policy, info->extack);
+	if (!err && info->attrs[CHIMNEY_A_LIMITS])
+		err = chimney_nla_parse_nested(li, CHIMNEY_LIMIT_A_MAX,
+					       info->attrs[CHIMNEY_A_LIMITS],
+					       chimney_limit_policy, info->extack);
 	if (!err && pa[CHIMNEY_PARAM_A_TICKS_PER_SECOND]) {
 		u32 t = nla_get_u32(pa[CHIMNEY_PARAM_A_TICKS_PER_SECOND]);
 
@@ -1633,6 +1799,10 @@ static int chimney_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EBUSY;
 		goto out_unlock;
 	}
+	/* Refused or taken whole: the limits are checked first. */
+	err = chimney_limits_set(cdev, li, info->extack);
+	if (err)
+		goto out_unlock;
 	chimney_get_u32(pa[CHIMNEY_PARAM_A_ENCAPSULATION], &p->encapsulation);
 	chimney_get_u32(pa[CHIMNEY_PARAM_A_TICKS_PER_SECOND], &p->ticks_per_second);
 	chimney_get_u8(pa[CHIMNEY_PARAM_A_TCP_ACK_FREQUENCY], &p->tcp_ack_frequency);
@@ -1692,9 +1862,9 @@ static int chimney_nl_obj_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_HANDLE))
+	if (CHIMNEY_NL_REQUIRE(info, CHIMNEY_A_HANDLE, "Object get needs a handle"))
 		return -EINVAL;
-	cdev = chimney_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	cdev = chimney_nl_dev(info);
 	if (IS_ERR(cdev))
 		return PTR_ERR(cdev);
 	err = -ENOMEM;
@@ -1729,20 +1899,6 @@ err_put:
 	return err;
 }
 
-/**
- * struct chimney_dump_err - a dump's start rejected the request
- * @err: the errno, or 0
- * @msg: its extack message
- *
- * Linux 6.1 gives a dump's start callback no extack: the start keeps its
- * verdict here and the first dumpit reports it, with the message, in the
- * dump's final NLMSG_DONE.
- */
-struct chimney_dump_err {
-	int err;
-	const char *msg;
-};
-
 /* Resolve the dump's device in its start, or note why not. */
 static void chimney_dump_start_dev(struct netlink_callback *cb,
 				   struct chimney_dump_err *de, int *ifindex)
@@ -1751,7 +1907,7 @@ static void chimney_dump_start_dev(struct netlink_callback *cb,
 	struct netlink_ext_ack ext = {};
 	struct chimney_dev *cdev;
 
-	cdev = chimney_nl_dev(sock_net(cb->skb->sk), info->attrs, &ext);
+	cdev = __chimney_nl_dev(sock_net(cb->skb->sk), cb->nlh, info->attrs, &ext);
 	if (IS_ERR(cdev)) {
 		de->err = PTR_ERR(cdev);
 		de->msg = ext._msg;
@@ -1759,14 +1915,6 @@ static void chimney_dump_start_dev(struct netlink_callback *cb,
 	}
 	*ifindex = cdev->netdev->ifindex;
 	dev_put(cdev->netdev);
-}
-
-static int chimney_dump_report(struct netlink_callback *cb,
-			       const struct chimney_dump_err *de)
-{
-	if (cb->extack)
-		cb->extack->_msg = de->msg;
-	return de->err;
 }
 
 /**
@@ -1935,15 +2083,16 @@ static struct chimney_io *chimney_nl_io_new(struct genl_info *info)
 			return ERR_PTR(-EINVAL);
 		}
 	} else if (info->genlhdr->cmd == CHIMNEY_CMD_SEND) {
-		if (GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_DATA))
+		if (CHIMNEY_NL_REQUIRE(info, CHIMNEY_A_IO_DATA, "A send needs its data"))
 			return ERR_PTR(-EINVAL);
 		len = nla_len(data);
 	} else {
-		if (GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_LEN))
+		if (CHIMNEY_NL_REQUIRE(info, CHIMNEY_A_IO_LEN,
+				       "A receive needs the size of its buffer"))
 			return ERR_PTR(-EINVAL);
 		len = nla_get_u32(info->attrs[CHIMNEY_A_IO_LEN]);
 	}
-	io = kvmalloc(struct_size(io, data, len), GFP_KERNEL | __GFP_NOWARN);
+	io = kvmalloc(struct_size(io, data, len), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!io)
 		return ERR_PTR(-ENOMEM);
 	io->io_id = nla_get_u64(info->attrs[CHIMNEY_A_IO_ID]);
@@ -1970,16 +2119,17 @@ static int chimney_nl_io_doit(struct sk_buff *skb, struct genl_info *info)
 	struct chimney_io *io;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_HANDLE) ||
-	    GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_ID))
+	if (CHIMNEY_NL_REQUIRE(info, CHIMNEY_A_HANDLE,
+			       "An I/O request needs a connection's handle") ||
+	    CHIMNEY_NL_REQUIRE(info, CHIMNEY_A_IO_ID, "An I/O request needs its id"))
 		return -EINVAL;
-	io = chimney_nl_io_new(info);
-	if (IS_ERR(io))
-		return PTR_ERR(io);
-	cdev = chimney_nl_dev(genl_info_net(info), info->attrs, extack);
-	if (IS_ERR(cdev)) {
-		kvfree(io);
+	cdev = chimney_nl_dev(info);
+	if (IS_ERR(cdev))
 		return PTR_ERR(cdev);
+	io = chimney_nl_io_new(info);
+	if (IS_ERR(io)) {
+		dev_put(cdev->netdev);
+		return PTR_ERR(io);
 	}
 
 	mutex_lock(&cdev->lock);
@@ -1997,9 +2147,13 @@ static int chimney_nl_io_doit(struct sk_buff *skb, struct genl_info *info)
 				    "The connection is already being disconnected");
 		err = -EALREADY;
 	} else {
-		err = chimney_offload_post_io(cdev, container_of(obj, struct chimney_conn, obj),
-					      info->genlhdr->cmd, io);
-		io = NULL;
+		struct chimney_conn *conn = container_of(obj, struct chimney_conn, obj);
+
+		err = chimney_offload_io_room(cdev, conn, info->genlhdr->cmd, io, extack);
+		if (!err) {
+			err = chimney_offload_post_io(cdev, conn, info->genlhdr->cmd, io);
+			io = NULL;
+		}
 	}
 	mutex_unlock(&cdev->lock);
 	kvfree(io);
@@ -2022,13 +2176,15 @@ static int chimney_nl_conn_doit(struct sk_buff *skb, struct genl_info *info)
 	u64 id;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_HANDLE) ||
-	    GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_ID) ||
-	    (cmd == CHIMNEY_CMD_RECEIVE_ANSWER && GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_STATUS)) ||
-	    (cmd == CHIMNEY_CMD_FORWARD && GENL_REQ_ATTR_CHECK(info, CHIMNEY_A_IO_DATA)))
+	if (CHIMNEY_NL_REQUIRE(info, CHIMNEY_A_HANDLE, "The request needs a connection's handle") ||
+	    CHIMNEY_NL_REQUIRE(info, CHIMNEY_A_IO_ID, "The request needs the id it answers") ||
+	    (cmd == CHIMNEY_CMD_RECEIVE_ANSWER &&
+	     CHIMNEY_NL_REQUIRE(info, CHIMNEY_A_STATUS, "A receive answer needs a status")) ||
+	    (cmd == CHIMNEY_CMD_FORWARD &&
+	     CHIMNEY_NL_REQUIRE(info, CHIMNEY_A_IO_DATA, "A forward needs the segment")))
 		return -EINVAL;
 	id = nla_get_u64(attrs[CHIMNEY_A_IO_ID]);
-	cdev = chimney_nl_dev(genl_info_net(info), attrs, extack);
+	cdev = chimney_nl_dev(info);
 	if (IS_ERR(cdev))
 		return PTR_ERR(cdev);
 
@@ -2077,6 +2233,7 @@ static const struct genl_ops chimney_genl_ops[] = {
 		.policy = chimney_dev_get_policy,
 		.maxattr = CHIMNEY_A_MAX,
 		.doit = chimney_nl_dev_get_doit,
+		.start = chimney_nl_dev_get_dump_start,
 		.dumpit = chimney_nl_dev_get_dumpit,
 	},
 	{
@@ -2213,6 +2370,7 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_nl_validate);
  */
 int chimney_netlink_init(void)
 {
+	chimney_nla_init();
 	return genl_register_family(&chimney_genl_family);
 }
 

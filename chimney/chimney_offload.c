@@ -14,6 +14,8 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/jiffies.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
@@ -127,6 +129,12 @@ static struct chimney_obj *chimney_block_ref(struct chimney_dev *cdev,
 	return obj;
 }
 
+/* The largest path MTU the virtual hardware sends (R17). */
+static bool chimney_path_mtu_fits(u32 mtu)
+{
+	return mtu <= CHIMNEY_MAX_PATH_MTU;
+}
+
 static bool chimney_status_ok(u32 status)
 {
 	return status == CHIMNEY_NDIS_STATUS_SUCCESS ||
@@ -155,10 +163,14 @@ static u32 chimney_initiate_new(struct chimney_dev *cdev, struct chimney_block *
 			return CHIMNEY_NDIS_STATUS_OFFLOAD_HW_ADDRESS_ENTRIES;
 		if (!chimney_dev_vlan_ok(cdev, b->st.neigh.vlan_id))
 			return CHIMNEY_NDIS_STATUS_OFFLOAD_VLAN_MISMATCH;
+		if (cdev->count[CHIMNEY_LAYER_NEIGH] >= cdev->limits.neighbors)
+			return CHIMNEY_NDIS_STATUS_OFFLOAD_NEIGHBOR_ENTRIES;
 		break;
 	case CHIMNEY_LAYER_PATH:
-		if (b->st.path.path_mtu > CHIMNEY_MAX_PATH_MTU)
+		if (!chimney_path_mtu_fits(b->st.path.path_mtu))
 			return CHIMNEY_NDIS_STATUS_OFFLOAD_PATH_MTU;
+		if (cdev->count[CHIMNEY_LAYER_PATH] >= cdev->limits.paths)
+			return CHIMNEY_NDIS_STATUS_OFFLOAD_PATH_ENTRIES;
 		break;
 	default:
 		if (b->st.tcp.ca.initial_rcv_wnd > CHIMNEY_MAX_RCV_WND)
@@ -283,8 +295,10 @@ void chimney_req_free(struct chimney_req *req)
 		kvfree(req->blocks[i].snd);
 		kfree_skb(req->blocks[i].rcvd);
 	}
+	mem_cgroup_put(req->memcg);
 	kvfree(req);
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_req_free);
 
 /*
  * The object a block of a query, invalidate or terminate references, if it
@@ -341,6 +355,22 @@ static void chimney_query(struct chimney_dev *cdev, struct chimney_req *req)
 	chimney_req_mark_failed(req);
 }
 
+/*
+ * R27: cached state the hardware cannot take (a receive buffer too large, a
+ * path MTU above what it sends) fails the block and changes nothing, in an
+ * update as in an initiate.
+ */
+static bool chimney_update_fits(const struct chimney_block *b)
+{
+	if (!(b->has & CHIMNEY_HAS_CACHED))
+		return true;
+	if (b->layer == CHIMNEY_LAYER_TCP)
+		return b->st.tcp.ca.initial_rcv_wnd <= CHIMNEY_MAX_RCV_WND;
+	if (b->layer == CHIMNEY_LAYER_PATH)
+		return chimney_path_mtu_fits(b->st.path.path_mtu);
+	return true;
+}
+
 /* Update (section 3.3): cached variables, and relinking paths (R26). */
 static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 {
@@ -358,13 +388,10 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 			continue;
 		obj = chimney_block_ref(cdev, b);
 		if (!obj || chimney_obj_corrupt(cdev, obj) ||
-		    chimney_fail_next(cdev, CHIMNEY_FAIL_UPDATE)) {
-			b->status = CHIMNEY_NDIS_STATUS_FAILURE;
-			continue;
-		}
-		/* R27: a receive buffer the hardware cannot have fails, untouched. */
-		if (obj->layer == CHIMNEY_LAYER_TCP && (b->has & CHIMNEY_HAS_CACHED) &&
-		    b->st.tcp.ca.initial_rcv_wnd > CHIMNEY_MAX_RCV_WND) {
+		    chimney_fail_next(cdev, CHIMNEY_FAIL_UPDATE) ||
+		    !chimney_update_fits(b)) {
+			/* Nothing below a failed block is relinked to it. */
+			b->obj = NULL;
 			b->status = CHIMNEY_NDIS_STATUS_FAILURE;
 			continue;
 		}
@@ -605,6 +632,7 @@ static struct chimney_req *chimney_next_req(struct chimney_dev *cdev,
 		req = NULL;
 	} else if (req) {
 		list_del(&req->list);
+		cdev->nreqs--;
 	}
 	spin_unlock_bh(&cdev->req_lock);
 	return req;
@@ -619,7 +647,10 @@ static void chimney_offload_work(struct work_struct *work)
 
 	mutex_lock(&cdev->lock);
 	while ((req = chimney_next_req(cdev, &next))) {
+		struct mem_cgroup *old = set_active_memcg(req->memcg);
+
 		chimney_process(cdev, req);
+		set_active_memcg(old);
 		chimney_req_free(req);
 		cond_resched();
 	}
@@ -663,8 +694,14 @@ static int chimney_offload_inline(struct chimney_dev *cdev, struct chimney_req *
 	spin_lock_bh(&cdev->req_lock);
 	/* The worker takes requests under cdev->lock: none is half done. */
 	now = list_empty(&cdev->reqs);
+	if (!now && cdev->nreqs >= READ_ONCE(cdev->limits.requests)) {
+		spin_unlock_bh(&cdev->req_lock);
+		mutex_unlock(&cdev->lock);
+		return -ENOBUFS;
+	}
 	if (!now) {
 		list_add_tail(&req->list, &cdev->reqs);
+		cdev->nreqs++;
 		queue_delayed_work(system_unbound_wq, &cdev->work, delay);
 	}
 	spin_unlock_bh(&cdev->req_lock);
@@ -686,8 +723,9 @@ static int chimney_offload_inline(struct chimney_dev *cdev, struct chimney_req *
  * only @cdev->req_lock, never @cdev->lock, which the virtual hardware holds
  * while it works: a request is accepted while others are processed.
  *
- * Return: 0, or -ENODEV when the device is going away (@req is then
- * still the caller's).
+ * Return: 0, -ENODEV when the device is going away, or -ENOBUFS when
+ * CHIMNEY_LIMIT_A_REQUESTS are queued already (@req is then still the
+ * caller's).
  */
 int chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
 {
@@ -701,8 +739,13 @@ int chimney_offload_queue(struct chimney_dev *cdev, struct chimney_req *req)
 		spin_unlock_bh(&cdev->req_lock);
 		return -ENODEV;
 	}
+	if (cdev->nreqs >= READ_ONCE(cdev->limits.requests)) {
+		spin_unlock_bh(&cdev->req_lock);
+		return -ENOBUFS;
+	}
 	trace_chimney_request(cdev, req);
 	list_add_tail(&req->list, &cdev->reqs);
+	cdev->nreqs++;
 	/*
 	 * Under req_lock: once @dead is set, no request is added and the
 	 * work is not scheduled again, so chimney_offload_destroy()'s
@@ -775,11 +818,57 @@ int chimney_offload_post_io(struct chimney_dev *cdev, struct chimney_conn *conn,
 		chimney_tcp_disconnect(cdev, conn, io);
 		return 0;
 	}
-	list_add_tail(&io->list, cmd == CHIMNEY_CMD_SEND ? &conn->x->sends : &conn->x->recvs);
+	if (cmd == CHIMNEY_CMD_SEND)
+		chimney_tcp_queue_send(conn, io);
+	else
+		list_add_tail(&io->list, &conn->x->recvs);
 	chimney_tcp_push(cdev, conn);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_offload_post_io);
+
+/**
+ * chimney_offload_io_room() - whether a connection may take one more request
+ * @cdev: the device; its lock must be held
+ * @conn: the connection
+ * @cmd: %CHIMNEY_CMD_SEND, _RECEIVE or _DISCONNECT
+ * @io: the request
+ * @extack: where a refusal is explained
+ *
+ * What user space makes the connection hold is bounded by the device's
+ * limits: the memory of outstanding sends, the count of posted receives.
+ *
+ * Return: 0, or -ENOBUFS.
+ */
+int chimney_offload_io_room(struct chimney_dev *cdev, const struct chimney_conn *conn,
+			    u8 cmd, const struct chimney_io *io,
+			    struct netlink_ext_ack *extack)
+{
+	const struct chimney_tcp_ext *x = conn->x;
+	const struct chimney_io *r;
+	u32 n = 0;
+
+	lockdep_assert_held(&cdev->lock);
+	if (!x)
+		return 0;
+	if (cmd == CHIMNEY_CMD_RECEIVE) {
+		/* Bounded by the limit itself: at most that many steps. */
+		list_for_each_entry(r, &x->recvs, list) {
+			if (++n < cdev->limits.receives)
+				continue;
+			NL_SET_ERR_MSG(extack,
+				       "The connection has its limit of posted receives (CHIMNEY_LIMIT_A_RECEIVES)");
+			return -ENOBUFS;
+		}
+		return 0;
+	}
+	if (io->len && (u64)x->snd_mem + chimney_io_cost(io) > cdev->limits.send_bytes) {
+		NL_SET_ERR_MSG(extack,
+			       "The connection's outstanding sends are at their limit (CHIMNEY_LIMIT_A_SEND_BYTES)");
+		return -ENOBUFS;
+	}
+	return 0;
+}
 
 /**
  * chimney_offload_destroy() - stop the virtual hardware of a device
@@ -800,6 +889,7 @@ void chimney_offload_destroy(struct chimney_dev *cdev)
 	cancel_delayed_work_sync(&cdev->work);
 	spin_lock_bh(&cdev->req_lock);
 	list_splice_init(&cdev->reqs, &reqs);
+	cdev->nreqs = 0;
 	spin_unlock_bh(&cdev->req_lock);
 
 	mutex_lock(&cdev->lock);

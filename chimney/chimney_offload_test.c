@@ -567,7 +567,49 @@ static void chimney_offload_test_fail_next(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cdev->fail_next[CHIMNEY_FAIL_OFFLOAD], 0U);
 }
 
+/*
+ * An update that fails a neighbor's block relinks no path to it: the path
+ * below keeps its parent (R26 needs the new parent's block to succeed).
+ */
+static void chimney_offload_test_relink_failed(struct kunit *test)
+{
+	static const struct chimney_test_block tree[] = {
+		{ N, CHIMNEY_ROLE_NEW, NONE },
+		{ P, CHIMNEY_ROLE_NEW, 0 },
+		{ N, CHIMNEY_ROLE_NEW, NONE },
+	};
+	struct chimney_dev *cdev = chimney_test_cdev(test);
+	struct chimney_test_block update[] = {
+		{ N, CHIMNEY_ROLE_REF, NONE },
+		{ P, CHIMNEY_ROLE_REF, 0 },
+	};
+	struct chimney_obj *n1, *path, *parent;
+	struct chimney_req *req;
+
+	req = chimney_test_req(test, CHIMNEY_CMD_INITIATE, tree, ARRAY_SIZE(tree));
+	chimney_test_process(test, req);
+	update[0].handle = req->blocks[2].handle;
+	update[1].handle = req->blocks[1].handle;
+	rcu_read_lock();
+	n1 = chimney_obj_lookup(cdev, req->blocks[0].handle);
+	path = chimney_obj_lookup(cdev, req->blocks[1].handle);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, n1);
+	KUNIT_ASSERT_NOT_NULL(test, path);
+
+	cdev->fail_next[CHIMNEY_FAIL_UPDATE] = 1;
+	req = chimney_test_req(test, CHIMNEY_CMD_UPDATE, update, ARRAY_SIZE(update));
+	chimney_test_process(test, req);
+	KUNIT_EXPECT_EQ(test, req->blocks[0].status, (u32)CHIMNEY_NDIS_STATUS_FAILURE);
+	/* No expectation under RCU: a failed one allocates its report. */
+	rcu_read_lock();
+	parent = chimney_obj_parent(path);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, parent, n1);
+}
+
 static struct kunit_case chimney_offload_test_cases[] = {
+	KUNIT_CASE(chimney_offload_test_relink_failed),
 	KUNIT_CASE(chimney_offload_test_initiate),
 	KUNIT_CASE(chimney_offload_test_traversal),
 	KUNIT_CASE(chimney_offload_test_path_mtu),

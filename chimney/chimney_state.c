@@ -244,12 +244,17 @@ static void chimney_conn_unhash(struct chimney_dev *cdev, struct chimney_conn *c
  *
  * Frees with a reschedule point at every object, the lock let go every 1024
  * (chimney_walk_resched()). Outstanding I/O must have been completed.
+ *
+ * Children go before their parents, a layer at a time: a reader under RCU
+ * that found an object may follow its parent, and that parent is unpublished
+ * only after the child, so its grace period waits for the reader.
  */
 void chimney_state_destroy(struct chimney_dev *cdev)
 {
 	struct chimney_obj *obj;
 	unsigned long idx;
 	unsigned int n = 0;
+	int layer;
 
 	mutex_lock(&cdev->lock);
 	/* The table hashes connections by their paths: empty it first. */
@@ -258,11 +263,15 @@ void chimney_state_destroy(struct chimney_dev *cdev)
 			chimney_conn_unhash(cdev, container_of(obj, struct chimney_conn, obj));
 		chimney_walk_resched(cdev, &n);
 	}
-	xa_for_each(&cdev->objs, idx, obj) {
-		xa_erase(&cdev->objs, idx);
-		set_bit(CHIMNEY_OBJ_DEAD_BIT, &obj->flags);
-		chimney_obj_free(obj);
-		chimney_walk_resched(cdev, &n);
+	for (layer = CHIMNEY_LAYER_TCP; layer >= CHIMNEY_LAYER_NEIGH; layer--) {
+		xa_for_each(&cdev->objs, idx, obj) {
+			if (obj->layer != layer)
+				continue;
+			xa_erase(&cdev->objs, idx);
+			set_bit(CHIMNEY_OBJ_DEAD_BIT, &obj->flags);
+			chimney_obj_free(obj);
+			chimney_walk_resched(cdev, &n);
+		}
 	}
 	memset(cdev->count, 0, sizeof(cdev->count));
 	mutex_unlock(&cdev->lock);
@@ -313,11 +322,11 @@ static struct chimney_obj *chimney_obj_alloc(u8 layer)
 
 	switch (layer) {
 	case CHIMNEY_LAYER_NEIGH:
-		return kzalloc(sizeof(struct chimney_neigh), GFP_KERNEL);
+		return kzalloc(sizeof(struct chimney_neigh), GFP_KERNEL_ACCOUNT);
 	case CHIMNEY_LAYER_PATH:
-		return kzalloc(sizeof(struct chimney_path), GFP_KERNEL);
+		return kzalloc(sizeof(struct chimney_path), GFP_KERNEL_ACCOUNT);
 	default:
-		conn = kmem_cache_zalloc(chimney_conn_cache, GFP_KERNEL);
+		conn = kmem_cache_zalloc(chimney_conn_cache, GFP_KERNEL_ACCOUNT);
 		return conn ? &conn->obj : NULL;
 	}
 }
@@ -395,7 +404,7 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 	}
 
 	/* Reserve the index, link the complete object, then publish it. */
-	err = xa_alloc(&cdev->objs, &id, NULL, xa_limit_32b, GFP_KERNEL);
+	err = xa_alloc(&cdev->objs, &id, NULL, xa_limit_32b, GFP_KERNEL_ACCOUNT);
 	if (err) {
 		chimney_obj_release(obj);
 		return ERR_PTR(err == -EBUSY ? -EBUSY : -ENOMEM);
@@ -414,7 +423,8 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 		list_add_tail(&obj->sibling, &parent->children);
 	else
 		INIT_LIST_HEAD(&obj->sibling);
-	xa_store(&cdev->objs, id, obj, GFP_KERNEL);
+	/* The index was reserved by xa_alloc(): storing there allocates nothing. */
+	WARN_ON_ONCE(xa_is_err(xa_store(&cdev->objs, id, obj, GFP_NOWAIT)));
 	if (b->layer == CHIMNEY_LAYER_TCP && parent)
 		chimney_tcp_conn_start(cdev, container_of(obj, struct chimney_conn, obj));
 	cdev->count[b->layer]++;

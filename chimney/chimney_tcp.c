@@ -73,14 +73,18 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_now);
 u32 chimney_tcp_mss(const struct chimney_conn *conn)
 {
 	const struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
-	u32 hdr = chimney_conn_v6(conn) ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+	int hdr = chimney_conn_v6(conn) ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 	u32 mtu = pobj ? container_of(pobj, struct chimney_path, obj)->st.path_mtu : 576;
-	u32 mss = conn->st.c.remote_mss ?: 536;
+	int mss = conn->st.c.remote_mss ?: 536;
 
-	mss = min(mss, mtu - hdr - (u32)sizeof(struct tcphdr));
+	/*
+	 * Signed, so that no path MTU makes it wrap into a segment larger
+	 * than any path; parsing bounds the MTU (IPv4 68, IPv6 1280) anyway.
+	 */
+	mss = min_t(int, mss, (int)min_t(u32, mtu, IP_MAX_MTU) - hdr - (int)sizeof(struct tcphdr));
 	if (conn->st.c.flags & CHIMNEY_TCP_FLAG_TIMESTAMP_ENABLED)
 		mss -= TCPOLEN_TSTAMP_ALIGNED;
-	return max(mss, 64U);
+	return clamp(mss, 64, (int)IP_MAX_MTU);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_mss);
 
@@ -472,6 +476,7 @@ static void chimney_tcp_send_done(struct chimney_dev *cdev, struct chimney_conn 
 				  struct chimney_io *io, u32 status)
 {
 	list_del(&io->list);
+	conn->x->snd_mem -= chimney_io_cost(io);
 	if (io->flags & CHIMNEY_IO_DISC_DATA)
 		return;
 	chimney_tcp_publish(cdev, conn);
@@ -1189,14 +1194,17 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_input);
  * @io: the request; the engine owns it
  *
  * Abortive (R76): an RST, the only one a target sends (R77); every send
- * completes with REQUEST_ABORTED first, then the disconnect with SUCCESS;
- * nothing more is received or acknowledged. Graceful (R78): its data goes
+ * and every posted receive completes with REQUEST_ABORTED first (nothing
+ * will fill it: it would wait for the terminate), then the disconnect with
+ * SUCCESS; nothing more is received or acknowledged. Graceful (R78): its data goes
  * after the sends, then a FIN; it completes once the FIN is acknowledged,
  * and receiving goes on.
  */
 void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    struct chimney_io *io)
 {
+	struct chimney_io *r, *tmp;
+
 	lockdep_assert_held(&cdev->lock);
 	if (io->flags & CHIMNEY_IO_ABORTIVE_CLOSE) {
 		if (chimney_tcp_can_send(cdev, conn))
@@ -1207,6 +1215,8 @@ void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 		chimney_ind_cancel(conn);
 		__skb_queue_purge(&conn->x->rcvq);
 		chimney_tcp_abort_sends(cdev, conn, CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
+		list_for_each_entry_safe(r, tmp, &conn->x->recvs, list)
+			chimney_tcp_recv_done(cdev, conn, r, CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
 		chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_DISCONNECT_COMPLETE, io->io_id,
 				  CHIMNEY_NDIS_STATUS_SUCCESS, 0, NULL);
 		kvfree(io);
@@ -1217,9 +1227,22 @@ void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 	conn->x->disc = io;
 	if (io->len) {
 		io->flags |= CHIMNEY_IO_DISC_DATA;
-		list_add_tail(&io->list, &conn->x->sends);
+		chimney_tcp_queue_send(conn, io);
 	}
 	chimney_tcp_push(cdev, conn);
+}
+
+/**
+ * chimney_tcp_queue_send() - put data at the end of the send queue
+ * @conn: the connection, with its engine state
+ * @io: a send request, or the data of a disconnect or of an initiate
+ *
+ * What the queue holds is counted against CHIMNEY_LIMIT_A_SEND_BYTES.
+ */
+void chimney_tcp_queue_send(struct chimney_conn *conn, struct chimney_io *io)
+{
+	list_add_tail(&io->list, &conn->x->sends);
+	conn->x->snd_mem += chimney_io_cost(io);
 }
 
 /**
@@ -1424,7 +1447,7 @@ int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn)
 	lockdep_assert_held(&cdev->lock);
 	if (conn->x)
 		return 0;
-	x = kzalloc(sizeof(*x), GFP_KERNEL);
+	x = kzalloc(sizeof(*x), GFP_KERNEL_ACCOUNT);
 	if (!x)
 		return -ENOMEM;
 	x->conn = conn;
@@ -1495,7 +1518,7 @@ void chimney_tcp_conn_data(struct chimney_dev *cdev, struct chimney_conn *conn,
 	}
 	if (!b->snd)
 		return;
-	list_add_tail(&b->snd->list, &x->sends);
+	chimney_tcp_queue_send(conn, b->snd);
 	b->snd = NULL;
 	if (d->snd_nxt != d->snd_una)
 		chimney_tcp_arm(conn, delta != U32_MAX ? max(delta, 1U) : x->rto);

@@ -1683,6 +1683,32 @@ static void chimney_tcp_test_demux(struct kunit *test)
 	chimney_tcp_test_to_host(test, 7);
 }
 
+/*
+ * Frames for the engine wait in a backlog of CHIMNEY_DP_RXQ_MAX: a peer that
+ * sends faster than the engine takes them (here, the engine is held off by
+ * the device's lock) loses the rest, counted as dropped.
+ */
+static void chimney_tcp_test_rxq_bound(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_in in = { .len = 1, .vid = -1 };
+	struct chimney_tcp_test_conn tc = {};
+	struct rtnl_link_stats64 stats;
+	struct chimney_conn *conn;
+	int i;
+
+	chimney_test_wire(test);
+	conn = chimney_tcp_test_conn(test, &tc);
+	mutex_lock(&cdev->lock);
+	for (i = 0; i < CHIMNEY_DP_RXQ_MAX + 10; i++)
+		chimney_tcp_test_rx(test, chimney_tcp_test_in_skb(test, conn, &in));
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&cdev->dp_rxq), (u32)CHIMNEY_DP_RXQ_MAX);
+	mutex_unlock(&cdev->lock);
+	flush_work(&cdev->dp_work);
+	dev_get_stats(cdev->netdev, &stats);
+	KUNIT_EXPECT_EQ(test, stats.rx_dropped, 10ULL);
+}
+
 /* The notification at sequence number seq is this I/O completion. */
 static void chimney_tcp_test_note(struct kunit *test, u64 seq, u8 cmd, u64 id, u32 status)
 {
@@ -1838,6 +1864,7 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_rcv_buffer),
 	KUNIT_CASE(chimney_tcp_test_update_failure),
 	KUNIT_CASE(chimney_tcp_test_demux),
+	KUNIT_CASE(chimney_tcp_test_rxq_bound),
 	KUNIT_CASE(chimney_tcp_test_recv_after_fin),
 	KUNIT_CASE(chimney_tcp_test_disconnect_alone),
 	KUNIT_CASE(chimney_tcp_test_disconnect_fails),

@@ -53,7 +53,7 @@ step build-debug "build: chimney.ko, chimney_test.ko for the debug kernel (W=1, 
 # (KASAN and lockdep make each slow); the stock kernel's run has 100000.
 CHIMNEY_FUZZ_COUNT=10000 suite kselftest-debug "kselftest (debug kernel)" "$here/kselftest.sh" debug \
 	chimney_link.sh chimney_offload.sh chimney_badinput.sh chimney_fuzz.sh chimney_security.sh \
-	chimney_stress.sh >"$dir/lane-debug.out" &
+	chimney_stress.sh chimney_limits.sh >"$dir/lane-debug.out" &
 lane=$!
 CHIMNEY_TEARDOWN_CONNS=20000 suite kselftest-debug-tcp \
 	"kselftest data path, allocation failures, teardown (debug kernel)" \
@@ -72,7 +72,7 @@ suite kunit "kunit (debug kernel)" "$here/kunit.sh"
 # A million connections (chimney_teardown.sh) need more than 1 GiB.
 CHIMNEY_VM_MEM=3072 suite kselftest-stock "kselftest (stock kernel)" "$here/kselftest.sh" stock \
 	chimney_link.sh chimney_offload.sh chimney_badinput.sh chimney_fuzz.sh chimney_tcp.sh \
-	chimney_stress.sh chimney_teardown.sh
+	chimney_stress.sh chimney_teardown.sh chimney_limits.sh
 # Slab poisoning shows uninitialised bytes in a notification as 0x6b.
 CHIMNEY_VM_APPEND="slub_debug=P" suite kselftest-poison \
 	"kselftest security, slab poisoning (stock kernel)" "$here/kselftest.sh" stock \

@@ -1363,6 +1363,17 @@ static const struct kw param_kws[] = {
 	{ "congestion_algorithm", CHIMNEY_A_PARAMS, CHIMNEY_PARAM_A_CONGESTION_ALGORITHM, 4 },
 };
 
+/* What the device holds for user space at most (enum chimney_limit_attr). */
+static const struct kw limit_kws[] = {
+	{ "max_send_bytes", CHIMNEY_A_LIMITS, CHIMNEY_LIMIT_A_SEND_BYTES, 4 },
+	{ "max_receives", CHIMNEY_A_LIMITS, CHIMNEY_LIMIT_A_RECEIVES, 4 },
+	{ "max_requests", CHIMNEY_A_LIMITS, CHIMNEY_LIMIT_A_REQUESTS, 4 },
+	{ "max_neighbors", CHIMNEY_A_LIMITS, CHIMNEY_LIMIT_A_NEIGHBORS, 4 },
+	{ "max_paths", CHIMNEY_A_LIMITS, CHIMNEY_LIMIT_A_PATHS, 4 },
+	{ "max_journal_kb", CHIMNEY_A_LIMITS, CHIMNEY_LIMIT_A_JOURNAL_KB, 4 },
+	{ "max_devices", CHIMNEY_A_LIMITS, CHIMNEY_LIMIT_A_DEVICES, 4 },
+};
+
 /* The capabilities: NDIS_TCP_CONNECTION_OFFLOAD; "capacity" as dev set has it. */
 static const struct kw caps_kws[] = {
 	{ "caps_encapsulation", CHIMNEY_A_CAPS, CHIMNEY_CAPS_A_ENCAPSULATION, 4 },
@@ -1424,6 +1435,9 @@ static int print_dev_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		case CHIMNEY_A_PARAMS:
 			print_nest_kws(&first, a, param_kws, sizeof(param_kws) / sizeof(param_kws[0]));
+			break;
+		case CHIMNEY_A_LIMITS:
+			print_nest_kws(&first, a, limit_kws, sizeof(limit_kws) / sizeof(limit_kws[0]));
 			break;
 		case CHIMNEY_A_STATS: {
 			static const char *const names[CHIMNEY_STATS_A_MAX + 1] = {
@@ -1544,7 +1558,20 @@ static uint32_t stats_set_of(const char *v)
 	usage_err("unknown counter set '%s'", v);
 }
 
-#define DEV_SET_USAGE "usage: dev set DEV [capacity N] [PARAM N]... [clear tcp4|tcp6|ip4|ip6|all]..."
+#define DEV_SET_USAGE "usage: dev set DEV [capacity N] [PARAM N]... [LIMIT N]... " \
+	"[clear tcp4|tcp6|ip4|ip6|all]..."
+
+/* The parameter or limit called name, or NULL. */
+static const struct kw *dev_set_kw(const char *name)
+{
+	for (size_t j = 0; j < sizeof(param_kws) / sizeof(param_kws[0]); j++)
+		if (!strcmp(name, param_kws[j].name))
+			return &param_kws[j];
+	for (size_t j = 0; j < sizeof(limit_kws) / sizeof(limit_kws[0]); j++)
+		if (!strcmp(name, limit_kws[j].name))
+			return &limit_kws[j];
+	return NULL;
+}
 
 static int cmd_dev_set(int argc, char **argv)
 {
@@ -1552,6 +1579,7 @@ static int cmd_dev_set(int argc, char **argv)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nl n = nl_open();
 	struct nlmsghdr *nlh;
+	static const int nests[] = { CHIMNEY_A_PARAMS, CHIMNEY_A_LIMITS };
 	struct nlattr *nest;
 	uint32_t clear = 0;
 	int i, nset = 0;
@@ -1562,11 +1590,8 @@ static int cmd_dev_set(int argc, char **argv)
 	nlh = msg_start(buf, family_id, 0, CHIMNEY_CMD_DEV_SET, &n);
 	mnl_attr_put_u32(nlh, CHIMNEY_A_IFINDEX, ifindex_of(argv[0]));
 	for (i = 1; i + 1 < argc; i += 2) {
-		const struct kw *k = NULL;
+		const struct kw *k = dev_set_kw(argv[i]);
 
-		for (size_t j = 0; j < sizeof(param_kws) / sizeof(param_kws[0]); j++)
-			if (!strcmp(argv[i], param_kws[j].name))
-				k = &param_kws[j];
 		if (k && nset < (int)(sizeof(set) / sizeof(set[0]))) {
 			set[nset].k = k;
 			set[nset++].v = parse_u32(argv[i + 1], k->name);
@@ -1586,16 +1611,21 @@ static int cmd_dev_set(int argc, char **argv)
 	}
 	if (i != argc)
 		usage_err("'%s' needs a value", argv[argc - 1]);
-	/* All parameters in one nest: a second one would replace the first. */
-	if (nset) {
-		nest = mnl_attr_nest_start(nlh, CHIMNEY_A_PARAMS);
+	/* Each kind in one nest: the device refuses a nest given twice. */
+	for (size_t c = 0; c < sizeof(nests) / sizeof(nests[0]); c++) {
+		nest = NULL;
 		for (i = 0; i < nset; i++) {
+			if (set[i].k->cls != nests[c])
+				continue;
+			if (!nest)
+				nest = mnl_attr_nest_start(nlh, nests[c]);
 			if (set[i].k->width == 1)
 				mnl_attr_put_u8(nlh, set[i].k->attr, set[i].v);
 			else
 				mnl_attr_put_u32(nlh, set[i].k->attr, set[i].v);
 		}
-		mnl_attr_nest_end(nlh, nest);
+		if (nest)
+			mnl_attr_nest_end(nlh, nest);
 	}
 	if (clear)
 		mnl_attr_put_u32(nlh, CHIMNEY_A_STATS_CLEAR, clear);
@@ -1947,6 +1977,8 @@ static void help(void)
 	     "      offload parameters: encapsulation ticks ack_frequency delayed_ack_ticks\n"
 	     "      max_retransmissions doubt_reachability_retransmissions sws_prevention_ticks\n"
 	     "      dup_ack_threshold push_ticks nce_stale_ticks congestion_algorithm\n"
+	     "      and limits: max_send_bytes max_receives max_requests max_neighbors\n"
+	     "      max_paths max_journal_kb\n"
 	     "          [clear tcp4|tcp6|ip4|ip6|all] zero one set of offload counters\n"
 	     "  dev stats DEV                       TCP_OFFLOAD_STATS and IP_OFFLOAD_STATS, per IP version\n"
 	     "  obj show DEV [handle H] [type neigh|path4|path6|tcp] [parent H]\n"

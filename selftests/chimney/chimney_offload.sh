@@ -397,12 +397,12 @@ rm -f "$SLOWLOG"
 out=$(ctl -w terminate chim0 req 82 neigh ref "$N" path ref "$(obj_handle chim0 path4)" \
 	$(for t in $(obj_handle chim0 tcp); do echo "tcp ref $t"; done))
 check "the 42 objects terminate" [ "$(obj_count chim0)" = 0 ]
-echo 1 >/sys/module/chimney/parameters/journal_kb
+ctl dev set chim0 max_journal_kb 1
 ctl -w initiate chim0 req 83 $NEIGH >/dev/null
 err=$(ctl replay chim0 seq 0 2>&1)
 check "replay of notifications gone from the journal: ERANGE with extack" \
 	grep -q 'no longer all in the journal' <<<"$err"
-echo 4096 >/sys/module/chimney/parameters/journal_kb
+ctl dev set chim0 max_journal_kb 4096
 ctl -w terminate chim0 req 84 neigh ref "$(obj_handle chim0 neigh)" >/dev/null
 N=
 
@@ -412,7 +412,7 @@ N=
 # device's (ground truth: debugfs objects); a terminate still pending at
 # that moment must then complete in front of it as usual.
 
-echo 1 >/sys/module/chimney/parameters/journal_kb
+ctl dev set chim0 max_journal_kb 1
 storm 85 0x200 7000
 echo 10000 >"$DBG/latency_ms"
 ctl terminate chim0 req 87 neigh ref "$N" path ref "$(obj_handle chim0 path4)" \
@@ -429,7 +429,7 @@ check "the terminate pending meanwhile completes after it" \
 check "and the objects are gone" [ "$(obj_count chim0)" = 0 ]
 kill $SLOWPID 2>/dev/null
 echo 0 >"$DBG/latency_ms"
-echo 4096 >/sys/module/chimney/parameters/journal_kb
+ctl dev set chim0 max_journal_kb 4096
 rm -f "$SLOWLOG"
 N=
 

@@ -13,6 +13,7 @@
 source "$(dirname "$0")/chimney_lib.sh"
 chimney_require
 chimney_require_ctl
+chimney_require_ip_plugin
 
 SEC=$CHIMNEY_LIB_DIR/chimney_security.py
 D=$(mktemp -d /tmp/chimney-sec.XXXXXX)
@@ -80,6 +81,19 @@ if $nobody unshare -r true 2>/dev/null; then
 	grep -q 'No such device' <<<"$out" && grep -q "no device 'chimsec0'" <<<"$out"
 	check_status $? "but cannot reach a device of ours, by index or name: ENODEV"
 	[ "$tap_fail" = "$fails" ] || diag "$out"
+
+	# The peer's netns is the caller's to administer too: root of a user
+	# namespace cannot put the peer in ours (PID 1's) by its IFLA_NET_NS_PID.
+	out=$($nobody unshare -r -n ip link add chimu1 type chimney peer name chimsecp netns 1 2>&1)
+	[ $? -ne 0 ]
+	check_status $? "root of a user namespace cannot place a peer in our netns"
+	! ip link show chimsecp >/dev/null 2>&1 && grep -q 'CAP_NET_ADMIN' <<<"$out"
+	check_status $? "no peer appeared in our netns, and the refusal says why" ||
+		diag "$out"
+	ip link del chimsecp 2>/dev/null
+	out=$($nobody unshare -r -n bash -c "
+		ip link add chimu1 type chimney peer name chimu1p && ip -o link show chimu1p" 2>&1)
+	check "a peer in its own netns is made as before" grep -q chimu1p <<<"$out"
 else
 	echo "# SKIP: unprivileged user namespaces are not allowed here"
 fi

@@ -34,7 +34,7 @@ cleanup()
 	pkill -f chimney-bench
 	ip link del chim0 2>/dev/null
 	[ -z "$NS" ] || ip netns del "$NS" 2>/dev/null
-	rm -f "$OUT"
+	rm -f "$OUT" "$OUT.objects" "$OUT.bad"
 	chimney_unload 2>/dev/null
 }
 trap cleanup EXIT
@@ -93,7 +93,19 @@ gone()
 }
 
 check "ip link del: set up" setup
+# A reader of debugfs objects races the teardown: objects were freed in
+# index order, parents before children, and the reader followed freed
+# parents (KASAN: use-after-free in chimney_objects_show; with slab
+# poisoning, parent handles of 0x6b6b6b6b6b6b6b6b).
+objects=/sys/kernel/debug/chimney/$id/objects
+( while cat "$objects" >"$OUT.objects" 2>/dev/null; do
+	! grep -q 6b6b6b6b6b6b6b6b "$OUT.objects" || { echo poisoned >"$OUT.bad"; break; }
+  done ) &
+reader=$!
+wait_until 60 test -s "$OUT.objects"
 timed "ip link del" ip link del chim0
+wait "$reader"
+check "a reader of debugfs objects during it met no freed parent" test ! -e "$OUT.bad"
 listened "ip link del"
 ip netns del "$NS"
 
@@ -111,9 +123,16 @@ echo 1 >$TRACING/events/chimney/chimney_io/enable
 kill "$bench"
 wait "$bench" 2>/dev/null
 dir=/sys/kernel/debug/chimney/$id
-timed "own netns deleted" eval 'ip netns del "$NS" && wait_until 600 test ! -d "$dir"'
+# debugfs goes first in a teardown; the completions follow it.
+completed()
+{
+	n=$(grep -cE 'chimney_io: .*(send|receive)-complete' $TRACING/trace)
+	[ "$n" -ge $((2 * IO)) ]
+}
+timed "own netns deleted" eval 'ip netns del "$NS" && wait_until 600 test ! -d "$dir" &&
+	wait_until 600 completed'
 echo 0 >$TRACING/events/chimney/chimney_io/enable
-n=$(grep -cE 'chimney_io: .*(send|receive)-complete' $TRACING/trace)
+completed
 check "own netns deleted: every outstanding request completes aborted ($n of $((2 * IO)))" \
 	[ "$n" = $((2 * IO)) ]
 NS=

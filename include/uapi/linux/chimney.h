@@ -394,6 +394,8 @@ enum chimney_cmd {
  *	completion placed
  * @CHIMNEY_A_IO_FLAGS: u32, &enum chimney_io_flags of a receive or
  *	disconnect request
+ * @CHIMNEY_A_LIMITS: nest, &enum chimney_limit_attr: what the device holds
+ *	for user space at most (device replies; device set)
  * @__CHIMNEY_A_MAX: number of attributes
  * @CHIMNEY_A_MAX: highest attribute number
  */
@@ -430,6 +432,7 @@ enum chimney_attr {
 	CHIMNEY_A_STATS_CLEAR,
 	CHIMNEY_A_IO_DATA,
 	CHIMNEY_A_IO_FLAGS,
+	CHIMNEY_A_LIMITS,
 
 	__CHIMNEY_A_MAX,
 	CHIMNEY_A_MAX = __CHIMNEY_A_MAX - 1
@@ -721,6 +724,53 @@ enum chimney_caps_attr {
 
 	__CHIMNEY_CAPS_A_MAX,
 	CHIMNEY_CAPS_A_MAX = __CHIMNEY_CAPS_A_MAX - 1
+};
+
+/**
+ * enum chimney_limit_attr - what a device holds on behalf of user space
+ *
+ * Every byte the kernel keeps for a request is bounded by one of these and
+ * charged to the memory cgroup of the process that sent it. Each is a u32,
+ * at least 1, shown in device replies and set with %CHIMNEY_CMD_DEV_SET
+ * (but %CHIMNEY_LIMIT_A_DEVICES, a module parameter). A request beyond a
+ * limit is refused: an I/O or state request with ENOBUFS and an extack
+ * message, a block of a new neighbor or path with the NDIS status
+ * OFFLOAD_NEIGHBOR_ENTRIES or OFFLOAD_PATH_ENTRIES (connections have the
+ * capacity, %CHIMNEY_CAPS_A_TCP_CONNECTION_OFFLOAD_CAPACITY, and
+ * OFFLOAD_TCP_ENTRIES), a new device with ENOSPC.
+ *
+ * @CHIMNEY_LIMIT_A_UNSPEC: unused
+ * @CHIMNEY_LIMIT_A_SEND_BYTES: memory of the send and disconnect requests
+ *	outstanding on one connection, in bytes: their data and 64 bytes
+ *	each (default 4 MiB)
+ * @CHIMNEY_LIMIT_A_RECEIVES: receive requests posted on one connection
+ *	(default 256)
+ * @CHIMNEY_LIMIT_A_REQUESTS: state requests queued for the virtual
+ *	hardware of one device (default 1024)
+ * @CHIMNEY_LIMIT_A_NEIGHBORS: neighbors offloaded to one device
+ *	(default 65536)
+ * @CHIMNEY_LIMIT_A_PATHS: paths offloaded to one device (default 1048576)
+ * @CHIMNEY_LIMIT_A_JOURNAL_KB: memory of the device's notification journal,
+ *	in KiB; the oldest notifications go first (default: the module
+ *	parameter journal_kb, 4096)
+ * @CHIMNEY_LIMIT_A_DEVICES: chimney devices in one network namespace, both
+ *	ends of a wire counted (module parameter devices_per_netns, 64;
+ *	read-only here)
+ * @__CHIMNEY_LIMIT_A_MAX: number of attributes
+ * @CHIMNEY_LIMIT_A_MAX: highest attribute number
+ */
+enum chimney_limit_attr {
+	CHIMNEY_LIMIT_A_UNSPEC,
+	CHIMNEY_LIMIT_A_SEND_BYTES,
+	CHIMNEY_LIMIT_A_RECEIVES,
+	CHIMNEY_LIMIT_A_REQUESTS,
+	CHIMNEY_LIMIT_A_NEIGHBORS,
+	CHIMNEY_LIMIT_A_PATHS,
+	CHIMNEY_LIMIT_A_JOURNAL_KB,
+	CHIMNEY_LIMIT_A_DEVICES,
+
+	__CHIMNEY_LIMIT_A_MAX,
+	CHIMNEY_LIMIT_A_MAX = __CHIMNEY_LIMIT_A_MAX - 1
 };
 
 /**

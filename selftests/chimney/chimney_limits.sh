@@ -1,0 +1,179 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What a device holds for user space is bounded (enum chimney_limit_attr):
+# each limit has its default in dev show, is set with dev set, and what goes
+# beyond it is refused with its reason: I/O and state requests with ENOBUFS
+# and an extack, new neighbors and paths with their NDIS status, a device
+# too many for its namespace with ENOSPC. An abortive disconnect completes
+# the receives still posted. Then, where the kernel has a memory
+# controller, an unprivileged user namespace inside a 64 MiB memory cgroup
+# tries to pin memory every way it can: each way is refused or charged to
+# that cgroup, and the rest of the machine keeps its memory.
+
+source "$(dirname "$0")/chimney_lib.sh"
+chimney_require
+chimney_require_ctl
+chimney_require_ip_plugin
+
+MONPID=
+CG=
+NS=
+cleanup()
+{
+	[ -z "$MONPID" ] || kill "$MONPID" 2>/dev/null
+	ip link del chimlim0 2>/dev/null
+	[ -z "$NS" ] || ip netns del "$NS" 2>/dev/null
+	[ -z "$CG" ] || { pkill -9 -f chimney-pin; sleep 0.5; rmdir "$CG" 2>/dev/null; }
+	echo 64 >/sys/module/chimney/parameters/devices_per_netns 2>/dev/null
+	chimney_unload 2>/dev/null
+	rm -f "$MONLOG"
+}
+trap cleanup EXIT
+MONLOG=$(mktemp /tmp/chimney-limits.XXXXXX)
+
+chimney_unload
+chimney_load
+ip link add chimlim0 type chimney
+ip link set chimlim0 up
+DBG=/sys/kernel/debug/chimney/$(chimney_dev_id chimlim0)
+mon_start
+
+out=$(ctl dev show chimlim0)
+check "dev show has every limit and its default" \
+	[ "$(field max_send_bytes "$out") $(field max_receives "$out") $(field max_requests "$out")" = \
+	  "4194304 256 1024" ]
+check "the limits of neighbors, paths, the journal and devices" \
+	[ "$(field max_neighbors "$out") $(field max_paths "$out") $(field max_journal_kb "$out") \
+$(field max_devices "$out")" = "65536 1048576 4096 64" ]
+ctl dev set chimlim0 max_send_bytes 2000 max_receives 2 max_requests 1 max_neighbors 1 \
+	max_paths 1 >/dev/null
+out=$(ctl dev show chimlim0)
+check "dev set sets them" \
+	[ "$(field max_send_bytes "$out") $(field max_receives "$out") $(field max_requests "$out")" = \
+	  "2000 2 1" ]
+err=$(ctl dev set chimlim0 max_devices 1 2>&1)
+check "the limit of devices is the module's, not a device's" grep -q devices_per_netns <<<"$err"
+err=$(ctl dev set chimlim0 max_receives 0 2>&1)
+check "a limit of 0 is refused" grep -qi range <<<"$err"
+
+NEIGH="neigh new host 0x10 dst 02:00:00:00:00:02"
+out=$(ctl -w initiate chimlim0 req 1 $NEIGH path new host 0x20 src 10.0.0.1 dst 10.0.0.2 \
+	mtu 1500 tcp new host 0x30 lport 1000 rport 80 mss 1460 state established)
+set -- $(field handle "$out")
+N=$1 T=$3
+check "one neighbor, one path and a connection fit" [ -n "$T" ]
+out=$(ctl -w initiate chimlim0 req 2 neigh new host 0x11 dst 02:00:00:00:00:03 2>&1)
+check "a second neighbor: OFFLOAD_NEIGHBOR_ENTRIES" grep -q OFFLOAD_NEIGHBOR_ENTRIES <<<"$out"
+out=$(ctl -w initiate chimlim0 req 3 neigh ref "$N" path new host 0x21 src 10.0.0.1 \
+	dst 10.0.0.3 mtu 1500 2>&1)
+check "a second path: OFFLOAD_PATH_ENTRIES" grep -q OFFLOAD_PATH_ENTRIES <<<"$out"
+
+# Sends with no peer stay outstanding: 1000 bytes cost 1064.
+ctl send chimlim0 handle "$T" id 1 len 1000 >/dev/null
+err=$(ctl send chimlim0 handle "$T" id 2 len 1000 2>&1)
+check "a send beyond send_bytes: ENOBUFS with its reason" \
+	grep -q 'CHIMNEY_LIMIT_A_SEND_BYTES' <<<"$err"
+ctl recv chimlim0 handle "$T" id 3 len 100 >/dev/null
+ctl recv chimlim0 handle "$T" id 4 len 100 >/dev/null
+err=$(ctl recv chimlim0 handle "$T" id 5 len 100 2>&1)
+check "a third receive beyond receives 2: ENOBUFS with its reason" \
+	grep -q 'CHIMNEY_LIMIT_A_RECEIVES' <<<"$err"
+
+echo 5000 >"$DBG/latency_ms"
+ctl update chimlim0 req 10 neigh ref "$N" hrd 0 >/dev/null
+err=$(ctl update chimlim0 req 11 neigh ref "$N" hrd 0 2>&1)
+check "a state request beyond requests 1 queued: ENOBUFS with its reason" \
+	grep -q 'CHIMNEY_LIMIT_A_REQUESTS' <<<"$err"
+echo 0 >"$DBG/latency_ms"
+
+mon_mark
+ctl disconnect chimlim0 handle "$T" id 6 abortive >/dev/null
+check "an abortive disconnect completes both posted receives, aborted" \
+	mon_wait 2 'receive-complete*status REQUEST_ABORTED'
+check "and the send" mon_wait 1 'send-complete*status REQUEST_ABORTED'
+kill "$MONPID"
+MONPID=
+ip link del chimlim0
+
+# Devices of a namespace, both ends of a wire counted.
+NS=$(netns_create)
+echo 3 >/sys/module/chimney/parameters/devices_per_netns
+ip -n "$NS" link add chimn0 type chimney peer name chimn1
+ip -n "$NS" link add chimn2 type chimney
+err=$(ip -n "$NS" link add chimn3 type chimney 2>&1)
+check "a fourth device in a namespace of devices_per_netns 3: refused" \
+	grep -q devices_per_netns <<<"$err"
+check "and not made" bash -c "! ip -n $NS link show chimn3 2>/dev/null"
+ip netns del "$NS"
+NS=
+echo 64 >/sys/module/chimney/parameters/devices_per_netns
+
+# ---- memory cgroup: an unprivileged user pins what it can ----------------
+[ -e /sys/fs/cgroup/cgroup.controllers ] || mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
+if ! grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+	echo "# SKIP no cgroup v2 memory controller in this kernel"
+	tap_done
+	exit $?
+fi
+nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+if ! $nobody unshare -Urn true 2>/dev/null; then
+	echo "# SKIP unprivileged user namespaces are disabled here"
+	tap_done
+	exit $?
+fi
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+CG=/sys/fs/cgroup/chimney-pin.$$
+mkdir "$CG"
+echo $((64 << 20)) >"$CG/memory.max"
+avail() { awk '/MemAvailable/ { print $2 }' /proc/meminfo; }
+before=$(avail)
+# In the cgroup, as uid 65534 in its own user and network namespace:
+# devices, each with four connections, each with 65,000-byte sends (there
+# is no peer: they stay) and 65,000-byte receives until refused. A device
+# holds up to 80 MiB by its limits: the cgroup's 64 MiB ends it first.
+pin=$(mktemp /tmp/chimney-pin.XXXXXX)
+chmod 644 "$pin"
+cat >"$pin" <<EOF
+for d in \$(seq 0 7); do
+	ip link add pin\$d type chimney 2>/dev/null || { echo "devices \$d"; break; }
+	ip link set pin\$d up
+	out=\$($CHIMNEYCTL -w initiate pin\$d req 1 neigh new host 1 dst 02:00:00:00:00:02 \\
+		path new host 2 src 10.0.0.1 dst 10.0.0.2 mtu 1500 \\
+		\$(for c in 1 2 3 4; do echo tcp new host \$((2 + c)) lport \$((1000 + c)) \\
+			rport 80 mss 1460 state established; done) 2>&1)
+	for t in \$(echo "\$out" | awk '\$1 == "block" && \$2 == "tcp" { print \$4 }'); do
+		for i in \$(seq 1 80); do
+			$CHIMNEYCTL send pin\$d handle \$t id \$i len 65000 2>/dev/null || break
+		done
+		for i in \$(seq 1 300); do
+			$CHIMNEYCTL recv pin\$d handle \$t id \$((1000 + i)) len 65000 2>/dev/null || break
+		done
+	done
+done
+echo pinned
+exec sleep 600
+EOF
+# It holds what it pinned while its namespace lives: measured meanwhile.
+( echo $BASHPID >"$CG/cgroup.procs" && exec $nobody unshare -Urn bash "$pin" ) \
+	>"$pin.out" 2>&1 &
+pinner=$!
+wait_until 900 bash -c "grep -q pinned $pin.out || ! kill -0 $pinner 2>/dev/null"
+diag "$(tail -3 "$pin.out")"
+after=$(avail)
+kill -9 "$pinner" 2>/dev/null
+wait "$pinner" 2>/dev/null
+peak=$(cat "$CG/memory.peak")
+echo "# cgroup memory.peak $((peak >> 20)) MiB, oom_kill $(awk '$1 == "oom_kill" { print $2 }' \
+	"$CG/memory.events"), MemAvailable $((before >> 10)) MiB before, $((after >> 10)) MiB after"
+# Charged: the user reached its cgroup's limit (and its OOM killer, inside).
+check "the user's devices, objects, sends and receives are charged to its cgroup" \
+	[ "$peak" -gt $((32 << 20)) ]
+check "and bounded by it" [ "$peak" -le $((64 << 20)) ]
+check "the machine outside the cgroup keeps its memory (within 96 MiB)" \
+	[ $((before - after)) -lt $((96 << 10)) ]
+check_fail "no process outside the cgroup was killed" \
+	bash -c "dmesg | grep 'oom-kill:' | grep -v 'oom_memcg=/chimney-pin'"
+rm -f "$pin" "$pin.out"
+
+tap_done

@@ -47,6 +47,14 @@
 #define CHIMNEY_MAX_RCV_WND		BIT(30)
 /* Largest number of blocks in one state request. */
 #define CHIMNEY_MAX_BLOCKS		1024
+/*
+ * Memory user space makes the kernel hold: charged to its memory cgroup
+ * and, at that cgroup's limit, refused (ENOMEM, or the NDIS status
+ * RESOURCES) rather than an OOM kill or a warning: the user is told.
+ */
+#define CHIMNEY_GFP_USER	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+/* The same for buffers of a size user space chose: no reclaim retried. */
+#define CHIMNEY_GFP_USER_BUF	(GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 /* Frames of offloaded connections waiting for the engine (netdev_max_backlog). */
 #define CHIMNEY_DP_RXQ_MAX		1000
 

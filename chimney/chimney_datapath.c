@@ -358,7 +358,7 @@ void chimney_dp_rx(struct chimney_dev *cdev, struct sk_buff *skb)
 		 * faster than the engine takes, and nobody's memory is
 		 * charged for what waits here.
 		 */
-		if (skb_queue_len(&cdev->dp_rxq) >= CHIMNEY_DP_RXQ_MAX) {
+		if (skb_queue_len_lockless(&cdev->dp_rxq) >= CHIMNEY_DP_RXQ_MAX) {
 			dev_core_stats_rx_dropped_inc(cdev->netdev);
 			kfree_skb(skb);
 			return;

@@ -290,6 +290,16 @@ VISIBLE_IF_KUNIT int chimney_dev_validate(struct nlattr *tb[],
 					  struct nlattr *data[],
 					  struct netlink_ext_ack *extack)
 {
+	/*
+	 * A chimney device has no lower device in another namespace; with a
+	 * link netns rtnetlink would create it there and move it after
+	 * newlink, past the count of devices of its namespace.
+	 */
+	if (tb[IFLA_LINK_NETNSID]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK_NETNSID],
+				    "A chimney device has no link netns");
+		return -EINVAL;
+	}
 	if (tb[IFLA_ADDRESS]) {
 		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
@@ -345,22 +355,25 @@ static int chimney_dev_newlink(struct net *src_net, struct net_device *dev,
 	net = rtnl_link_get_net(src_net, peer_tb);
 	if (IS_ERR(net))
 		return PTR_ERR(net);
-	err = net_eq(net, dev_net(dev)) ? chimney_limits_room(net, 2, extack) :
-	      chimney_limits_room(net, 1, extack) ?: chimney_limits_room(dev_net(dev), 1, extack);
-	if (err) {
-		put_net(net);
-		return err;
-	}
 	/*
 	 * rtnetlink checked the caller over this end's namespace only. Root
 	 * of a user namespace must not place the peer in one it does not
-	 * administer (6.1's veth lets it: this driver does not).
+	 * administer (6.1's veth lets it: this driver does not). newlink runs
+	 * in the sender's context, and 6.1 gives it no skb whose opener
+	 * netlink_ns_capable() would check. First, before anything could
+	 * tell the sender about that namespace.
 	 */
 	if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
 		put_net(net);
 		NL_SET_ERR_MSG_ATTR(extack, data[CHIMNEY_LINK_A_PEER],
 				    "Placing the peer in that namespace needs CAP_NET_ADMIN over it");
 		return -EPERM;
+	}
+	err = net_eq(net, dev_net(dev)) ? chimney_limits_room(net, 2, extack) :
+	      chimney_limits_room(net, 1, extack) ?: chimney_limits_room(dev_net(dev), 1, extack);
+	if (err) {
+		put_net(net);
+		return err;
 	}
 	peer = rtnl_create_link(net, ifname, name_assign_type, &chimney_link_ops,
 				peer_tb, extack);

@@ -213,7 +213,7 @@ int chimney_ind_answer(struct chimney_dev *cdev, struct chimney_conn *conn,
 			NL_SET_ERR_MSG(extack, "SUCCESS takes all the bytes indicated");
 			return -EINVAL;
 		}
-		held = kmalloc(sizeof(*held), GFP_KERNEL_ACCOUNT);
+		held = kmalloc(sizeof(*held), CHIMNEY_GFP_USER);
 		if (!held)
 			return -ENOMEM;
 		held->io_id = id;

@@ -84,7 +84,7 @@ void chimney_journal_add(struct chimney_dev *cdev, u64 seq, u8 cmd,
 
 	lockdep_assert_held(&cdev->lock);
 	if (struct_size(e, data, len) <= limit)
-		e = kmalloc(struct_size(e, data, len), GFP_KERNEL_ACCOUNT);
+		e = kmalloc(struct_size(e, data, len), CHIMNEY_GFP_USER);
 	if (!e) {
 		while (!list_empty(&cdev->journal))
 			chimney_journal_evict(cdev);

@@ -54,12 +54,13 @@ static struct netlink_range_validation chimney_flow_label_range = {
 };
 
 /*
- * A window TCP can advertise (65535 scaled by 14): the engine compares
- * sequence numbers with before() and after(), which a window of 2^31 or
- * more would turn around.
+ * A window no larger than the receive buffer the target takes (2^30, about
+ * what TCP can advertise: 65535 scaled by 14), so that what it reports it
+ * also takes back: the engine compares sequence numbers with before() and
+ * after(), which a window of 2^31 or more would turn around.
  */
 static struct netlink_range_validation chimney_window_range = {
-	.max = (u32)U16_MAX << TCP_MAX_WSCALE,
+	.max = CHIMNEY_MAX_RCV_WND,
 };
 
 static struct netlink_range_validation chimney_capacity_range = {
@@ -385,7 +386,7 @@ static int chimney_tree_grow(struct chimney_tree *t)
 	struct chimney_nest *nests;
 
 	size = min_t(unsigned int, size, CHIMNEY_MAX_BLOCKS);
-	nests = kvmalloc_array(size, sizeof(*nests), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	nests = kvmalloc_array(size, sizeof(*nests), CHIMNEY_GFP_USER_BUF);
 	if (!nests)
 		return -ENOMEM;
 	if (t->n)
@@ -618,7 +619,7 @@ static int chimney_req_copy_data(struct chimney_req *req)
 
 		if (b->snd_nla) {
 			b->snd = kvmalloc(struct_size(b->snd, data, nla_len(b->snd_nla)),
-					  GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+					  CHIMNEY_GFP_USER_BUF);
 			if (!b->snd)
 				return -ENOMEM;
 			b->snd->io_id = b->snd_id;
@@ -629,7 +630,7 @@ static int chimney_req_copy_data(struct chimney_req *req)
 			b->snd_nla = NULL;
 		}
 		if (b->rcv_nla) {
-			b->rcvd = alloc_skb(nla_len(b->rcv_nla), GFP_KERNEL_ACCOUNT);
+			b->rcvd = alloc_skb(nla_len(b->rcv_nla), CHIMNEY_GFP_USER_BUF);
 			if (!b->rcvd)
 				return -ENOMEM;
 			skb_put_data(b->rcvd, nla_data(b->rcv_nla), nla_len(b->rcv_nla));
@@ -926,7 +927,7 @@ VISIBLE_IF_KUNIT struct chimney_req *chimney_req_parse(struct chimney_dev *cdev,
 	if (err)
 		goto err_tree;
 	/* Sized by user space: a failure is its ENOMEM, not a log line. */
-	req = kvzalloc(struct_size(req, blocks, tree.n), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	req = kvzalloc(struct_size(req, blocks, tree.n), CHIMNEY_GFP_USER_BUF);
 	if (!req) {
 		err = -ENOMEM;
 		goto err_tree;
@@ -1956,21 +1957,39 @@ static int chimney_nl_obj_dumpit(struct sk_buff *skb, struct netlink_callback *c
 	struct net_device *dev;
 	struct chimney_dev *cdev;
 	struct chimney_obj *obj;
+	unsigned int n = 0;
 	unsigned long idx;
 	int err = 0;
 
 	if (ctx->err.err)
 		return chimney_dump_report(cb, &ctx->err);
+	if (ctx->next == ULONG_MAX)
+		return 0;
+again:
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(sock_net(skb->sk), ctx->ifindex);
-	if (!dev || dev->rtnl_link_ops != &chimney_link_ops)
+	if (!dev || dev->rtnl_link_ops != &chimney_link_ops) {
+		/* Gone mid-dump: the dump ends saying so, not as if complete. */
+		NL_SET_ERR_MSG(cb->extack, "The device has gone: its objects with it");
+		err = -ENODEV;
 		goto out;
+	}
 	cdev = netdev_priv(dev);
 	idx = ctx->next;
 	xa_for_each_start(&cdev->objs, idx, obj, ctx->next) {
 		struct chimney_obj *parent;
 		void *hdr;
 
+		/*
+		 * A filter may match nothing in millions: the walk lets RCU
+		 * go every 1024 objects, and goes on from the index.
+		 */
+		if (!(++n % 1024)) {
+			ctx->next = idx;
+			rcu_read_unlock();
+			cond_resched();
+			goto again;
+		}
 		if (ctx->type && obj->type != ctx->type)
 			continue;
 		parent = chimney_obj_parent(obj);
@@ -2036,8 +2055,10 @@ static int chimney_nl_notify_dumpit(struct sk_buff *skb, struct netlink_callback
 	if (ctx->err.err)
 		return chimney_dump_report(cb, &ctx->err);
 	dev = dev_get_by_index(sock_net(skb->sk), ctx->ifindex);
-	if (!dev)
-		return 0;
+	if (!dev) {
+		NL_SET_ERR_MSG(cb->extack, "The device has gone: its notifications with it");
+		return -ENODEV;
+	}
 	if (dev->rtnl_link_ops != &chimney_link_ops)
 		goto out;
 	cdev = netdev_priv(dev);
@@ -2092,7 +2113,7 @@ static struct chimney_io *chimney_nl_io_new(struct genl_info *info)
 			return ERR_PTR(-EINVAL);
 		len = nla_get_u32(info->attrs[CHIMNEY_A_IO_LEN]);
 	}
-	io = kvmalloc(struct_size(io, data, len), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	io = kvmalloc(struct_size(io, data, len), CHIMNEY_GFP_USER_BUF);
 	if (!io)
 		return ERR_PTR(-ENOMEM);
 	io->io_id = nla_get_u64(info->attrs[CHIMNEY_A_IO_ID]);

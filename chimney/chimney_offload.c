@@ -690,7 +690,6 @@ static int chimney_offload_inline(struct chimney_dev *cdev, struct chimney_req *
 		mutex_unlock(&cdev->lock);
 		return -ENODEV;
 	}
-	trace_chimney_request(cdev, req);
 	spin_lock_bh(&cdev->req_lock);
 	/* The worker takes requests under cdev->lock: none is half done. */
 	now = list_empty(&cdev->reqs);
@@ -699,6 +698,7 @@ static int chimney_offload_inline(struct chimney_dev *cdev, struct chimney_req *
 		mutex_unlock(&cdev->lock);
 		return -ENOBUFS;
 	}
+	trace_chimney_request(cdev, req);
 	if (!now) {
 		list_add_tail(&req->list, &cdev->reqs);
 		cdev->nreqs++;
@@ -849,9 +849,9 @@ int chimney_offload_io_room(struct chimney_dev *cdev, const struct chimney_conn 
 	u32 n = 0;
 
 	lockdep_assert_held(&cdev->lock);
-	if (!x)
-		return 0;
 	if (cmd == CHIMNEY_CMD_RECEIVE) {
+		if (!x)
+			return 0;
 		/* Bounded by the limit itself: at most that many steps. */
 		list_for_each_entry(r, &x->recvs, list) {
 			if (++n < cdev->limits.receives)
@@ -862,7 +862,7 @@ int chimney_offload_io_room(struct chimney_dev *cdev, const struct chimney_conn 
 		}
 		return 0;
 	}
-	if (io->len && (u64)x->snd_mem + chimney_io_cost(io) > cdev->limits.send_bytes) {
+	if (io->len && (u64)(x ? x->snd_mem : 0) + chimney_io_cost(io) > cdev->limits.send_bytes) {
 		NL_SET_ERR_MSG(extack,
 			       "The connection's outstanding sends are at their limit (CHIMNEY_LIMIT_A_SEND_BYTES)");
 		return -ENOBUFS;

@@ -201,11 +201,13 @@ static void chimney_parse_test_once(struct kunit *test)
 	skb = chimney_parse_skb(test);
 	list = nla_nest_start(skb, CHIMNEY_A_BLOCKS);
 	neigh = chimney_parse_neigh(skb, 1);
+	second = (struct nlattr *)skb_tail_pointer(skb);
 	nla_put_u64_64bit(skb, CHIMNEY_BLOCK_A_HOST_HANDLE, 9, CHIMNEY_BLOCK_A_PAD);
 	nla_nest_end(skb, neigh);
 	nla_nest_end(skb, list);
 	req = chimney_parse_run(test, CHIMNEY_CMD_INITIATE, skb, &extack);
 	chimney_parse_expect_refused(test, req, -EINVAL, &extack);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg ?: "", "appears twice"));
 	kfree_skb(skb);
 
 	/* The device's ifindex twice at the top level of a message. */

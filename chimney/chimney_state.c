@@ -322,11 +322,11 @@ static struct chimney_obj *chimney_obj_alloc(u8 layer)
 
 	switch (layer) {
 	case CHIMNEY_LAYER_NEIGH:
-		return kzalloc(sizeof(struct chimney_neigh), GFP_KERNEL_ACCOUNT);
+		return kzalloc(sizeof(struct chimney_neigh), CHIMNEY_GFP_USER);
 	case CHIMNEY_LAYER_PATH:
-		return kzalloc(sizeof(struct chimney_path), GFP_KERNEL_ACCOUNT);
+		return kzalloc(sizeof(struct chimney_path), CHIMNEY_GFP_USER);
 	default:
-		conn = kmem_cache_zalloc(chimney_conn_cache, GFP_KERNEL_ACCOUNT);
+		conn = kmem_cache_zalloc(chimney_conn_cache, CHIMNEY_GFP_USER);
 		return conn ? &conn->obj : NULL;
 	}
 }
@@ -404,7 +404,7 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 	}
 
 	/* Reserve the index, link the complete object, then publish it. */
-	err = xa_alloc(&cdev->objs, &id, NULL, xa_limit_32b, GFP_KERNEL_ACCOUNT);
+	err = xa_alloc(&cdev->objs, &id, NULL, xa_limit_32b, CHIMNEY_GFP_USER);
 	if (err) {
 		chimney_obj_release(obj);
 		return ERR_PTR(err == -EBUSY ? -EBUSY : -ENOMEM);

@@ -1244,6 +1244,7 @@ void chimney_tcp_queue_send(struct chimney_conn *conn, struct chimney_io *io)
 	list_add_tail(&io->list, &conn->x->sends);
 	conn->x->snd_mem += chimney_io_cost(io);
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_queue_send);
 
 /**
  * chimney_tcp_push() - a send or receive request was posted
@@ -1447,7 +1448,7 @@ int chimney_tcp_ext_get(struct chimney_dev *cdev, struct chimney_conn *conn)
 	lockdep_assert_held(&cdev->lock);
 	if (conn->x)
 		return 0;
-	x = kzalloc(sizeof(*x), GFP_KERNEL_ACCOUNT);
+	x = kzalloc(sizeof(*x), CHIMNEY_GFP_USER);
 	if (!x)
 		return -ENOMEM;
 	x->conn = conn;
@@ -1640,7 +1641,7 @@ void chimney_tcp_conn_stop(struct chimney_dev *cdev, struct chimney_conn *conn)
 	spin_unlock_bh(&cdev->dp_lock);
 	chimney_ind_flush(conn);
 	__skb_queue_purge(&x->rcvq);
-	WARN_ON_ONCE(!list_empty(&x->sends) || !list_empty(&x->recvs) || x->disc);
+	WARN_ON_ONCE(!list_empty(&x->sends) || !list_empty(&x->recvs) || x->disc || x->snd_mem);
 	conn->x = NULL;
 	kfree(x);
 }

@@ -147,8 +147,10 @@ static struct chimney_io *chimney_tcp_test_post(struct kunit *test, struct chimn
 		io->data[i] = 'a' + i % 26;
 	mutex_lock(&cdev->lock);
 	err = chimney_tcp_ext_get(cdev, conn);
-	if (!err)
-		list_add_tail(&io->list, send ? &conn->x->sends : &conn->x->recvs);
+	if (!err && send)
+		chimney_tcp_queue_send(conn, io);
+	else if (!err)
+		list_add_tail(&io->list, &conn->x->recvs);
 	mutex_unlock(&cdev->lock);
 	if (err)
 		kvfree(io);

@@ -9,6 +9,7 @@
 #
 #   chimney_badinput.py IFINDEX
 
+import errno
 import os
 import re
 import socket
@@ -143,6 +144,27 @@ class Genl:
         return sum(1 for mtype, _ in self.replies() if mtype not in (NLMSG_ERROR, NLMSG_DONE))
 
 
+def path4(host, *deps):
+    return nest(1, u8(B_TYPE, IP4_OFFLOAD_STATE), attr(B_NEW, b""), u64(B_HOST_HANDLE, host),
+                nest(B_CONST, attr(PATH_A_SOURCE_ADDRESS, b"\x0a\0\0\1"),
+                     attr(PATH_A_DESTINATION_ADDRESS, b"\x0a\0\0\2")),
+                nest(B_CACHED, u32(PATH_A_PATH_MTU, 1500)),
+                *([nest(B_DEPENDENTS, *deps)] if deps else []))
+
+
+def tcp(host, *delegated, lport=1000):
+    port = lambda t, v: attr(t, struct.pack("=H", v))
+    return nest(1, u8(B_TYPE, TCP_STATE), attr(B_NEW, b""), u64(B_HOST_HANDLE, host),
+                nest(B_CONST, port(TCP_A_LOCAL_PORT, lport), port(TCP_A_REMOTE_PORT, 2000),
+                     port(TCP_A_REMOTE_MSS, 1460)),
+                nest(B_CACHED),
+                nest(B_DELEGATED, u8(TCP_A_STATE, TCP_CONNECTION_ESTABLISHED), *delegated))
+
+
+neigh_open = (u8(B_TYPE, NEIGH_STATE), attr(B_NEW, b""), u64(B_HOST_HANDLE, 1),
+              nest(B_CACHED, attr(NEIGH_A_DL_DESTINATION_ADDRESS, b"\x02\0\0\0\0\x02")))
+
+
 def main():
     ifindex = int(sys.argv[1])
     g = Genl()
@@ -206,23 +228,6 @@ def main():
     # Attributes that may appear once, twice (issue 16): the first of two
     # dependents empty, the second with 200 paths, was counted with one and
     # parsed with the other, and overflowed the request.
-    def path4(host, *deps):
-        return nest(1, u8(B_TYPE, IP4_OFFLOAD_STATE), attr(B_NEW, b""), u64(B_HOST_HANDLE, host),
-                    nest(B_CONST, attr(PATH_A_SOURCE_ADDRESS, b"\x0a\0\0\1"),
-                         attr(PATH_A_DESTINATION_ADDRESS, b"\x0a\0\0\2")),
-                    nest(B_CACHED, u32(PATH_A_PATH_MTU, 1500)),
-                    *([nest(B_DEPENDENTS, *deps)] if deps else []))
-
-    def tcp(host, *delegated):
-        port = lambda t, v: attr(t, struct.pack("=H", v))
-        return nest(1, u8(B_TYPE, TCP_STATE), attr(B_NEW, b""), u64(B_HOST_HANDLE, host),
-                    nest(B_CONST, port(TCP_A_LOCAL_PORT, 1000), port(TCP_A_REMOTE_PORT, 2000),
-                         port(TCP_A_REMOTE_MSS, 1460)),
-                    nest(B_CACHED),
-                    nest(B_DELEGATED, u8(TCP_A_STATE, TCP_CONNECTION_ESTABLISHED), *delegated))
-
-    neigh_open = (u8(B_TYPE, NEIGH_STATE), attr(B_NEW, b""), u64(B_HOST_HANDLE, 1),
-                  nest(B_CACHED, attr(NEIGH_A_DL_DESTINATION_ADDRESS, b"\x02\0\0\0\0\x02")))
     # Attributes that may appear once, twice (issue 16). The first case is
     # the report: two dependents, the first empty and the second with 200
     # paths, were counted with one and parsed with the other.
@@ -236,7 +241,7 @@ def main():
          dev + rid + nest(A_BLOCKS, nest(1, *neigh_open, nest(B_DEPENDENTS, path4(
              2, tcp(3, u32(TCP_A_SND_UNA, 1), u32(TCP_A_SND_UNA, 1))))))),
         ("the device's ifindex twice", CMD_INITIATE,
-         dev + u32(A_IFINDEX, 999999) + rid + nest(A_BLOCKS, neigh_new)),
+         dev + dev + rid + nest(A_BLOCKS, neigh_new)),
         ("two trees of blocks", CMD_INITIATE,
          dev + rid + nest(A_BLOCKS, neigh_new) + nest(A_BLOCKS, neigh_new)),
         ("TicksPerSecond twice in the parameters", CMD_DEV_SET,
@@ -283,5 +288,41 @@ def main():
         print(f"FAIL the rejected requests changed no object: {before} before, {after} after")
 
 
+def dump_gone(ifindex, name):
+    """An object dump whose device goes away between two of its parts
+    ends with ENODEV and a message, not as if it were complete."""
+    g = Genl()
+    dev = u32(A_IFINDEX, ifindex)
+    tcps = [tcp(3 + i, lport=1000 + i) for i in range(600)]
+    err, _ = g.result(CMD_INITIATE, dev + u64(A_REQ_ID, 1) +
+                      nest(A_BLOCKS, nest(1, *neigh_open, nest(B_DEPENDENTS, path4(2, *tcps)))))
+    for _ in range(100):
+        if err or g.objects(ifindex) >= 602:
+            break
+        time.sleep(0.1)
+    n = g.objects(ifindex)
+    print(f"{'PASS' if n >= 602 else 'FAIL'} 602 objects to dump (got {n})")
+    g.send(g.family, CMD_OBJ_GET, dev, NLM_F_DUMP)
+    first, off = g.sk.recv(1 << 20), 0
+    while off < len(first):
+        length, mtype = struct.unpack("=IH", first[off:off + 6])
+        if mtype in (NLMSG_ERROR, NLMSG_DONE):
+            print("FAIL the dump came in one part: nothing to test")
+            return
+        off += (length + 3) & ~3
+    os.system(f"ip link del {name}")
+    err, why = 0, b""
+    for mtype, msg in g.replies():
+        if mtype in (NLMSG_ERROR, NLMSG_DONE):
+            err = -struct.unpack("=i", msg[16:20])[0]
+            why = msg
+    ok = err == errno.ENODEV and b"has gone" in why
+    print(f"{'PASS' if ok else 'FAIL'} a dump whose device goes between its parts ends "
+          f"with ENODEV and why: {os.strerror(err) if err else 'it ended as complete'}")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1] == "gone":
+        dump_gone(int(sys.argv[2]), sys.argv[3])
+    else:
+        main()

@@ -43,6 +43,9 @@ ifindex=$(cat /sys/class/net/chimbad0/ifindex)
 BAD=$CHIMNEY_LIB_DIR/chimney_badinput.py
 run_cases "" python3 "$BAD" "$ifindex"
 check "the device still works afterwards" ip link set chimbad0 up
+while read -r verdict text; do
+	check "$text" [ "$verdict" = PASS ]
+done < <(python3 "$BAD" gone "$ifindex" chimbad0 2>&1)
 
 nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 if $nobody unshare -Urn true 2>/dev/null; then

@@ -75,6 +75,30 @@ static struct nlattr *chimney_parse_path(struct sk_buff *skb, u64 host, bool v6,
 }
 
 /*
+ * The usual tree, open: the list of blocks, a new neighbor, its dependents,
+ * a new path (IPv6 when v6) and the path's dependents, for the test to add
+ * connections to before chimney_parse_close().
+ */
+#define CHIMNEY_PARSE_OPEN	5
+
+static void chimney_parse_open(struct sk_buff *skb, struct nlattr **open, bool v6, u32 mtu)
+{
+	open[0] = nla_nest_start(skb, CHIMNEY_A_BLOCKS);
+	open[1] = chimney_parse_neigh(skb, 1);
+	open[2] = nla_nest_start(skb, CHIMNEY_BLOCK_A_DEPENDENTS);
+	open[3] = chimney_parse_path(skb, 2, v6, mtu);
+	open[4] = nla_nest_start(skb, CHIMNEY_BLOCK_A_DEPENDENTS);
+}
+
+static void chimney_parse_close(struct sk_buff *skb, struct nlattr **open)
+{
+	int i;
+
+	for (i = CHIMNEY_PARSE_OPEN - 1; i >= 0; i--)
+		nla_nest_end(skb, open[i]);
+}
+
+/*
  * A new connection, established, with SndUna, SndNxt and SndMax as given
  * and no send data; dup repeats its SndUna.
  */
@@ -171,8 +195,8 @@ static void chimney_parse_test_two_dependents(struct kunit *test)
 /* A repeated attribute is refused in each nest of a block, and at the top. */
 static void chimney_parse_test_once(struct kunit *test)
 {
+	struct nlattr *open[CHIMNEY_PARSE_OPEN], *list, *neigh, *second;
 	struct netlink_ext_ack extack = {};
-	struct nlattr *list, *neigh, *deps, *path, *second;
 	struct chimney_req *req;
 	struct sk_buff *skb;
 	struct nlmsghdr *nlh;
@@ -180,17 +204,9 @@ static void chimney_parse_test_once(struct kunit *test)
 	/* SndUna twice in a connection's delegated state. */
 	skb = chimney_parse_skb(test);
 	nla_put_u32(skb, CHIMNEY_A_IFINDEX, 1);
-	list = nla_nest_start(skb, CHIMNEY_A_BLOCKS);
-	neigh = chimney_parse_neigh(skb, 1);
-	deps = nla_nest_start(skb, CHIMNEY_BLOCK_A_DEPENDENTS);
-	path = chimney_parse_path(skb, 2, false, 1500);
-	second = nla_nest_start(skb, CHIMNEY_BLOCK_A_DEPENDENTS);
+	chimney_parse_open(skb, open, false, 1500);
 	chimney_parse_tcp(skb, 3, 1, 1, 1, true);
-	nla_nest_end(skb, second);
-	nla_nest_end(skb, path);
-	nla_nest_end(skb, deps);
-	nla_nest_end(skb, neigh);
-	nla_nest_end(skb, list);
+	chimney_parse_close(skb, open);
 	req = chimney_parse_run(test, CHIMNEY_CMD_INITIATE, skb, &extack);
 	chimney_parse_expect_refused(test, req, -EINVAL, &extack);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg ?: "", "appears twice"));
@@ -301,20 +317,12 @@ static void chimney_parse_test_send_state(struct kunit *test)
 	for (c = 0; c < ARRAY_SIZE(cases); c++) {
 		struct sk_buff *skb = chimney_parse_skb(test);
 		struct netlink_ext_ack extack = {};
-		struct nlattr *list, *neigh, *deps, *path, *tcps;
+		struct nlattr *open[CHIMNEY_PARSE_OPEN];
 		struct chimney_req *req;
 
-		list = nla_nest_start(skb, CHIMNEY_A_BLOCKS);
-		neigh = chimney_parse_neigh(skb, 1);
-		deps = nla_nest_start(skb, CHIMNEY_BLOCK_A_DEPENDENTS);
-		path = chimney_parse_path(skb, 2, false, 1500);
-		tcps = nla_nest_start(skb, CHIMNEY_BLOCK_A_DEPENDENTS);
+		chimney_parse_open(skb, open, false, 1500);
 		chimney_parse_tcp(skb, 3, cases[c].una, cases[c].nxt, cases[c].max, false);
-		nla_nest_end(skb, tcps);
-		nla_nest_end(skb, path);
-		nla_nest_end(skb, deps);
-		nla_nest_end(skb, neigh);
-		nla_nest_end(skb, list);
+		chimney_parse_close(skb, open);
 		req = chimney_parse_run(test, CHIMNEY_CMD_INITIATE, skb, &extack);
 		if (cases[c].ok) {
 			KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(req), "case %u: %s", c, extack._msg);
@@ -365,8 +373,8 @@ static struct chimney_req *chimney_parse_mtu_update(struct kunit *test, u64 hand
 static void chimney_parse_test_path_mtu(struct kunit *test)
 {
 	struct chimney_dev *cdev = chimney_parse_cdev(test);
+	struct nlattr *open[CHIMNEY_PARSE_OPEN];
 	struct netlink_ext_ack extack = {};
-	struct nlattr *list, *neigh, *deps;
 	struct chimney_obj *obj;
 	struct chimney_req *req;
 	struct sk_buff *skb;
@@ -374,26 +382,16 @@ static void chimney_parse_test_path_mtu(struct kunit *test)
 	u32 mtu;
 
 	skb = chimney_parse_skb(test);
-	list = nla_nest_start(skb, CHIMNEY_A_BLOCKS);
-	neigh = chimney_parse_neigh(skb, 1);
-	deps = nla_nest_start(skb, CHIMNEY_BLOCK_A_DEPENDENTS);
-	nla_nest_end(skb, chimney_parse_path(skb, 2, true, 1279));
-	nla_nest_end(skb, deps);
-	nla_nest_end(skb, neigh);
-	nla_nest_end(skb, list);
+	chimney_parse_open(skb, open, true, 1279);
+	chimney_parse_close(skb, open);
 	req = chimney_parse_run(test, CHIMNEY_CMD_INITIATE, skb, &extack);
 	chimney_parse_expect_refused(test, req, -EINVAL, &extack);
 	kfree_skb(skb);
 
 	memset(&extack, 0, sizeof(extack));
 	skb = chimney_parse_skb(test);
-	list = nla_nest_start(skb, CHIMNEY_A_BLOCKS);
-	neigh = chimney_parse_neigh(skb, 1);
-	deps = nla_nest_start(skb, CHIMNEY_BLOCK_A_DEPENDENTS);
-	nla_nest_end(skb, chimney_parse_path(skb, 2, true, 1500));
-	nla_nest_end(skb, deps);
-	nla_nest_end(skb, neigh);
-	nla_nest_end(skb, list);
+	chimney_parse_open(skb, open, true, 1500);
+	chimney_parse_close(skb, open);
 	req = chimney_parse_run(test, CHIMNEY_CMD_INITIATE, skb, &extack);
 	kfree_skb(skb);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(req), "%s", extack._msg);

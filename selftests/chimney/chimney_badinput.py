@@ -79,6 +79,18 @@ def u64(t, v):
     return attr(t, struct.pack("=Q", v))
 
 
+def parse_attrs(msg, off):
+    """The attributes of msg from off on, by type (the last of a type)."""
+    found = {}
+    while off + 4 <= len(msg):
+        alen, atype = struct.unpack("=HH", msg[off:off + 4])
+        if alen < 4:
+            break
+        found[atype] = msg[off + 4:off + alen]
+        off += (alen + 3) & ~3
+    return found
+
+
 class Genl:
     def __init__(self):
         self.sk = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
@@ -129,14 +141,7 @@ class Genl:
             err = struct.unpack("=i", msg[16:20])[0]
             # With CAP_ACK an error echoes only the request's header.
             off = 20 + (16 if mtype == NLMSG_ERROR else 0)
-            tlvs = {}
-            while off + 4 <= len(msg):
-                alen, atype = struct.unpack("=HH", msg[off:off + 4])
-                if alen < 4:
-                    break
-                tlvs[atype] = msg[off + 4:off + alen]
-                off += (alen + 3) & ~3
-            return -err if err < 0 else 0, tlvs
+            return -err if err < 0 else 0, parse_attrs(msg, off)
         return 0, {}
 
     def objects(self, ifindex):

@@ -22,7 +22,7 @@ from chimney_badinput import (CMD_INITIATE, CMD_OBJ_GET, CMD_RECEIVE, CMD_SEND, 
                               A_HANDLE, A_IFINDEX, A_IO_DATA, A_IO_ID, A_IO_LEN,
                               A_OBJ_TYPE, A_REQ_ID, B_DEPENDENTS, NLM_F_DUMP, NLMSG_DONE,
                               NLMSG_ERROR, TCP_STATE, Genl, attr, neigh_open, nest, path4,
-                              tcp, u32, u64)
+                              tcp, parse_attrs, u32, u64)
 
 
 def tcp_handles(g, ifindex):
@@ -32,13 +32,7 @@ def tcp_handles(g, ifindex):
     for mtype, msg in g.replies():
         if mtype in (NLMSG_ERROR, NLMSG_DONE):
             continue
-        off, found = 20, {}
-        while off + 4 <= len(msg):
-            alen, atype = struct.unpack("=HH", msg[off:off + 4])
-            if alen < 4:
-                break
-            found[atype] = msg[off + 4:off + alen]
-            off += (alen + 3) & ~3
+        found = parse_attrs(msg, 20)
         if found.get(A_OBJ_TYPE) == bytes([TCP_STATE]):
             handles.append(struct.unpack("=Q", found[A_HANDLE])[0])
     return handles

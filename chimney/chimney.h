@@ -98,13 +98,15 @@ enum chimney_trace_obj {
  * @sibling: entry in the parent's @children
  * @rcu: frees the object after readers are done
  * @seq: lets readers under RCU copy the object's state whole while a
- *	writer (holding &chimney_dev.lock) changes it in place
+ *	writer (holding &chimney_dev.lock) changes it in place. A plain
+ *	seqcount: one tied to the mutex would, on PREEMPT_RT, make a reader
+ *	that meets a writer take the mutex, inside its RCU read-side section
  */
 struct chimney_obj {
 	unsigned long flags;
 	u8 type;
 	u8 layer;
-	seqcount_mutex_t seq;
+	seqcount_t seq;
 	u32 id;
 	u32 gen;
 	u64 host_handle;
@@ -305,6 +307,8 @@ struct chimney_rcv_cb {
 };
 
 #define CHIMNEY_RCV_CB(skb) ((struct chimney_rcv_cb *)(skb)->cb)
+/* A received segment whose truesize is over twice its length by more is copied. */
+#define CHIMNEY_RCV_SLACK	1024
 
 /**
  * struct chimney_tcp_ext - what the engine keeps of a connection that
@@ -630,6 +634,9 @@ enum chimney_fail {
  * @tx_frames: such frames the engine sent since it last lost one, or since
  *	@tx_drop_every was written, under @lock
  * @tx_dropped: those the wire lost, under @lock
+ * @kcov_handle: KCOV's common handle of the task that created the device:
+ *	coverage of the virtual hardware's and the engine's work items goes
+ *	to that task's remote KCOV area (the fuzzer); 0 without KCOV
  */
 struct chimney_dev {
 	struct net_device *netdev;
@@ -650,6 +657,7 @@ struct chimney_dev {
 	struct delayed_work work;
 	u32 latency_ms;
 	bool inline_requests;
+	u64 kcov_handle;
 	bool corrupt;
 	u32 fail_next[CHIMNEY_FAIL_KINDS];
 	u8 adapter;
@@ -701,6 +709,25 @@ static inline void chimney_walk_resched(struct chimney_dev *cdev, unsigned int *
 	mutex_lock(&cdev->lock);
 }
 
+/*
+ * A writer of an object's state: the device's lock serialises writers, and
+ * preemption stays off while the count is odd, so that a reader spinning in
+ * read_seqcount_begin() never waits for a writer that was scheduled out.
+ */
+static inline void chimney_obj_write_begin(const struct chimney_dev *cdev,
+					   struct chimney_obj *obj)
+{
+	lockdep_assert_held(&cdev->lock);
+	preempt_disable();
+	write_seqcount_begin(&obj->seq);
+}
+
+static inline void chimney_obj_write_end(struct chimney_obj *obj)
+{
+	write_seqcount_end(&obj->seq);
+	preempt_enable();
+}
+
 /* chimney_state.c */
 int chimney_state_module_init(void);
 void chimney_state_module_exit(void);
@@ -714,7 +741,8 @@ void chimney_obj_unpublish(struct chimney_dev *cdev, struct chimney_obj *obj);
 void chimney_obj_free(struct chimney_obj *obj);
 void chimney_obj_relink(struct chimney_dev *cdev, struct chimney_obj *obj,
 			struct chimney_obj *parent);
-struct chimney_obj *chimney_obj_parent(const struct chimney_obj *obj);
+struct chimney_obj *chimney_obj_parent(const struct chimney_dev *cdev,
+				       const struct chimney_obj *obj);
 void chimney_obj_set_flag(struct chimney_obj *obj, unsigned int bit);
 bool chimney_obj_corrupt(struct chimney_dev *cdev,
 			 const struct chimney_obj *obj);
@@ -724,8 +752,9 @@ int chimney_layer_of_type(u8 type);
 
 struct chimney_conn *chimney_flow_lookup(struct chimney_dev *cdev,
 					 const struct chimney_flow_key *key);
-bool chimney_conn_v6(const struct chimney_conn *conn);
-struct chimney_neigh *chimney_conn_neigh(const struct chimney_conn *conn);
+bool chimney_conn_v6(const struct chimney_dev *cdev, const struct chimney_conn *conn);
+struct chimney_neigh *chimney_conn_neigh(const struct chimney_dev *cdev,
+					 const struct chimney_conn *conn);
 void chimney_flow_key_init(struct chimney_flow_key *key, bool v6,
 			   const struct in6_addr *local,
 			   const struct in6_addr *remote, u16 lport, u16 rport);
@@ -800,7 +829,7 @@ void chimney_tcp_disconnect(struct chimney_dev *cdev, struct chimney_conn *conn,
 void chimney_tcp_flush(struct chimney_dev *cdev, struct chimney_conn *conn,
 		       u32 status);
 u32 chimney_tcp_now(void);
-u32 chimney_tcp_mss(const struct chimney_conn *conn);
+u32 chimney_tcp_mss(const struct chimney_dev *cdev, const struct chimney_conn *conn);
 void chimney_tcp_state_now(const struct chimney_dev *cdev, const struct chimney_conn *conn,
 			   struct chimney_tcp_delegated *d);
 u32 chimney_tcp_send_backlog(const struct chimney_tcp_const *c,
@@ -810,7 +839,7 @@ u32 chimney_tcp_copy_send(const struct chimney_conn *conn, u32 off, u8 *to,
 void chimney_tcp_set_timer(struct chimney_conn *conn, int t, u32 ms);
 void chimney_tcp_stop_timer(struct chimney_conn *conn, int t);
 void chimney_tcp_rcv_free(struct chimney_conn *conn, u32 n);
-void chimney_tcp_window_opened(struct chimney_conn *conn, u32 before);
+void chimney_tcp_window_opened(struct chimney_dev *cdev, struct chimney_conn *conn, u32 before);
 
 /* chimney_indicate.c */
 void chimney_ind_try(struct chimney_dev *cdev, struct chimney_conn *conn);

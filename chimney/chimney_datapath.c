@@ -19,6 +19,7 @@
 #include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/kcov.h>
 #include <linux/tcp.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
@@ -171,10 +172,10 @@ VISIBLE_IF_KUNIT bool chimney_dp_csum_ok(struct sk_buff *skb, const struct chimn
 EXPORT_SYMBOL_IF_KUNIT(chimney_dp_csum_ok);
 
 /* R63: a neighbor with VLAN 0 takes any tag or none, else only its own. */
-static bool chimney_vlan_ok(const struct chimney_conn *conn,
+static bool chimney_vlan_ok(const struct chimney_dev *cdev, const struct chimney_conn *conn,
 			    const struct chimney_pkt *pkt)
 {
-	const struct chimney_neigh *neigh = chimney_conn_neigh(conn);
+	const struct chimney_neigh *neigh = chimney_conn_neigh(cdev, conn);
 	u16 vid = neigh ? neigh->st.vlan_id : 0;
 
 	return !vid || (pkt->tagged && pkt->vid == vid);
@@ -189,7 +190,7 @@ static void chimney_dp_input(struct chimney_dev *cdev, struct sk_buff *skb)
 	int v;
 
 	conn = chimney_dp_parse(skb, &pkt) ? NULL : chimney_flow_lookup(cdev, &pkt.key);
-	if (!conn || !chimney_vlan_ok(conn, &pkt) ||
+	if (!conn || !chimney_vlan_ok(cdev, conn, &pkt) ||
 	    ((pkt.seg.flags & TCPHDR_SYN) &&
 	     conn->tcb.state == CHIMNEY_TCP_CONNECTION_TIME_WAIT)) {
 		/*
@@ -269,7 +270,7 @@ int chimney_dp_forward(struct chimney_dev *cdev, struct chimney_conn *conn, u64 
 		seg.flags = tcp_flag_byte(th);
 		seg.len = len - hlen;
 		chimney_parse_opts(th, &seg);
-		cdev->ostats.tcp[chimney_conn_v6(conn)][CHIMNEY_TCP_IN_SEGMENTS]++;
+		cdev->ostats.tcp[chimney_conn_v6(cdev, conn)][CHIMNEY_TCP_IN_SEGMENTS]++;
 		chimney_tcp_input(cdev, conn, skb, &seg);
 	}
 	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_FORWARD_COMPLETE, io_id,
@@ -292,6 +293,7 @@ static void chimney_dp_work(struct work_struct *work)
 	unsigned int n = 0;
 
 	__skb_queue_head_init(&q);
+	kcov_remote_start_common(cdev->kcov_handle);
 	mutex_lock(&cdev->lock);
 	spin_lock_bh(&cdev->dp_lock);
 	while ((x = list_first_entry_or_null(&cdev->dp_fired, struct chimney_tcp_ext,
@@ -299,6 +301,8 @@ static void chimney_dp_work(struct work_struct *work)
 		list_del_init(&x->fired);
 		spin_unlock_bh(&cdev->dp_lock);
 		chimney_tcp_timer_run(cdev, x->conn);
+		/* 20,000 connections' timers may fire at once. */
+		chimney_walk_resched(cdev, &n);
 		spin_lock_bh(&cdev->dp_lock);
 	}
 	spin_unlock_bh(&cdev->dp_lock);
@@ -308,10 +312,10 @@ static void chimney_dp_work(struct work_struct *work)
 	spin_unlock_bh(&cdev->dp_rxq.lock);
 	while ((skb = __skb_dequeue(&q))) {
 		chimney_dp_input(cdev, skb);
-		if (++n % 64 == 0)
-			cond_resched();
+		chimney_walk_resched(cdev, &n);
 	}
 	mutex_unlock(&cdev->lock);
+	kcov_remote_stop();
 }
 
 /**
@@ -513,8 +517,8 @@ VISIBLE_IF_KUNIT struct sk_buff *chimney_dp_build(struct chimney_dev *cdev,
 						  struct chimney_conn *conn,
 						  u32 seq, u8 tcp_flags, u32 len)
 {
-	const struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
-	const struct chimney_neigh *neigh = chimney_conn_neigh(conn);
+	const struct chimney_obj *pobj = chimney_obj_parent(cdev, &conn->obj);
+	const struct chimney_neigh *neigh = chimney_conn_neigh(cdev, conn);
 	const struct chimney_tcp_state *st = &conn->st;
 	const struct chimney_neigh_state *ns;
 	const struct chimney_path_state *ps;
@@ -536,7 +540,7 @@ VISIBLE_IF_KUNIT struct sk_buff *chimney_dp_build(struct chimney_dev *cdev,
 	thlen = sizeof(*th) + (ts ? TCPOLEN_TSTAMP_ALIGNED : 0);
 	iplen = v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 
-	mss = chimney_tcp_mss(conn);
+	mss = chimney_tcp_mss(cdev, conn);
 	segs = len > mss ? DIV_ROUND_UP(len, mss) : 1;
 	skb = segs > 1 ? chimney_dp_alloc_gso(conn, seq, iplen + thlen, len) :
 			 chimney_dp_alloc(conn, seq, iplen + thlen, len);
@@ -627,8 +631,8 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_dp_build);
 int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    u32 seq, u8 tcp_flags, u32 len)
 {
-	struct chimney_neigh *neigh = chimney_conn_neigh(conn);
-	int v = chimney_conn_v6(conn);
+	struct chimney_neigh *neigh = chimney_conn_neigh(cdev, conn);
+	int v = chimney_conn_v6(cdev, conn);
 	unsigned int bytes, segs;
 	struct sk_buff *skb;
 

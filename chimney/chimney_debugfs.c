@@ -85,12 +85,13 @@ static void chimney_objects_stop(struct seq_file *m, void *v)
 static int chimney_objects_show(struct seq_file *m, void *v)
 {
 	struct chimney_obj *obj = v, *parent;
+	struct chimney_dev *cdev = m->private;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(m, "handle type parent host_handle flags\n");
 		return 0;
 	}
-	parent = chimney_obj_parent(obj);
+	parent = chimney_obj_parent(cdev, obj);
 	seq_printf(m, "0x%llx %u 0x%llx 0x%llx 0x%lx\n",
 		   chimney_obj_handle(obj), obj->type,
 		   parent ? chimney_obj_handle(parent) : 0,

@@ -13,6 +13,7 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/idr.h>
+#include <linux/kcov.h>
 #include <linux/netdevice.h>
 #include <kunit/visibility.h>
 
@@ -108,6 +109,8 @@ static int chimney_dev_init(struct net_device *dev)
 	chimney_params_default(&cdev->params);
 	cdev->fin_wait2_ms = CHIMNEY_FIN_WAIT2_MS;
 	cdev->ind_timeout_ms = CHIMNEY_IND_TIMEOUT_MS;
+	/* The work items' coverage goes to their creator, as vhost's does. */
+	cdev->kcov_handle = kcov_common_handle();
 	chimney_debugfs_dev_init(cdev);
 	return 0;
 

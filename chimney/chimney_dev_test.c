@@ -206,6 +206,24 @@ struct sk_buff *chimney_test_frame(struct kunit *test, struct chimney_pkt *pkt)
 }
 
 /**
+ * chimney_test_parent() - an object's parent, read as a reader under RCU does
+ * @cdev: the object's device, its lock not held
+ * @obj: the object
+ *
+ * Return: the parent; a test compares it after the read-side section (an
+ * expectation that fails allocates its report).
+ */
+struct chimney_obj *chimney_test_parent(struct chimney_dev *cdev, struct chimney_obj *obj)
+{
+	struct chimney_obj *parent;
+
+	rcu_read_lock();
+	parent = chimney_obj_parent(cdev, obj);
+	rcu_read_unlock();
+	return parent;
+}
+
+/**
  * chimney_test_host_frame() - the next IPv4 frame the device's stack took
  * @test: the test, after chimney_test_wire()
  *

@@ -245,7 +245,7 @@ int chimney_ind_answer(struct chimney_dev *cdev, struct chimney_conn *conn,
 		u32 before = conn->tcb.rcv_wnd;
 
 		chimney_tcp_rcv_free(conn, bytes);
-		chimney_tcp_window_opened(conn, before);
+		chimney_tcp_window_opened(cdev, conn, before);
 		set_bit(CHIMNEY_DP_IND_OFF, &conn->dp);
 	}
 	chimney_tcp_push(cdev, conn);
@@ -280,7 +280,7 @@ int chimney_ind_return(struct chimney_dev *cdev, struct chimney_conn *conn,
 			list_del(&io->list);
 			chimney_tcp_rcv_free(conn, io->len);
 			kfree(io);
-			chimney_tcp_window_opened(conn, before);
+			chimney_tcp_window_opened(cdev, conn, before);
 			chimney_tcp_push(cdev, conn);
 			return 0;
 		}

@@ -89,9 +89,9 @@ void chimney_neigh_reached(const struct chimney_dev *cdev, struct chimney_neigh 
 
 	if (READ_ONCE(neigh->nrt) == nct)
 		return;
-	write_seqcount_begin(&neigh->obj.seq);
+	chimney_obj_write_begin(cdev, &neigh->obj);
 	WRITE_ONCE(neigh->nrt, nct);
-	write_seqcount_end(&neigh->obj.seq);
+	chimney_obj_write_end(&neigh->obj);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_neigh_reached);
 
@@ -125,8 +125,8 @@ void chimney_neigh_before_send(struct chimney_dev *cdev, struct chimney_neigh *n
 		return;
 	chimney_notify_neigh_event(cdev, neigh, CHIMNEY_NEIGHBOR_REACHABILITY_QUERY);
 	/* As if the host said "stale" (HRD 0) until it answers. */
-	write_seqcount_begin(&neigh->obj.seq);
+	chimney_obj_write_begin(cdev, &neigh->obj);
 	WRITE_ONCE(neigh->hrt, nct);
-	write_seqcount_end(&neigh->obj.seq);
+	chimney_obj_write_end(&neigh->obj);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_neigh_before_send);

@@ -1835,7 +1835,7 @@ out:
 static int chimney_put_obj(struct sk_buff *msg, const struct chimney_dev *cdev,
 			   const struct chimney_obj *obj)
 {
-	struct chimney_obj *parent = chimney_obj_parent(obj);
+	struct chimney_obj *parent = chimney_obj_parent(cdev, obj);
 	struct chimney_block b = { .role = CHIMNEY_ROLE_REF };
 	struct nlattr *n;
 
@@ -1992,7 +1992,7 @@ again:
 		}
 		if (ctx->type && obj->type != ctx->type)
 			continue;
-		parent = chimney_obj_parent(obj);
+		parent = chimney_obj_parent(cdev, obj);
 		if (ctx->parent && (!parent || chimney_obj_handle(parent) != ctx->parent))
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,

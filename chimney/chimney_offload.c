@@ -14,6 +14,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/jiffies.h>
+#include <linux/kcov.h>
 #include <linux/memcontrol.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -396,12 +397,12 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 			continue;
 		}
 		if (p && p->obj && obj->layer == CHIMNEY_LAYER_PATH &&
-		    chimney_obj_parent(obj) != p->obj)
+		    chimney_obj_parent(cdev, obj) != p->obj)
 			chimney_obj_relink(cdev, obj, p->obj);
 		if (!(b->has & CHIMNEY_HAS_CACHED))
 			continue;
 		/* Readers under RCU copy the state whole (chimney_obj_get_state). */
-		write_seqcount_begin(&obj->seq);
+		chimney_obj_write_begin(cdev, obj);
 		switch (obj->layer) {
 		case CHIMNEY_LAYER_NEIGH: {
 			struct chimney_neigh *neigh =
@@ -445,7 +446,7 @@ static void chimney_update(struct chimney_dev *cdev, struct chimney_req *req)
 			break;
 		}
 		}
-		write_seqcount_end(&obj->seq);
+		chimney_obj_write_end(obj);
 		if (obj->layer == CHIMNEY_LAYER_TCP)
 			chimney_tcp_update(cdev, chimney_conn(obj), b->st.tcp.ca.flags, ka_restart);
 	}
@@ -645,6 +646,7 @@ static void chimney_offload_work(struct work_struct *work)
 	unsigned long next = 0;
 	struct chimney_req *req;
 
+	kcov_remote_start_common(cdev->kcov_handle);
 	mutex_lock(&cdev->lock);
 	while ((req = chimney_next_req(cdev, &next))) {
 		struct mem_cgroup *old = set_active_memcg(req->memcg);
@@ -655,6 +657,7 @@ static void chimney_offload_work(struct work_struct *work)
 		cond_resched();
 	}
 	mutex_unlock(&cdev->lock);
+	kcov_remote_stop();
 	/*
 	 * The head is due first; a request queued while this ran may have
 	 * armed the work for its own, later, time. Not after a cancel.

@@ -48,35 +48,38 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_layer_of_type);
 
 /**
  * chimney_conn_v6() - an IPv6 connection
+ * @cdev: the device; call under RCU or its lock
  * @conn: the connection, linked to its path
  *
  * Return: true for IPv6.
  */
-bool chimney_conn_v6(const struct chimney_conn *conn)
+bool chimney_conn_v6(const struct chimney_dev *cdev, const struct chimney_conn *conn)
 {
-	const struct chimney_obj *path = rcu_dereference_check(conn->obj.parent, 1);
+	const struct chimney_obj *path = chimney_obj_parent(cdev, &conn->obj);
 
 	return path && path->type == CHIMNEY_IP6_OFFLOAD_STATE;
 }
 
 /**
  * chimney_conn_neigh() - the neighbor under a connection's path
+ * @cdev: the device; call under RCU or its lock
  * @conn: the connection
  *
  * Return: the neighbor, or NULL for a connection without its path.
  */
-struct chimney_neigh *chimney_conn_neigh(const struct chimney_conn *conn)
+struct chimney_neigh *chimney_conn_neigh(const struct chimney_dev *cdev,
+					 const struct chimney_conn *conn)
 {
-	const struct chimney_obj *path = chimney_obj_parent(&conn->obj);
-	struct chimney_obj *nobj = path ? chimney_obj_parent(path) : NULL;
+	const struct chimney_obj *path = chimney_obj_parent(cdev, &conn->obj);
+	struct chimney_obj *nobj = path ? chimney_obj_parent(cdev, path) : NULL;
 
 	return nobj ? container_of(nobj, struct chimney_neigh, obj) : NULL;
 }
 
 /* A connection's key, from its path (which outlives its place in the table). */
-static void chimney_conn_key(const struct chimney_conn *conn, struct chimney_flow_key *key)
+static void chimney_conn_key(const struct chimney_obj *path, const struct chimney_conn *conn,
+			     struct chimney_flow_key *key)
 {
-	const struct chimney_obj *path = rcu_dereference_check(conn->obj.parent, 1);
 	const struct chimney_path_state *ps = &container_of(path, struct chimney_path, obj)->st;
 
 	chimney_flow_key_init(key, path->type == CHIMNEY_IP6_OFFLOAD_STATE,
@@ -89,11 +92,22 @@ static u32 chimney_flow_hash(const void *data, u32 len, u32 seed)
 	return jhash2(data, sizeof(struct chimney_flow_key) / sizeof(u32), seed);
 }
 
+/*
+ * The table calls these with no device at hand, always inside a read-side
+ * section of its own: rcu_read_lock() around an insert, a removal or a
+ * lookup, a bucket's spinlock during a rehash.
+ */
+static void chimney_flow_obj_key(const struct chimney_conn *conn, struct chimney_flow_key *key)
+{
+	chimney_conn_key(rcu_dereference_check(conn->obj.parent, rcu_read_lock_any_held()),
+			 conn, key);
+}
+
 static u32 chimney_flow_obj_hash(const void *data, u32 len, u32 seed)
 {
 	struct chimney_flow_key key;
 
-	chimney_conn_key(data, &key);
+	chimney_flow_obj_key(data, &key);
 	return chimney_flow_hash(&key, len, seed);
 }
 
@@ -101,7 +115,7 @@ static int chimney_flow_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 {
 	struct chimney_flow_key key;
 
-	chimney_conn_key(obj, &key);
+	chimney_flow_obj_key(obj, &key);
 	return memcmp(&key, arg->key, sizeof(key));
 }
 
@@ -306,13 +320,15 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_obj_lookup);
 
 /**
  * chimney_obj_parent() - the parent of an object
- * @obj: the object; call under RCU or the device's lock
+ * @cdev: the object's device
+ * @obj: the object; call under RCU or @cdev's lock
  *
  * Return: the object one layer down, NULL for a neighbor.
  */
-struct chimney_obj *chimney_obj_parent(const struct chimney_obj *obj)
+struct chimney_obj *chimney_obj_parent(const struct chimney_dev *cdev,
+				       const struct chimney_obj *obj)
 {
-	return rcu_dereference_check(obj->parent, 1);
+	return rcu_dereference_check(obj->parent, lockdep_is_held(&cdev->lock));
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_obj_parent);
 
@@ -342,7 +358,7 @@ static int chimney_conn_hash(struct chimney_dev *cdev, struct chimney_conn *conn
 	struct chimney_flow_key key;
 	int err;
 
-	chimney_conn_key(conn, &key);
+	chimney_conn_key(chimney_obj_parent(cdev, &conn->obj), conn, &key);
 	chimney_tcp_conn_init(cdev, conn);
 	/* With the host's data, the engine's state is needed at once. */
 	if ((b->snd || b->rcvd) && chimney_tcp_ext_get(cdev, conn))
@@ -383,7 +399,7 @@ struct chimney_obj *chimney_obj_create(struct chimney_dev *cdev,
 	obj->type = b->type;
 	obj->layer = b->layer;
 	obj->host_handle = b->host_handle;
-	seqcount_mutex_init(&obj->seq, &cdev->lock);
+	seqcount_init(&obj->seq);
 	INIT_LIST_HEAD(&obj->children);
 	do {
 		obj->gen = atomic_inc_return(&chimney_gen);
@@ -501,7 +517,7 @@ bool chimney_obj_corrupt(struct chimney_dev *cdev, const struct chimney_obj *obj
 		return false;
 	if (READ_ONCE(cdev->corrupt))
 		return true;
-	for (; obj; obj = chimney_obj_parent(obj))
+	for (; obj; obj = chimney_obj_parent(cdev, obj))
 		if (test_bit(CHIMNEY_OBJ_CORRUPT_BIT, &obj->flags))
 			return true;
 	return false;

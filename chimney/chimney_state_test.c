@@ -87,9 +87,9 @@ static void chimney_state_test_handles(struct kunit *test)
 
 	rcu_read_lock();
 	KUNIT_EXPECT_PTR_EQ(test, chimney_obj_lookup(&priv->a, chimney_obj_handle(t)), t);
-	KUNIT_EXPECT_PTR_EQ(test, chimney_obj_parent(t), p);
-	KUNIT_EXPECT_PTR_EQ(test, chimney_obj_parent(p), n);
-	KUNIT_EXPECT_NULL(test, chimney_obj_parent(n));
+	KUNIT_EXPECT_PTR_EQ(test, chimney_obj_parent(&priv->a, t), p);
+	KUNIT_EXPECT_PTR_EQ(test, chimney_obj_parent(&priv->a, p), n);
+	KUNIT_EXPECT_NULL(test, chimney_obj_parent(&priv->a, n));
 	KUNIT_EXPECT_EQ(test, t->host_handle, 3ULL);
 	/* Index 0 and a wrong generation never match. */
 	KUNIT_EXPECT_NULL(test, chimney_obj_lookup(&priv->a, 0));
@@ -131,15 +131,16 @@ static void chimney_state_test_stale(struct kunit *test)
 static void chimney_state_test_relink(struct kunit *test)
 {
 	struct chimney_state_test_priv *priv = test->priv;
-	struct chimney_obj *n1, *n2, *p;
+	struct chimney_obj *n1, *n2, *p, *parent;
 
 	n1 = chimney_test_create(test, &priv->a, NULL, CHIMNEY_NEIGHBOR_OFFLOAD_STATE, 1);
 	n2 = chimney_test_create(test, &priv->a, NULL, CHIMNEY_NEIGHBOR_OFFLOAD_STATE, 2);
 	p = chimney_test_create(test, &priv->a, n1, CHIMNEY_IP6_OFFLOAD_STATE, 3);
 	mutex_lock(&priv->a.lock);
 	chimney_obj_relink(&priv->a, p, n2);
+	parent = chimney_obj_parent(&priv->a, p);
 	mutex_unlock(&priv->a.lock);
-	KUNIT_EXPECT_PTR_EQ(test, chimney_obj_parent(p), n2);
+	KUNIT_EXPECT_PTR_EQ(test, parent, n2);
 	KUNIT_EXPECT_TRUE(test, list_empty(&n1->children));
 	KUNIT_EXPECT_FALSE(test, list_empty(&n2->children));
 }

@@ -29,10 +29,11 @@ static bool chimney_conn_established(const struct chimney_obj *obj)
 void chimney_stats_conn(struct chimney_dev *cdev, const struct chimney_obj *obj,
 			int delta)
 {
+	const struct chimney_conn *conn = container_of(obj, struct chimney_conn, obj);
+
 	lockdep_assert_held(&cdev->lock);
 	if (obj->layer == CHIMNEY_LAYER_TCP && chimney_conn_established(obj))
-		cdev->ostats.established[chimney_conn_v6(container_of(obj, struct chimney_conn,
-								      obj))] += delta;
+		cdev->ostats.established[chimney_conn_v6(cdev, conn)] += delta;
 }
 
 /**

@@ -66,14 +66,15 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_now);
 
 /**
  * chimney_tcp_mss() - the most payload of a segment
+ * @cdev: the device; call under RCU or its lock
  * @conn: the connection
  *
  * Return: RemoteMss within the path MTU, less the timestamp option.
  */
-u32 chimney_tcp_mss(const struct chimney_conn *conn)
+u32 chimney_tcp_mss(const struct chimney_dev *cdev, const struct chimney_conn *conn)
 {
-	const struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
-	int hdr = chimney_conn_v6(conn) ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+	const struct chimney_obj *pobj = chimney_obj_parent(cdev, &conn->obj);
+	int hdr = chimney_conn_v6(cdev, conn) ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 	u32 mtu = pobj ? container_of(pobj, struct chimney_path, obj)->st.path_mtu : 576;
 	int mss = conn->st.c.remote_mss ?: 536;
 
@@ -91,7 +92,7 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_mss);
 static void chimney_tcp_count_rexmit(struct chimney_dev *cdev,
 				     const struct chimney_conn *conn, u32 segs)
 {
-	cdev->ostats.tcp[chimney_conn_v6(conn)][CHIMNEY_TCP_RETRANSMITTED_SEGMENTS] += segs;
+	cdev->ostats.tcp[chimney_conn_v6(cdev, conn)][CHIMNEY_TCP_RETRANSMITTED_SEGMENTS] += segs;
 }
 
 /* The one timer_list fires at the earliest timer that runs. */
@@ -267,10 +268,10 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_state_now);
 static void chimney_tcp_publish(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
 	chimney_tcp_times_now(cdev, conn, &conn->tcb);
-	write_seqcount_begin(&conn->obj.seq);
+	chimney_obj_write_begin(cdev, &conn->obj);
 	conn->st.d = conn->tcb;
 	chimney_tcp_to_host(cdev, &conn->st.d);
-	write_seqcount_end(&conn->obj.seq);
+	chimney_obj_write_end(&conn->obj);
 }
 
 static void chimney_tcp_event(struct chimney_dev *cdev, struct chimney_conn *conn,
@@ -301,7 +302,7 @@ static bool chimney_tcp_can_send(struct chimney_dev *cdev,
 	if (test_bit(CHIMNEY_DP_RST, &conn->dp) || test_bit(CHIMNEY_DP_URG, &conn->dp) ||
 	    READ_ONCE(cdev->corrupt))
 		return false;
-	for (obj = &conn->obj; obj; obj = chimney_obj_parent(obj))
+	for (obj = &conn->obj; obj; obj = chimney_obj_parent(cdev, obj))
 		if (READ_ONCE(obj->flags) & stop)
 			return false;
 	return true;
@@ -408,7 +409,7 @@ static void chimney_tcp_resend_first(struct chimney_dev *cdev, struct chimney_co
 
 	if (!chimney_tcp_can_send(cdev, conn))
 		return;
-	n = min3(chimney_tcp_mss(conn), d->snd_max - seq, chimney_tcp_queued(conn));
+	n = min3(chimney_tcp_mss(cdev, conn), d->snd_max - seq, chimney_tcp_queued(conn));
 	if (!n && test_bit(CHIMNEY_DP_FIN_SENT, &conn->dp) && seq == conn->x->fin_seq)
 		flags |= TCPHDR_FIN;
 	else if (!n)
@@ -429,7 +430,7 @@ static void chimney_tcp_output(struct chimney_dev *cdev, struct chimney_conn *co
 
 	if (!chimney_tcp_can_send(cdev, conn))
 		return;
-	mss = chimney_tcp_mss(conn);
+	mss = chimney_tcp_mss(cdev, conn);
 	queued = chimney_tcp_queued(conn);
 	wnd = min(d->snd_wnd, max(d->cwnd, mss));
 	for (;;) {
@@ -666,7 +667,7 @@ static void chimney_tcp_move(struct chimney_dev *cdev, struct chimney_conn *conn
  */
 static void chimney_tcp_progress(struct chimney_dev *cdev, struct chimney_conn *conn)
 {
-	struct chimney_neigh *neigh = chimney_conn_neigh(conn);
+	struct chimney_neigh *neigh = chimney_conn_neigh(cdev, conn);
 
 	if (neigh)
 		chimney_neigh_reached(cdev, neigh);
@@ -768,7 +769,7 @@ static void chimney_tcp_ack(struct chimney_dev *cdev, struct chimney_conn *conn,
 			    const struct chimney_seg *seg)
 {
 	struct chimney_tcp_delegated *d = &conn->tcb;
-	u32 mss = chimney_tcp_mss(conn), win = seg->win;
+	u32 mss = chimney_tcp_mss(cdev, conn), win = seg->win;
 
 	if (after(seg->ack, d->snd_max)) {
 		/* It acknowledges what was never sent. */
@@ -867,7 +868,7 @@ static void chimney_tcp_delay_ack(struct chimney_dev *cdev, struct chimney_conn 
 	u32 freq = READ_ONCE(cdev->params.tcp_ack_frequency);
 	u32 delay = READ_ONCE(cdev->params.tcp_delayed_ack_ticks);
 
-	conn->x->rcv_segs += DIV_ROUND_UP(bytes, chimney_tcp_mss(conn));
+	conn->x->rcv_segs += DIV_ROUND_UP(bytes, chimney_tcp_mss(cdev, conn));
 	if (!bytes || conn->x->rcv_segs >= freq) {
 		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
 		return;
@@ -894,14 +895,15 @@ void chimney_tcp_rcv_free(struct chimney_conn *conn, u32 n)
 
 /**
  * chimney_tcp_window_opened() - the receive window grew
+ * @cdev: the device; its lock must be held
  * @conn: the connection
  * @before: RcvWnd before
  *
  * By half of its size, or from less than an MSS to one: the peer is told.
  */
-void chimney_tcp_window_opened(struct chimney_conn *conn, u32 before)
+void chimney_tcp_window_opened(struct chimney_dev *cdev, struct chimney_conn *conn, u32 before)
 {
-	u32 mss = chimney_tcp_mss(conn), wnd = conn->tcb.rcv_wnd;
+	u32 mss = chimney_tcp_mss(cdev, conn), wnd = conn->tcb.rcv_wnd;
 
 	if (wnd - before >= conn->x->rcv_space / 2 || (before < mss && wnd >= mss))
 		set_bit(CHIMNEY_DP_ACK_NOW, &conn->dp);
@@ -960,7 +962,7 @@ static void chimney_tcp_deliver(struct chimney_dev *cdev, struct chimney_conn *c
 		chimney_tcp_stop_timer(conn, CHIMNEY_T_PUSH);
 	else if (placed || !conn->x->due[CHIMNEY_T_PUSH])
 		chimney_tcp_set_timer(conn, CHIMNEY_T_PUSH, chimney_ticks_to_ms(cdev, push));
-	chimney_tcp_window_opened(conn, before_wnd);
+	chimney_tcp_window_opened(cdev, conn, before_wnd);
 	if (!skb_queue_empty(&conn->x->rcvq) || !test_bit(CHIMNEY_DP_FIN_RCVD, &conn->dp) ||
 	    test_and_set_bit(CHIMNEY_DP_DISC_IND, &conn->dp))
 		return;
@@ -994,7 +996,7 @@ static void chimney_tcp_reset(struct chimney_dev *cdev, struct chimney_conn *con
 	chimney_tcp_stop_timers(conn);
 	if (state == CHIMNEY_TCP_CONNECTION_ESTABLISHED ||
 	    state == CHIMNEY_TCP_CONNECTION_CLOSE_WAIT)
-		cdev->ostats.tcp[chimney_conn_v6(conn)][CHIMNEY_TCP_RESET_ESTABLISHED]++;
+		cdev->ostats.tcp[chimney_conn_v6(cdev, conn)][CHIMNEY_TCP_RESET_ESTABLISHED]++;
 	chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSED);
 	chimney_tcp_abort_sends(cdev, conn, CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
 	chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_ABORT, 0);
@@ -1013,6 +1015,40 @@ static void chimney_tcp_fin(struct chimney_dev *cdev, struct chimney_conn *conn)
 	conn->tcb.rcv_nxt++;
 	set_bit(CHIMNEY_DP_FIN_RCVD, &conn->dp);
 	chimney_tcp_move(cdev, conn, chimney_tcp_fin_rcvd_moves);
+}
+
+/*
+ * A segment costs the queue its truesize, not its length: a peer sending
+ * 1-byte segments would pin a kilobyte of memory per byte of window. A
+ * small segment is copied onto the tail of the queue when it has room, else
+ * into an skb with room for more, so that the queue holds about as much
+ * memory as data, as tcp_try_coalesce() and tcp_collapse() keep a socket's.
+ * Return: the skb to queue, or NULL if its bytes were added to the tail.
+ */
+static struct sk_buff *chimney_tcp_rcv_compact(struct sk_buff_head *q, struct sk_buff *skb,
+					       bool psh)
+{
+	struct sk_buff *tail = skb_peek_tail(q), *nskb;
+	u32 len = skb->len;
+
+	if (tail && !CHIMNEY_RCV_CB(tail)->psh && !skb_cloned(tail) &&
+	    !skb_is_nonlinear(tail) && skb_tailroom(tail) >= len &&
+	    !skb_copy_bits(skb, 0, skb_put(tail, len), len)) {
+		CHIMNEY_RCV_CB(tail)->psh = psh;
+		consume_skb(skb);
+		return NULL;
+	}
+	if (skb->truesize <= 2 * len + CHIMNEY_RCV_SLACK)
+		return skb;
+	nskb = alloc_skb(max_t(u32, len, CHIMNEY_RCV_SLACK), GFP_KERNEL | __GFP_NOWARN);
+	if (!nskb)
+		return skb;
+	if (skb_copy_bits(skb, 0, skb_put(nskb, len), len)) {
+		kfree_skb(nskb);
+		return skb;
+	}
+	consume_skb(skb);
+	return nskb;
 }
 
 /* Take the payload (skb, or NULL) of an acceptable segment. */
@@ -1042,16 +1078,22 @@ static void chimney_tcp_data(struct chimney_dev *cdev, struct chimney_conn *conn
 		d->ts_recent = seg->tsval;
 	d->ts_recent_age = chimney_tcp_now();
 	if (take) {
-		struct chimney_rcv_cb *cb = CHIMNEY_RCV_CB(skb);
+		struct chimney_rcv_cb *cb;
+		bool psh;
 
 		if (take < len && pskb_trim(skb, take)) {
 			kfree_skb(skb);
 			return;
 		}
-		cb->off = 0;
-		cb->psh = take == len && (seg->flags & TCPHDR_PSH);
-		__skb_queue_tail(&conn->x->rcvq, skb);
-		skb = NULL;
+		psh = take == len && (seg->flags & TCPHDR_PSH);
+		skb = chimney_tcp_rcv_compact(&conn->x->rcvq, skb, psh);
+		if (skb) {
+			cb = CHIMNEY_RCV_CB(skb);
+			cb->off = 0;
+			cb->psh = psh;
+			__skb_queue_tail(&conn->x->rcvq, skb);
+			skb = NULL;
+		}
 		d->rcv_nxt += take;
 		d->rcv_wnd -= take;
 		chimney_tcp_progress(cdev, conn);
@@ -1134,7 +1176,7 @@ void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,
 	lockdep_assert_held(&cdev->lock);
 	if (chimney_tcp_ext_get(cdev, conn)) {
 		/* Dropped as by a NIC out of buffers: the peer sends it again. */
-		cdev->ostats.ip[chimney_conn_v6(conn)][CHIMNEY_IP_IN_DISCARDS]++;
+		cdev->ostats.ip[chimney_conn_v6(cdev, conn)][CHIMNEY_IP_IN_DISCARDS]++;
 		kfree_skb(skb);
 		return;
 	}
@@ -1282,7 +1324,7 @@ static void chimney_tcp_rtx_timeout(struct chimney_dev *cdev, struct chimney_con
 {
 	u32 max_rt = READ_ONCE(cdev->params.tcp_maximum_retransmissions);
 	struct chimney_tcp_delegated *d = &conn->tcb;
-	u32 mss = chimney_tcp_mss(conn), flight;
+	u32 mss = chimney_tcp_mss(cdev, conn), flight;
 
 	if (!chimney_tcp_can_send(cdev, conn) ||
 	    test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->obj.flags))
@@ -1546,9 +1588,9 @@ static void chimney_tcp_rcv_buffer(struct chimney_dev *cdev, struct chimney_conn
 	if (chimney_tcp_ext_get(cdev, conn)) {
 		/* Nothing is buffered; without memory, no ACK either. */
 		d->rcv_wnd = max(d->rcv_wnd, size);
-		write_seqcount_begin(&conn->obj.seq);
+		chimney_obj_write_begin(cdev, &conn->obj);
 		conn->st.d.rcv_wnd = d->rcv_wnd;
-		write_seqcount_end(&conn->obj.seq);
+		chimney_obj_write_end(&conn->obj);
 		return;
 	}
 	x = conn->x;
@@ -1615,7 +1657,7 @@ void chimney_tcp_conn_init(struct chimney_dev *cdev, struct chimney_conn *conn)
 	d->rcv_wnd = max(d->rcv_wnd, conn->st.ca.initial_rcv_wnd) ?: U16_MAX;
 	conn->ts_delta = d->ts_time - chimney_ticks_now(cdev);
 	if (!d->cwnd)
-		d->cwnd = 10 * chimney_tcp_mss(conn);
+		d->cwnd = 10 * chimney_tcp_mss(cdev, conn);
 	if (!d->ss_thresh)
 		d->ss_thresh = U32_MAX;
 	/* Not published yet: no reader can see it. */

@@ -237,12 +237,16 @@ static void chimney_tcp_test_gso_check(struct kunit *test, bool v6)
 	};
 	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
 	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
-	u32 mss = chimney_tcp_mss(conn), len = 3 * mss + 100, i, bad = 0;
 	u16 ip_id = cdev->ip_id;
+	u32 mss, len, i, bad = 0;
 	struct chimney_pkt pkt;
 	struct sk_buff *skb;
 	u8 *data;
 
+	mutex_lock(&cdev->lock);
+	mss = chimney_tcp_mss(cdev, conn);
+	mutex_unlock(&cdev->lock);
+	len = 3 * mss + 100;
 	data = kunit_kmalloc(test, len, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, data);
 	chimney_tcp_test_send(test, conn, len);
@@ -941,7 +945,7 @@ static void chimney_tcp_test_persist(struct kunit *test)
 static struct chimney_req *chimney_tcp_test_req(struct kunit *test, struct chimney_conn *conn,
 						u8 cmd, bool path)
 {
-	struct chimney_obj *pobj = chimney_obj_parent(&conn->obj);
+	struct chimney_obj *pobj = chimney_test_parent(chimney_tcp_test_cdev(test), &conn->obj);
 	struct chimney_req *req;
 	struct chimney_block *b;
 
@@ -1377,7 +1381,7 @@ static void chimney_tcp_test_relink(struct kunit *test)
 
 	chimney_test_wire(test);
 	conn = chimney_tcp_test_conn(test, &tc);
-	path = chimney_obj_parent(&conn->obj);
+	path = chimney_test_parent(cdev, &conn->obj);
 	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	b->layer = CHIMNEY_LAYER_NEIGH;
@@ -1404,7 +1408,7 @@ static void chimney_tcp_test_relink(struct kunit *test)
 	chimney_test_process(test, req);
 	KUNIT_EXPECT_EQ(test, req->blocks[0].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, req->blocks[1].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
-	KUNIT_EXPECT_PTR_EQ(test, chimney_obj_parent(path), neigh_b);
+	KUNIT_EXPECT_PTR_EQ(test, chimney_test_parent(cdev, path), neigh_b);
 
 	chimney_tcp_test_send(test, conn, 100);
 	chimney_tcp_test_push(test, conn);
@@ -1711,6 +1715,38 @@ static void chimney_tcp_test_rxq_bound(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats.rx_dropped, 10ULL);
 }
 
+/*
+ * 2.5 KB of 1-byte segments with no receive posted: the queue holds about
+ * as much memory as data, not a segment's truesize (~1 KB) per byte. Its
+ * bytes are the peer's, in order, once a receive is posted.
+ */
+static void chimney_tcp_test_trickle(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	u32 i, n = 2500, seq0 = conn->tcb.rcv_nxt, bad = 0;
+	unsigned int truesize = 0, bytes = 0;
+	struct sk_buff *skb;
+	u8 c;
+
+	for (i = 0; i < n; i++)
+		chimney_tcp_test_data(test, conn, 1, 0);
+	mutex_lock(&cdev->lock);
+	KUNIT_ASSERT_NOT_NULL(test, conn->x);
+	skb_queue_walk(&conn->x->rcvq, skb) {
+		truesize += skb->truesize;
+		for (i = CHIMNEY_RCV_CB(skb)->off; i < skb->len; i++, bytes++)
+			if (skb_copy_bits(skb, i, &c, 1) || c != ((seq0 + bytes) & 0xff))
+				bad++;
+	}
+	mutex_unlock(&cdev->lock);
+	KUNIT_EXPECT_EQ(test, bytes, n);
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+	KUNIT_EXPECT_LE_MSG(test, truesize, 3 * n + 4096, "%u bytes take %u", bytes, truesize);
+	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_nxt, seq0 + n);
+}
+
 /* The notification at sequence number seq is this I/O completion. */
 static void chimney_tcp_test_note(struct kunit *test, u64 seq, u8 cmd, u64 id, u32 status)
 {
@@ -1867,6 +1903,7 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_update_failure),
 	KUNIT_CASE(chimney_tcp_test_demux),
 	KUNIT_CASE(chimney_tcp_test_rxq_bound),
+	KUNIT_CASE(chimney_tcp_test_trickle),
 	KUNIT_CASE(chimney_tcp_test_recv_after_fin),
 	KUNIT_CASE(chimney_tcp_test_disconnect_alone),
 	KUNIT_CASE(chimney_tcp_test_disconnect_fails),

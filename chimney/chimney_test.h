@@ -10,6 +10,8 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 
+struct chimney_dev;
+struct chimney_obj;
 struct chimney_pkt;
 struct chimney_req;
 
@@ -38,5 +40,6 @@ void chimney_test_process(struct kunit *test, struct chimney_req *req);
 void chimney_test_wire(struct kunit *test);
 struct sk_buff *chimney_test_frame(struct kunit *test, struct chimney_pkt *pkt);
 struct sk_buff *chimney_test_host_frame(struct kunit *test);
+struct chimney_obj *chimney_test_parent(struct chimney_dev *cdev, struct chimney_obj *obj);
 
 #endif /* _CHIMNEY_TEST_H */

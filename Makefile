@@ -8,7 +8,10 @@
 #                   static checks, in-tree build); ends with "N passed, N failed"
 #   make deps       install the Debian packages the project needs
 #   make module-debug  build chimney.ko and chimney_test.ko for the debug kernel
-#   make fuzz [FUZZ_COUNT=N]  netlink fuzzing on the debug kernel (1000000)
+#   make fuzz [FUZZ_SECONDS=N] [FUZZ_SEED=K]  coverage-guided fuzzing on the
+#                   debug kernel for N s (3600); the grown corpus, minimised, is
+#                   left in build/vm/kselftest-debug-chimney_covfuzz/corpus
+#   make fuzz-blind [FUZZ_COUNT=N]  blind netlink fuzzing (1000000 messages)
 #   make soak [SOAK_SECONDS=N]  concurrency stress on the debug kernel, N s a
 #                   round (600; four rounds: to the end, and a teardown mid-way
 #                   by ip link del, netns deletion, rmmod)
@@ -41,7 +44,7 @@ BENCH_TOOL	= $(BUILD)/tools/chimney-bench
 IP_PLUGIN	= $(BUILD)/ip/link_chimney.so
 TOOL_CFLAGS	= -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi
 
-.PHONY: all module module-debug tool deps demo check bench fuzz soak vm-shell clean
+.PHONY: all module module-debug tool deps demo check bench fuzz fuzz-blind soak vm-shell clean
 
 all: module tool
 
@@ -74,12 +77,22 @@ check: deps
 bench: module tool
 	@scripts/bench.sh $(BENCH_ARGS)
 
-FUZZ_COUNT	?= 1000000
+FUZZ_SECONDS	?= 3600
+FUZZ_SEED	?= $(shell echo $$RANDOM)
 fuzz: module-debug tool
-	CHIMNEY_FUZZ_COUNT=$(FUZZ_COUNT) scripts/kselftest.sh debug chimney_fuzz.sh \
-		$(BUILD)/fuzz.results
+	CHIMNEY_COVFUZZ_SECONDS=$(FUZZ_SECONDS) CHIMNEY_COVFUZZ_SEED=$(FUZZ_SEED) \
+	CHIMNEY_COVFUZZ_SAVE=/run/chimney-out/corpus \
+	CHIMNEY_KSFT_TIMEOUT=$$(($(FUZZ_SECONDS) + 600)) \
+		scripts/kselftest.sh debug chimney_covfuzz.sh $(BUILD)/fuzz.results
 	@grep -c '^PASS' $(BUILD)/fuzz.results | sed 's/$$/ passed/'
 	@! grep '^FAIL' $(BUILD)/fuzz.results
+
+FUZZ_COUNT	?= 1000000
+fuzz-blind: module-debug tool
+	CHIMNEY_FUZZ_COUNT=$(FUZZ_COUNT) scripts/kselftest.sh debug chimney_fuzz.sh \
+		$(BUILD)/fuzz-blind.results
+	@grep -c '^PASS' $(BUILD)/fuzz-blind.results | sed 's/$$/ passed/'
+	@! grep '^FAIL' $(BUILD)/fuzz-blind.results
 
 SOAK_SECONDS	?= 600
 soak: module-debug tool

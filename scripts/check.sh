@@ -51,9 +51,12 @@ step build-debug "build: chimney.ko, chimney_test.ko for the debug kernel (W=1, 
 # of their own from here on (control plane, data path), beside everything
 # else (the machine has 2 cores). Its fuzzing is bounded to 10000 messages
 # (KASAN and lockdep make each slow); the stock kernel's run has 100000.
-CHIMNEY_FUZZ_COUNT=10000 suite kselftest-debug "kselftest (debug kernel)" "$here/kselftest.sh" debug \
+# Coverage-guided fuzzing needs KCOV, which only the debug kernel has: a
+# bounded run of 180 s from the committed corpus (make fuzz for longer).
+CHIMNEY_FUZZ_COUNT=10000 CHIMNEY_COVFUZZ_SECONDS=180 \
+	suite kselftest-debug "kselftest (debug kernel)" "$here/kselftest.sh" debug \
 	chimney_link.sh chimney_offload.sh chimney_badinput.sh chimney_fuzz.sh chimney_security.sh \
-	chimney_stress.sh chimney_limits.sh >"$dir/lane-debug.out" &
+	chimney_stress.sh chimney_limits.sh chimney_covfuzz.sh >"$dir/lane-debug.out" &
 lane=$!
 CHIMNEY_TEARDOWN_CONNS=20000 suite kselftest-debug-tcp \
 	"kselftest data path, allocation failures, teardown (debug kernel)" \

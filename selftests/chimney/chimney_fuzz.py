@@ -134,12 +134,15 @@ def seeds(ifindex, neigh, path, tcp):
     ]
 
 
-def nodes(tree, out):
-    """Every attribute of the tree, with the list that holds it."""
+def nodes(tree, out, seen=None):
+    """Every attribute of the tree, with the list that holds it; a nest that
+    appears many times (huge()) is walked once."""
+    seen = set() if seen is None else seen
     for i, node in enumerate(tree):
         out.append((tree, i))
-        if isinstance(node[1], list):
-            nodes(node[1], out)
+        if isinstance(node[1], list) and id(node[1]) not in seen:
+            seen.add(id(node[1]))
+            nodes(node[1], out, seen)
     return out
 
 
@@ -164,7 +167,7 @@ def mutate_node(rng, tree):
         lst[i] = [rng.choice([0, t + 1, t - 1, rng.randrange(1, 80), rng.randrange(0x8000)]), v]
     elif m == 3:
         lst[i] = [t, os.urandom(rng.choice([0, 1, 2, 3, 5, 7, 9, 16, 300]))]
-    elif m == 4 and not isinstance(v, list) and v:
+    elif m == 4 and isinstance(v, bytes) and v:
         lst[i] = [t, v[:rng.randrange(len(v))]]
     elif m == 5 and not isinstance(v, list) and len(v) in EDGE:
         lst[i] = [t, le(FMT[len(v)], rng.choice(EDGE[len(v)]))]

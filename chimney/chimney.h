@@ -321,7 +321,8 @@ struct chimney_rcv_cb {
  * @recvs: outstanding receive requests, in posting order
  * @disc: the outstanding disconnect request; its data, if any, is also the
  *	last entry of @sends
- * @rcvq: bytes received in sequence and not yet placed, one skb a segment
+ * @rcvq: bytes received in sequence and not yet placed: a segment's skb, or
+ *	small segments copied together (chimney_tcp_rcv_compact())
  * @timer: fires at the earliest of @due
  * @due: when each &enum chimney_tcp_timer_id expires, in jiffies; 0 if it
  *	does not run

@@ -284,6 +284,18 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_dp_forward);
  * under the device's lock, so that it completes requests and indicates
  * events the way the control plane does.
  */
+/*
+ * 20,000 connections' timers may fire at once: a reschedule point at every
+ * step, the lock let go every 1024 (chimney_walk_resched()). While it was
+ * let go, ndo_uninit may have begun to free the state; the device's
+ * teardown then purges what is left (chimney_dp_destroy()).
+ */
+static bool chimney_dp_yield(struct chimney_dev *cdev, unsigned int *n)
+{
+	chimney_walk_resched(cdev, n);
+	return !cdev->dead;
+}
+
 static void chimney_dp_work(struct work_struct *work)
 {
 	struct chimney_dev *cdev = container_of(work, struct chimney_dev, dp_work);
@@ -295,14 +307,16 @@ static void chimney_dp_work(struct work_struct *work)
 	__skb_queue_head_init(&q);
 	kcov_remote_start_common(cdev->kcov_handle);
 	mutex_lock(&cdev->lock);
+	if (cdev->dead)
+		goto out;
 	spin_lock_bh(&cdev->dp_lock);
 	while ((x = list_first_entry_or_null(&cdev->dp_fired, struct chimney_tcp_ext,
 					     fired))) {
 		list_del_init(&x->fired);
 		spin_unlock_bh(&cdev->dp_lock);
 		chimney_tcp_timer_run(cdev, x->conn);
-		/* 20,000 connections' timers may fire at once. */
-		chimney_walk_resched(cdev, &n);
+		if (!chimney_dp_yield(cdev, &n))
+			goto out;
 		spin_lock_bh(&cdev->dp_lock);
 	}
 	spin_unlock_bh(&cdev->dp_lock);
@@ -312,9 +326,12 @@ static void chimney_dp_work(struct work_struct *work)
 	spin_unlock_bh(&cdev->dp_rxq.lock);
 	while ((skb = __skb_dequeue(&q))) {
 		chimney_dp_input(cdev, skb);
-		chimney_walk_resched(cdev, &n);
+		if (!chimney_dp_yield(cdev, &n))
+			break;
 	}
+out:
 	mutex_unlock(&cdev->lock);
+	__skb_queue_purge(&q);
 	kcov_remote_stop();
 }
 

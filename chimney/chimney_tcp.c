@@ -1033,7 +1033,8 @@ static struct sk_buff *chimney_tcp_rcv_compact(struct sk_buff_head *q, struct sk
 
 	if (tail && !CHIMNEY_RCV_CB(tail)->psh && !skb_cloned(tail) &&
 	    !skb_is_nonlinear(tail) && skb_tailroom(tail) >= len &&
-	    !skb_copy_bits(skb, 0, skb_put(tail, len), len)) {
+	    !skb_copy_bits(skb, 0, skb_tail_pointer(tail), len)) {
+		skb_put(tail, len);
 		CHIMNEY_RCV_CB(tail)->psh = psh;
 		consume_skb(skb);
 		return NULL;
@@ -1043,10 +1044,11 @@ static struct sk_buff *chimney_tcp_rcv_compact(struct sk_buff_head *q, struct sk
 	nskb = alloc_skb(max_t(u32, len, CHIMNEY_RCV_SLACK), GFP_KERNEL | __GFP_NOWARN);
 	if (!nskb)
 		return skb;
-	if (skb_copy_bits(skb, 0, skb_put(nskb, len), len)) {
+	if (skb_copy_bits(skb, 0, skb_tail_pointer(nskb), len)) {
 		kfree_skb(nskb);
 		return skb;
 	}
+	skb_put(nskb, len);
 	consume_skb(skb);
 	return nskb;
 }

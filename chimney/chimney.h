@@ -638,6 +638,10 @@ enum chimney_fail {
  * @kcov_handle: KCOV's common handle of the task that created the device:
  *	coverage of the virtual hardware's and the engine's work items goes
  *	to that task's remote KCOV area (the fuzzer); 0 without KCOV
+ * @teardown: completes every request and frees the tree once the device
+ *	is unregistered, outside RTNL (chimney_dev_uninit())
+ * @notify_net: once @dead, where notifications go: the netns @teardown
+ *	holds, or NULL when it was being dismantled; under @lock
  */
 struct chimney_dev {
 	struct net_device *netdev;
@@ -682,6 +686,8 @@ struct chimney_dev {
 	u32 tx_drop_every;
 	u32 tx_frames;
 	u64 tx_dropped;
+	struct work_struct teardown;
+	struct net *notify_net;
 };
 
 extern struct rtnl_link_ops chimney_link_ops;
@@ -859,6 +865,9 @@ u32 chimney_ticks_to_ms(const struct chimney_dev *cdev, u32 ticks);
 u32 chimney_ms_to_ticks(const struct chimney_dev *cdev, u32 ms);
 u32 chimney_ticks_now(const struct chimney_dev *cdev);
 bool chimney_dev_vlan_ok(const struct chimney_dev *cdev, u16 vid);
+int chimney_dev_module_init(void);
+extern atomic_t chimney_teardowns;
+void chimney_dev_module_exit(void);
 
 /* chimney_neigh.c */
 u32 chimney_neigh_nct(const struct chimney_dev *cdev);

@@ -653,6 +653,12 @@ int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 	unsigned int bytes, segs;
 	struct sk_buff *skb;
 
+	/*
+	 * A device going away has no wire: its teardown may complete I/O
+	 * after the core freed its addresses.
+	 */
+	if (cdev->dead)
+		return -ENOLINK;
 	/* R91: before any IP datagram, a stale neighbor is asked about. */
 	if (neigh)
 		chimney_neigh_before_send(cdev, neigh);

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * chimney: fault injection and read-only views through debugfs, in
- * /sys/kernel/debug/chimney/<device number>/ (the number is in the
+ * chimney: fault injection and read-only views through debugfs. In
+ * /sys/kernel/debug/chimney/:
+ *
+ *   teardowns          devices gone whose teardown has not ended (read-only)
+ *
+ * and in /sys/kernel/debug/chimney/<device number>/ (the number is in the
  * device's netlink replies):
  *
  *   ifindex            the device's ifindex (read-only)
@@ -248,6 +252,7 @@ void chimney_debugfs_dev_exit(struct chimney_dev *cdev)
 int chimney_debugfs_init(void)
 {
 	chimney_debugfs_root = debugfs_create_dir(CHIMNEY_DRV_NAME, NULL);
+	debugfs_create_atomic_t("teardowns", 0400, chimney_debugfs_root, &chimney_teardowns);
 	return 0;
 }
 

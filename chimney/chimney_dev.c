@@ -122,19 +122,19 @@ err_free_stats:
 }
 
 /*
- * The device goes away (ip link del, its netns, the module): refuse new
- * requests, complete every queued one and every outstanding I/O, then free
- * the tree.
+ * Teardowns: one per device going away, each as long as its tree. Their
+ * own queue, so that module exit can wait for the last one.
  */
-static void chimney_dev_uninit(struct net_device *dev)
-{
-	struct chimney_dev *cdev = netdev_priv(dev);
+static struct workqueue_struct *chimney_teardown_wq;
+/* How many have not ended (debugfs teardowns). */
+atomic_t chimney_teardowns = ATOMIC_INIT(0);
 
-	mutex_lock(&cdev->lock);
-	spin_lock_bh(&cdev->req_lock);
-	cdev->dead = true;
-	spin_unlock_bh(&cdev->req_lock);
-	mutex_unlock(&cdev->lock);
+/*
+ * Complete every queued request and every outstanding I/O, then free the
+ * tree: seconds at a million connections.
+ */
+static void chimney_dev_teardown(struct chimney_dev *cdev)
+{
 	/* Its readers first: debugfs waits for them, and none comes after. */
 	chimney_debugfs_dev_exit(cdev);
 	chimney_offload_destroy(cdev);
@@ -142,18 +142,55 @@ static void chimney_dev_uninit(struct net_device *dev)
 	chimney_dp_destroy(cdev);
 	chimney_journal_destroy(cdev);
 	ida_free(&chimney_ida, cdev->id);
-	free_percpu(dev->lstats);
+	free_percpu(cdev->netdev->lstats);
+}
+
+static void chimney_dev_teardown_work(struct work_struct *work)
+{
+	struct chimney_dev *cdev = container_of(work, struct chimney_dev, teardown);
+
+	chimney_dev_teardown(cdev);
+	if (cdev->notify_net)
+		put_net(cdev->notify_net);
+	atomic_dec(&chimney_teardowns);
+	/* Last: the device's memory, and @cdev in it, may go with this. */
+	put_device(&cdev->netdev->dev);
 }
 
 /*
- * After the last reference: a netlink request that still held one may have
- * taken the lock after ndo_uninit (it then found the device dead).
+ * The device goes away (ip link del, its netns, the module), under RTNL:
+ * refuse new requests here, and leave the teardown, which grows with the
+ * tree, to a work item, so that the rest of the machine can configure its
+ * network meanwhile. The work holds the device's memory (the core frees
+ * what else the device has as soon as it is unregistered) and its netns,
+ * where the completions go; a netns being dismantled has no listener left
+ * to tell, and is not held. Module exit waits for the work. A device whose
+ * registration failed has no tree and is freed as soon as this returns:
+ * its teardown is done here.
+ *
+ * The lock is never destroyed: a request that holds the device may take it
+ * after the teardown, and finds the device dead.
  */
-static void chimney_dev_destruct(struct net_device *dev)
+static void chimney_dev_uninit(struct net_device *dev)
 {
 	struct chimney_dev *cdev = netdev_priv(dev);
+	bool unregistering = dev->reg_state == NETREG_UNREGISTERING;
+	struct net *net = unregistering ? maybe_get_net(dev_net(dev)) : NULL;
 
-	mutex_destroy(&cdev->lock);
+	mutex_lock(&cdev->lock);
+	spin_lock_bh(&cdev->req_lock);
+	cdev->dead = true;
+	spin_unlock_bh(&cdev->req_lock);
+	cdev->notify_net = net;
+	mutex_unlock(&cdev->lock);
+	if (!unregistering) {
+		chimney_dev_teardown(cdev);
+		return;
+	}
+	get_device(&dev->dev);
+	atomic_inc(&chimney_teardowns);
+	INIT_WORK(&cdev->teardown, chimney_dev_teardown_work);
+	queue_work(chimney_teardown_wq, &cdev->teardown);
 }
 
 static int chimney_dev_open(struct net_device *dev)
@@ -263,7 +300,6 @@ VISIBLE_IF_KUNIT void chimney_dev_setup(struct net_device *dev)
 	dev->netdev_ops = &chimney_netdev_ops;
 	dev->ethtool_ops = &chimney_ethtool_ops;
 	dev->needs_free_netdev = true;
-	dev->priv_destructor = chimney_dev_destruct;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	/* A wire as veth's: what the host stack sends needs no segmenting. */
@@ -447,3 +483,25 @@ struct rtnl_link_ops chimney_link_ops __read_mostly = {
 	.maxtype	= CHIMNEY_LINK_A_MAX,
 };
 EXPORT_SYMBOL_IF_KUNIT(chimney_link_ops);
+
+/**
+ * chimney_dev_module_init() - create the queue of the devices' teardowns
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int chimney_dev_module_init(void)
+{
+	chimney_teardown_wq = alloc_workqueue("chimney_teardown", WQ_UNBOUND, 0);
+	return chimney_teardown_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * chimney_dev_module_exit() - wait for the devices' teardowns, once every
+ *	device is unregistered
+ *
+ * Before the family goes: the teardowns send completions through it.
+ */
+void chimney_dev_module_exit(void)
+{
+	destroy_workqueue(chimney_teardown_wq);
+}

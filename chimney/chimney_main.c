@@ -17,9 +17,12 @@ static int __init chimney_init(void)
 	err = chimney_state_module_init();
 	if (err)
 		return err;
-	err = chimney_debugfs_init();
+	err = chimney_dev_module_init();
 	if (err)
 		goto err_state_exit;
+	err = chimney_debugfs_init();
+	if (err)
+		goto err_dev_exit;
 	err = chimney_netlink_init();
 	if (err)
 		goto err_debugfs_exit;
@@ -33,6 +36,8 @@ err_netlink_exit:
 	chimney_netlink_exit();
 err_debugfs_exit:
 	chimney_debugfs_exit();
+err_dev_exit:
+	chimney_dev_module_exit();
 err_state_exit:
 	chimney_state_module_exit();
 	return err;
@@ -41,6 +46,7 @@ err_state_exit:
 static void __exit chimney_exit(void)
 {
 	rtnl_link_unregister(&chimney_link_ops);
+	chimney_dev_module_exit();
 	chimney_netlink_exit();
 	chimney_debugfs_exit();
 	/* Last: objects freed by the devices' teardown wait for RCU. */

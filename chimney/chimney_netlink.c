@@ -1301,23 +1301,38 @@ err_lost:
 	return NULL;
 }
 
+/*
+ * Where the device's notifications go: its netns, or once it is going
+ * away, the one its teardown holds, none when that was being dismantled.
+ */
+static struct net *chimney_notify_net(const struct chimney_dev *cdev)
+{
+	lockdep_assert_held(&cdev->lock);
+	return cdev->dead ? cdev->notify_net : dev_net(cdev->netdev);
+}
+
 static void chimney_notify_send(struct chimney_dev *cdev, struct sk_buff *msg,
 				void *hdr, unsigned int group)
 {
 	struct genlmsghdr *ghdr = nlmsg_data(nlmsg_hdr(msg));
+	struct net *net = chimney_notify_net(cdev);
 
 	genlmsg_end(msg, hdr);
 	/* Built under the lock since chimney_notify_new(): seq - 1 is ours. */
 	chimney_journal_add(cdev, cdev->seq - 1, ghdr->cmd, hdr,
 			    skb_tail_pointer(msg) - (unsigned char *)hdr);
-	genlmsg_multicast_netns(&chimney_genl_family, dev_net(cdev->netdev), msg,
-				0, group, GFP_KERNEL);
+	if (net)
+		genlmsg_multicast_netns(&chimney_genl_family, net, msg, 0, group, GFP_KERNEL);
+	else
+		nlmsg_free(msg);
 }
 
 /* A notification that could not be built: its listeners learn it. */
 static void chimney_notify_failed(struct chimney_dev *cdev, struct sk_buff *msg,
 				  unsigned int group)
 {
+	struct net *net = chimney_notify_net(cdev);
+
 	if (msg) {
 		WARN_ONCE(1, "chimney: notification larger than estimated\n");
 		nlmsg_free(msg);
@@ -1325,7 +1340,8 @@ static void chimney_notify_failed(struct chimney_dev *cdev, struct sk_buff *msg,
 	}
 	/* Not in the journal either: a replay across it must fail. */
 	cdev->journal_first = cdev->seq;
-	genl_set_err(&chimney_genl_family, dev_net(cdev->netdev), 0, group, -ENOBUFS);
+	if (net)
+		genl_set_err(&chimney_genl_family, net, 0, group, -ENOBUFS);
 }
 
 /**

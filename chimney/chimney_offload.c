@@ -648,7 +648,11 @@ static void chimney_offload_work(struct work_struct *work)
 
 	kcov_remote_start_common(cdev->kcov_handle);
 	mutex_lock(&cdev->lock);
-	while ((req = chimney_next_req(cdev, &next))) {
+	/*
+	 * A device going away is unregistered, its frames and addresses gone:
+	 * its teardown fails what waits here.
+	 */
+	while (!cdev->dead && (req = chimney_next_req(cdev, &next))) {
 		struct mem_cgroup *old = set_active_memcg(req->memcg);
 
 		chimney_process(cdev, req);

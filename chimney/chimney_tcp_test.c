@@ -543,6 +543,27 @@ static void chimney_tcp_test_delayed_ack(struct kunit *test)
 }
 
 /*
+ * A device going away completes its I/O after the core freed its addresses
+ * (chimney_dev_uninit()): the delayed ACK owed then is not built.
+ */
+static void chimney_tcp_test_dead_silent(struct kunit *test)
+{
+	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
+	struct chimney_tcp_test_conn tc = {};
+	struct chimney_conn *conn = chimney_tcp_test_conn(test, &tc);
+	u64 out = chimney_tcp_test_out(test);
+
+	chimney_tcp_test_data(test, conn, 100, 0);
+	KUNIT_EXPECT_NE(test, conn->x->due[CHIMNEY_T_DACK], 0UL);
+	mutex_lock(&cdev->lock);
+	cdev->dead = true;
+	chimney_tcp_flush(cdev, conn, CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
+	cdev->dead = false;
+	mutex_unlock(&cdev->lock);
+	KUNIT_EXPECT_EQ(test, chimney_tcp_test_out(test), out);
+}
+
+/*
  * R66: a push-mode receive partly filled completes when the push timer
  * fires, which the first byte starts; a no-push one has no push timer.
  */
@@ -1884,6 +1905,7 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_seq_wrap),
 	KUNIT_CASE(chimney_tcp_test_backlog),
 	KUNIT_CASE(chimney_tcp_test_delayed_ack),
+	KUNIT_CASE(chimney_tcp_test_dead_silent),
 	KUNIT_CASE(chimney_tcp_test_push_timer),
 	KUNIT_CASE(chimney_tcp_test_blind),
 	KUNIT_CASE(chimney_tcp_test_urgent),

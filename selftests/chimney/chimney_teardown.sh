@@ -11,6 +11,11 @@
 # and the CPU never stalls: the soft-lockup detector runs at a 2 s
 # threshold and RCU's stall detector at 3 s, so that a long walk without a
 # reschedule point shows in the kernel log, which the VM runner checks.
+# The teardown runs outside RTNL, after the device is gone: until it ends
+# (debugfs teardowns back to 0) the rest of the machine can configure its
+# network: a dummy device is added and deleted in another
+# netns again and again (chimney_rtnl_probe.py), and no add waits for
+# RTNL CHIMNEY_TEARDOWN_RTNL_MS (50) or more.
 
 source "$(dirname "$0")/chimney_lib.sh"
 chimney_require
@@ -19,9 +24,11 @@ chimney_require_ip_plugin
 
 CONNS=${CHIMNEY_TEARDOWN_CONNS:-1000000}
 IO=${CHIMNEY_TEARDOWN_IO:-10000}
+RTNL_MS=${CHIMNEY_TEARDOWN_RTNL_MS:-50}
 BENCH=$(dirname "$CHIMNEYCTL")/chimney-bench
 OUT=/tmp/chimney-teardown.$$
 NS=
+PROBE_NS=
 [ -x "$BENCH" ] || { echo "SKIP: chimney-bench not found beside chimneyctl"; exit $ksft_skip; }
 
 thresh=$(sysctl -n kernel.watchdog_thresh)
@@ -34,7 +41,8 @@ cleanup()
 	pkill -f chimney-bench
 	ip link del chim0 2>/dev/null
 	[ -z "$NS" ] || ip netns del "$NS" 2>/dev/null
-	rm -f "$OUT" "$OUT.objects" "$OUT.bad"
+	[ -z "$PROBE_NS" ] || ip netns del "$PROBE_NS" 2>/dev/null
+	rm -f "$OUT" "$OUT.objects" "$OUT.bad" "$OUT.probe"*
 	chimney_unload 2>/dev/null
 }
 trap cleanup EXIT
@@ -87,11 +95,38 @@ timed()
 	echo "# $desc: $ms ms"
 }
 
+# probed DESC CMD...: timed DESC CMD..., with the RTNL probe running
+# beside it from another netns.
+probed()
+{
+	local desc=$1 probe
+	shift
+	rm -f "$OUT.probe" "$OUT.probe.ready"
+	python3 "$(dirname "$0")/chimney_rtnl_probe.py" "$PROBE_NS" "$OUT.probe" >"$OUT.probe.out" &
+	probe=$!
+	wait_until 60 test -e "$OUT.probe.ready"
+	timed "$@"
+	touch "$OUT.probe"
+	wait "$probe"
+	tap_result "$desc: the RTNL probe ran" $?
+	diag "$desc: $(cat "$OUT.probe.out")"
+	slowest=$(sed -n 's/.*slowest \([0-9]*\)\..*/\1/p' "$OUT.probe.out")
+	check "$desc: no add waited for RTNL $RTNL_MS ms (slowest ${slowest:-none} ms)" \
+		[ "${slowest:-$RTNL_MS}" -lt "$RTNL_MS" ]
+}
+
+# The teardowns run after the device is gone, beside the rest of the machine.
+torn_down()
+{
+	[ "$(cat /sys/kernel/debug/chimney/teardowns)" = 0 ]
+}
+
 gone()
 {
 	! "$@" ip link show chim0 >/dev/null 2>&1
 }
 
+PROBE_NS=$(netns_create)
 check "ip link del: set up" setup
 # A reader of debugfs objects races the teardown: objects were freed in
 # index order, parents before children, and the reader followed freed
@@ -103,14 +138,15 @@ objects=/sys/kernel/debug/chimney/$id/objects
   done ) &
 reader=$!
 wait_until 60 test -s "$OUT.objects"
-timed "ip link del" ip link del chim0
+probed "ip link del" "ip link del" eval 'ip link del chim0 && wait_until 600 torn_down'
 wait "$reader"
 check "a reader of debugfs objects during it met no freed parent" test ! -e "$OUT.bad"
 listened "ip link del"
 ip netns del "$NS"
 
 check "peer's netns deleted: set up" setup
-timed "peer's netns deleted" eval 'ip netns del "$NS" && wait_until 600 gone'
+probed "peer's netns deleted" "peer's netns deleted" eval 'ip netns del "$NS" && wait_until 600 gone &&
+	wait_until 600 torn_down'
 listened "peer's netns deleted"
 
 # In its own netns, nothing may listen (a socket would keep the netns
@@ -129,8 +165,8 @@ completed()
 	n=$(grep -cE 'chimney_io: .*(send|receive)-complete' $TRACING/trace)
 	[ "$n" -ge $((2 * IO)) ]
 }
-timed "own netns deleted" eval 'ip netns del "$NS" && wait_until 600 test ! -d "$dir" &&
-	wait_until 600 completed'
+probed "own netns deleted" "own netns deleted" eval 'ip netns del "$NS" && wait_until 600 test ! -d "$dir" &&
+	wait_until 600 completed && wait_until 600 torn_down'
 echo 0 >$TRACING/events/chimney/chimney_io/enable
 completed
 check "own netns deleted: every outstanding request completes aborted ($n of $((2 * IO)))" \

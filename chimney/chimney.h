@@ -22,6 +22,7 @@
 #include <linux/sched.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/genetlink.h>
@@ -501,16 +502,18 @@ struct chimney_params {
 };
 
 /**
- * struct chimney_stats - per-device counters, protected by &chimney_dev.lock
+ * struct chimney_stats - per-device counters, written under
+ *	&chimney_dev.lock (chimney_stat_add()), read locklessly
+ *	(chimney_stat_read())
  */
 struct chimney_stats {
-	u64 initiates;
-	u64 updates;
-	u64 invalidates;
-	u64 queries;
-	u64 terminates;
-	u64 events;
-	u64 notify_lost;
+	u64_stats_t initiates;
+	u64_stats_t updates;
+	u64_stats_t invalidates;
+	u64_stats_t queries;
+	u64_stats_t terminates;
+	u64_stats_t events;
+	u64_stats_t notify_lost;
 };
 
 /* TCP_OFFLOAD_STATS counters, in the order of enum chimney_tcp_stats_attr. */
@@ -541,14 +544,15 @@ enum chimney_ip_stat {
 
 /**
  * struct chimney_offload_stats - section 2.10 counters, [0] IPv4, [1] IPv6;
- *	protected by &chimney_dev.lock, read locklessly
+ *	written under &chimney_dev.lock (chimney_stat_add()), read locklessly
+ *	(chimney_stat_read())
  * @tcp: TCP_OFFLOAD_STATS counters, &enum chimney_tcp_stat
  * @ip: IP_OFFLOAD_STATS counters, &enum chimney_ip_stat
  * @established: CurrentlyEstablished
  */
 struct chimney_offload_stats {
-	u64 tcp[2][CHIMNEY_TCP_STATS];
-	u64 ip[2][CHIMNEY_IP_STATS];
+	u64_stats_t tcp[2][CHIMNEY_TCP_STATS];
+	u64_stats_t ip[2][CHIMNEY_IP_STATS];
 	u32 established[2];
 };
 
@@ -593,6 +597,8 @@ enum chimney_fail {
  * @params: the offload parameters set by the host
  * @stats: counters
  * @ostats: TCP and IP offload counters
+ * @syncp: makes a lockless read of a counter of @stats or @ostats whole on
+ *	32-bit machines
  * @seq: sequence number of the next notification
  * @dead: the device is going away; no request is accepted any more
  * @req_lock: protects @reqs (and @dead, with @lock)
@@ -654,6 +660,7 @@ struct chimney_dev {
 	struct chimney_params params;
 	struct chimney_stats stats;
 	struct chimney_offload_stats ostats;
+	struct u64_stats_sync syncp;
 	u64 seq;
 	bool dead;
 	spinlock_t req_lock; /* protects reqs, nreqs, and dead with lock */
@@ -689,6 +696,42 @@ struct chimney_dev {
 	struct work_struct teardown;
 	struct net *notify_net;
 };
+
+/**
+ * chimney_stat_add() - add to a counter of a device
+ * @cdev: the device; its lock must be held
+ * @c: a counter of its @stats or @ostats
+ * @n: how much
+ */
+static inline void chimney_stat_add(struct chimney_dev *cdev, u64_stats_t *c, u64 n)
+{
+	unsigned long flags;
+
+	lockdep_assert_held(&cdev->lock);
+	/* Process context: on 32-bit machines the write must not be interrupted. */
+	flags = u64_stats_update_begin_irqsave(&cdev->syncp);
+	u64_stats_add(c, n);
+	u64_stats_update_end_irqrestore(&cdev->syncp, flags);
+}
+
+/**
+ * chimney_stat_read() - read a counter of a device, with or without its lock
+ * @cdev: the device
+ * @c: a counter of its @stats or @ostats
+ *
+ * Return: its value, whole.
+ */
+static inline u64 chimney_stat_read(const struct chimney_dev *cdev, const u64_stats_t *c)
+{
+	unsigned int start;
+	u64 v;
+
+	do {
+		start = u64_stats_fetch_begin(&cdev->syncp);
+		v = u64_stats_read(c);
+	} while (u64_stats_fetch_retry(&cdev->syncp, start));
+	return v;
+}
 
 extern struct rtnl_link_ops chimney_link_ops;
 extern struct genl_family chimney_genl_family;

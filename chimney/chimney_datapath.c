@@ -203,15 +203,15 @@ static void chimney_dp_input(struct chimney_dev *cdev, struct sk_buff *skb)
 	v = pkt.key.v6;
 	/* A GSO super-packet from a local peer stack is that many segments. */
 	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs ?: 1 : 1;
-	cdev->ostats.ip[v][CHIMNEY_IP_IN_RECEIVES] += segs;
-	cdev->ostats.ip[v][CHIMNEY_IP_IN_OCTETS] += skb->len;
+	chimney_stat_add(cdev, &cdev->ostats.ip[v][CHIMNEY_IP_IN_RECEIVES], segs);
+	chimney_stat_add(cdev, &cdev->ostats.ip[v][CHIMNEY_IP_IN_OCTETS], skb->len);
 	if (!chimney_dp_csum_ok(skb, &pkt)) {
-		cdev->ostats.tcp[v][CHIMNEY_TCP_IN_ERRORS] += segs;
+		chimney_stat_add(cdev, &cdev->ostats.tcp[v][CHIMNEY_TCP_IN_ERRORS], segs);
 		kfree_skb(skb);
 		return;
 	}
-	cdev->ostats.ip[v][CHIMNEY_IP_IN_DELIVERS] += segs;
-	cdev->ostats.tcp[v][CHIMNEY_TCP_IN_SEGMENTS] += segs;
+	chimney_stat_add(cdev, &cdev->ostats.ip[v][CHIMNEY_IP_IN_DELIVERS], segs);
+	chimney_stat_add(cdev, &cdev->ostats.tcp[v][CHIMNEY_TCP_IN_SEGMENTS], segs);
 	/* The engine keeps the payload only. */
 	__skb_pull(skb, pkt.doff);
 	if (pskb_trim(skb, pkt.seg.len)) {
@@ -270,7 +270,8 @@ int chimney_dp_forward(struct chimney_dev *cdev, struct chimney_conn *conn, u64 
 		seg.flags = tcp_flag_byte(th);
 		seg.len = len - hlen;
 		chimney_parse_opts(th, &seg);
-		cdev->ostats.tcp[chimney_conn_v6(cdev, conn)][CHIMNEY_TCP_IN_SEGMENTS]++;
+		chimney_stat_add(cdev, &cdev->ostats.tcp[chimney_conn_v6(cdev, conn)]
+					[CHIMNEY_TCP_IN_SEGMENTS], 1);
 		chimney_tcp_input(cdev, conn, skb, &seg);
 	}
 	chimney_notify_io(cdev, &conn->obj, CHIMNEY_CMD_FORWARD_COMPLETE, io_id,
@@ -664,18 +665,18 @@ int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 		chimney_neigh_before_send(cdev, neigh);
 	skb = chimney_dp_build(cdev, conn, seq, tcp_flags, len);
 	if (IS_ERR(skb)) {
-		cdev->ostats.ip[v][CHIMNEY_IP_OUT_DISCARDS]++;
+		chimney_stat_add(cdev, &cdev->ostats.ip[v][CHIMNEY_IP_OUT_DISCARDS], 1);
 		return PTR_ERR(skb);
 	}
 	/* A GSO frame counts as the datagrams it stands for, headers and all. */
 	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 	bytes = skb->len - ETH_HLEN + (segs - 1) * (skb_transport_offset(skb) -
 						    skb_network_offset(skb) + tcp_hdrlen(skb));
-	cdev->ostats.ip[v][CHIMNEY_IP_OUT_REQUESTS] += segs;
-	cdev->ostats.ip[v][CHIMNEY_IP_OUT_OCTETS] += bytes;
-	cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_SEGMENTS] += segs;
+	chimney_stat_add(cdev, &cdev->ostats.ip[v][CHIMNEY_IP_OUT_REQUESTS], segs);
+	chimney_stat_add(cdev, &cdev->ostats.ip[v][CHIMNEY_IP_OUT_OCTETS], bytes);
+	chimney_stat_add(cdev, &cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_SEGMENTS], segs);
 	if (tcp_flags & TCPHDR_RST)
-		cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_RESETS]++;
+		chimney_stat_add(cdev, &cdev->ostats.tcp[v][CHIMNEY_TCP_OUT_RESETS], 1);
 	if (cdev->tx_drop_every && (len || (tcp_flags & TCPHDR_FIN)) &&
 	    ++cdev->tx_frames >= cdev->tx_drop_every) {
 		/* Fault injection: lost on the wire, after it was sent. */
@@ -685,7 +686,7 @@ int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 		return 0;
 	}
 	if (chimney_dp_xmit(cdev, skb)) {
-		cdev->ostats.ip[v][CHIMNEY_IP_OUT_NO_ROUTES]++;
+		chimney_stat_add(cdev, &cdev->ostats.ip[v][CHIMNEY_IP_OUT_NO_ROUTES], 1);
 		return -ENOLINK;
 	}
 	return 0;

@@ -98,6 +98,7 @@ static int chimney_dev_init(struct net_device *dev)
 		goto err_free_stats;
 	}
 	mutex_init(&cdev->lock);
+	u64_stats_init(&cdev->syncp);
 	err = chimney_state_init(cdev);
 	if (err)
 		goto err_free_id;

@@ -87,19 +87,19 @@ static void chimney_get_ethtool_stats(struct net_device *dev,
 	*data++ = READ_ONCE(cdev->count[CHIMNEY_LAYER_NEIGH]);
 	*data++ = READ_ONCE(cdev->count[CHIMNEY_LAYER_PATH]);
 	*data++ = READ_ONCE(cdev->count[CHIMNEY_LAYER_TCP]);
-	*data++ = READ_ONCE(st->initiates);
-	*data++ = READ_ONCE(st->updates);
-	*data++ = READ_ONCE(st->invalidates);
-	*data++ = READ_ONCE(st->queries);
-	*data++ = READ_ONCE(st->terminates);
-	*data++ = READ_ONCE(st->events);
-	*data++ = READ_ONCE(st->notify_lost);
+	*data++ = chimney_stat_read(cdev, &st->initiates);
+	*data++ = chimney_stat_read(cdev, &st->updates);
+	*data++ = chimney_stat_read(cdev, &st->invalidates);
+	*data++ = chimney_stat_read(cdev, &st->queries);
+	*data++ = chimney_stat_read(cdev, &st->terminates);
+	*data++ = chimney_stat_read(cdev, &st->events);
+	*data++ = chimney_stat_read(cdev, &st->notify_lost);
 	for (v = 0; v < 2; v++) {
 		for (i = 0; i < CHIMNEY_TCP_STATS; i++)
-			*data++ = READ_ONCE(os->tcp[v][i]);
+			*data++ = chimney_stat_read(cdev, &os->tcp[v][i]);
 		*data++ = READ_ONCE(os->established[v]);
 		for (i = 0; i < CHIMNEY_IP_STATS; i++)
-			*data++ = READ_ONCE(os->ip[v][i]);
+			*data++ = chimney_stat_read(cdev, &os->ip[v][i]);
 	}
 }
 

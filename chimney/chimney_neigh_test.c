@@ -44,12 +44,12 @@ static struct chimney_neigh *chimney_neigh_test_new(struct kunit *test, u32 hrd)
 static bool chimney_neigh_test_send(struct kunit *test, struct chimney_dev *cdev,
 				    struct chimney_neigh *neigh)
 {
-	u64 events = cdev->stats.events;
+	u64 events = chimney_stat_read(cdev, &cdev->stats.events);
 
 	mutex_lock(&cdev->lock);
 	chimney_neigh_before_send(cdev, neigh);
 	mutex_unlock(&cdev->lock);
-	return cdev->stats.events != events;
+	return chimney_stat_read(cdev, &cdev->stats.events) != events;
 }
 
 static u32 chimney_neigh_test_nrd(struct chimney_dev *cdev, struct chimney_neigh *neigh)

@@ -1297,7 +1297,7 @@ static struct sk_buff *chimney_notify_new(struct chimney_dev *cdev, size_t size,
 
 err_lost:
 	cdev->seq++;
-	cdev->stats.notify_lost++;
+	chimney_stat_add(cdev, &cdev->stats.notify_lost, 1);
 	return NULL;
 }
 
@@ -1336,7 +1336,7 @@ static void chimney_notify_failed(struct chimney_dev *cdev, struct sk_buff *msg,
 	if (msg) {
 		WARN_ONCE(1, "chimney: notification larger than estimated\n");
 		nlmsg_free(msg);
-		cdev->stats.notify_lost++;
+		chimney_stat_add(cdev, &cdev->stats.notify_lost, 1);
 	}
 	/* Not in the journal either: a replay across it must fail. */
 	cdev->journal_first = cdev->seq;
@@ -1390,7 +1390,7 @@ void chimney_notify_tcp_event(struct chimney_dev *cdev, const struct chimney_obj
 	void *hdr;
 
 	trace_chimney_tcp_event(cdev, conn, type, info);
-	cdev->stats.events++;
+	chimney_stat_add(cdev, &cdev->stats.events, 1);
 	msg = chimney_notify_new(cdev, 2 * nla_total_size_64bit(sizeof(u64)) +
 				 2 * CHIMNEY_SMALL_ATTR, CHIMNEY_CMD_TCP_EVENT, &hdr);
 	if (!msg ||
@@ -1523,7 +1523,7 @@ void chimney_notify_status(struct chimney_dev *cdev, u32 status)
 	void *hdr;
 
 	trace_chimney_status(cdev, status);
-	cdev->stats.events++;
+	chimney_stat_add(cdev, &cdev->stats.events, 1);
 	msg = chimney_notify_new(cdev, size, CHIMNEY_CMD_STATUS_INDICATE, &hdr);
 	if (!msg || nla_put_u32(msg, CHIMNEY_A_STATUS, status) ||
 	    (status == CHIMNEY_NDIS_STATUS_OFFLOAD_RESUME && chimney_put_caps(msg, cdev))) {
@@ -1553,7 +1553,7 @@ void chimney_notify_neigh_event(struct chimney_dev *cdev,
 
 	chimney_obj_get_state(cdev, &neigh->obj, &b);
 	trace_chimney_neigh_event(cdev, &neigh->obj, code, b.st.neigh.nic_reachability_delta);
-	cdev->stats.events++;
+	chimney_stat_add(cdev, &cdev->stats.events, 1);
 	msg = chimney_notify_new(cdev, CHIMNEY_SMALL_ATTR + 2 * nla_total_size(0) +
 				 chimney_block_size(&b, b.has),
 				 CHIMNEY_CMD_NEIGHBOR_EVENT, &hdr);
@@ -1597,6 +1597,7 @@ static int chimney_put_caps(struct sk_buff *msg, struct chimney_dev *cdev)
 static int chimney_put_dev(struct sk_buff *msg, struct chimney_dev *cdev)
 {
 	const struct chimney_params *pa = &cdev->params;
+	const struct chimney_stats *st = &cdev->stats;
 	struct nlattr *n;
 	u32 pending;
 
@@ -1648,19 +1649,19 @@ static int chimney_put_dev(struct sk_buff *msg, struct chimney_dev *cdev)
 	    chimney_put_u64(msg, CHIMNEY_STATS_A_CONNECTIONS,
 			    READ_ONCE(cdev->count[CHIMNEY_LAYER_TCP]), CHIMNEY_STATS_A_PAD) ||
 	    chimney_put_u64(msg, CHIMNEY_STATS_A_INITIATES,
-			    READ_ONCE(cdev->stats.initiates), CHIMNEY_STATS_A_PAD) ||
+			    chimney_stat_read(cdev, &st->initiates), CHIMNEY_STATS_A_PAD) ||
 	    chimney_put_u64(msg, CHIMNEY_STATS_A_UPDATES,
-			    READ_ONCE(cdev->stats.updates), CHIMNEY_STATS_A_PAD) ||
+			    chimney_stat_read(cdev, &st->updates), CHIMNEY_STATS_A_PAD) ||
 	    chimney_put_u64(msg, CHIMNEY_STATS_A_INVALIDATES,
-			    READ_ONCE(cdev->stats.invalidates), CHIMNEY_STATS_A_PAD) ||
+			    chimney_stat_read(cdev, &st->invalidates), CHIMNEY_STATS_A_PAD) ||
 	    chimney_put_u64(msg, CHIMNEY_STATS_A_QUERIES,
-			    READ_ONCE(cdev->stats.queries), CHIMNEY_STATS_A_PAD) ||
+			    chimney_stat_read(cdev, &st->queries), CHIMNEY_STATS_A_PAD) ||
 	    chimney_put_u64(msg, CHIMNEY_STATS_A_TERMINATES,
-			    READ_ONCE(cdev->stats.terminates), CHIMNEY_STATS_A_PAD) ||
+			    chimney_stat_read(cdev, &st->terminates), CHIMNEY_STATS_A_PAD) ||
 	    chimney_put_u64(msg, CHIMNEY_STATS_A_EVENTS,
-			    READ_ONCE(cdev->stats.events), CHIMNEY_STATS_A_PAD) ||
+			    chimney_stat_read(cdev, &st->events), CHIMNEY_STATS_A_PAD) ||
 	    chimney_put_u64(msg, CHIMNEY_STATS_A_NOTIFY_LOST,
-			    READ_ONCE(cdev->stats.notify_lost), CHIMNEY_STATS_A_PAD))
+			    chimney_stat_read(cdev, &st->notify_lost), CHIMNEY_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, n);
 	return chimney_stats_put(msg, cdev);

@@ -583,23 +583,23 @@ VISIBLE_IF_KUNIT void chimney_process(struct chimney_dev *cdev, struct chimney_r
 	switch (req->cmd) {
 	case CHIMNEY_CMD_INITIATE:
 		chimney_initiate(cdev, req);
-		cdev->stats.initiates++;
+		chimney_stat_add(cdev, &cdev->stats.initiates, 1);
 		break;
 	case CHIMNEY_CMD_QUERY:
 		chimney_query(cdev, req);
-		cdev->stats.queries++;
+		chimney_stat_add(cdev, &cdev->stats.queries, 1);
 		break;
 	case CHIMNEY_CMD_UPDATE:
 		chimney_update(cdev, req);
-		cdev->stats.updates++;
+		chimney_stat_add(cdev, &cdev->stats.updates, 1);
 		break;
 	case CHIMNEY_CMD_INVALIDATE:
 		chimney_invalidate(cdev, req);
-		cdev->stats.invalidates++;
+		chimney_stat_add(cdev, &cdev->stats.invalidates, 1);
 		break;
 	default:
 		chimney_terminate(cdev, req);
-		cdev->stats.terminates++;
+		chimney_stat_add(cdev, &cdev->stats.terminates, 1);
 		break;
 	}
 	chimney_notify_complete(cdev, req);

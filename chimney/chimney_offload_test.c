@@ -120,7 +120,7 @@ static void chimney_offload_test_initiate(struct kunit *test)
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_NE(test, req->blocks[i].handle, 0ULL);
 	KUNIT_EXPECT_EQ(test, cdev->count[T], 2U);
-	KUNIT_EXPECT_EQ(test, cdev->stats.initiates, 1ULL);
+	KUNIT_EXPECT_EQ(test, chimney_stat_read(cdev, &cdev->stats.initiates), 1ULL);
 }
 
 /*
@@ -354,7 +354,7 @@ static void chimney_offload_test_terminate_twice(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, req->blocks[2].status, (u32)CHIMNEY_NDIS_STATUS_FAILURE);
 	KUNIT_EXPECT_EQ(test, req->blocks[2].has, 0);
 	KUNIT_EXPECT_EQ(test, cdev->count[T], 1U);
-	KUNIT_EXPECT_EQ(test, cdev->stats.terminates, 1ULL);
+	KUNIT_EXPECT_EQ(test, chimney_stat_read(cdev, &cdev->stats.terminates), 1ULL);
 	rcu_read_lock();
 	KUNIT_EXPECT_NULL(test, chimney_obj_lookup(cdev, gone));
 	rcu_read_unlock();
@@ -378,14 +378,14 @@ static void chimney_offload_test_corrupt_invalidate(struct kunit *test)
 	conn = chimney_obj_lookup(cdev, req->blocks[2].handle);
 	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_NULL(test, conn);
-	events = cdev->stats.events;
+	events = chimney_stat_read(cdev, &cdev->stats.events);
 	cdev->corrupt = true;
 	req = chimney_test_req(test, CHIMNEY_CMD_INVALIDATE, &ref, 1);
 	chimney_test_process(test, req);
 	cdev->corrupt = false;
 	chimney_test_expect(test, req, fail);
 	/* Two connections: a Retrieve and an Abort each. */
-	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 4ULL);
+	KUNIT_EXPECT_EQ(test, chimney_stat_read(cdev, &cdev->stats.events) - events, 4ULL);
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_RETRIEVE_BIT, &conn->flags));
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &conn->flags));
 }
@@ -464,11 +464,11 @@ static void chimney_offload_test_invalidate(struct kunit *test)
 
 	chimney_test_offload_tree(test, refs);
 	ref.handle = refs[1].handle;
-	events = cdev->stats.events;
+	events = chimney_stat_read(cdev, &cdev->stats.events);
 	req = chimney_test_req(test, CHIMNEY_CMD_INVALIDATE, &ref, 1);
 	chimney_test_process(test, req);
 	KUNIT_EXPECT_EQ(test, req->blocks[0].status, (u32)CHIMNEY_NDIS_STATUS_SUCCESS);
-	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 2ULL);
+	KUNIT_EXPECT_EQ(test, chimney_stat_read(cdev, &cdev->stats.events) - events, 2ULL);
 	for (i = 2; i < 4; i++) {
 		rcu_read_lock();
 		conn = chimney_obj_lookup(cdev, refs[i].handle);
@@ -534,26 +534,26 @@ static void chimney_offload_test_fail_next(struct kunit *test)
 	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	events = cdev->stats.events;
+	events = chimney_stat_read(cdev, &cdev->stats.events);
 
 	chimney_test_fail_one(test, CHIMNEY_FAIL_UPDATE, CHIMNEY_CMD_UPDATE, ha);
 	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_UPDATE, T, ha),
 			(u32)CHIMNEY_NDIS_STATUS_SUCCESS);
-	KUNIT_EXPECT_EQ(test, cdev->stats.events, events);
+	KUNIT_EXPECT_EQ(test, chimney_stat_read(cdev, &cdev->stats.events), events);
 	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_OBJ_FAILED_BIT, &a->flags));
 
 	chimney_test_fail_one(test, CHIMNEY_FAIL_QUERY, CHIMNEY_CMD_QUERY, ha);
-	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 2ULL);
+	KUNIT_EXPECT_EQ(test, chimney_stat_read(cdev, &cdev->stats.events) - events, 2ULL);
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &a->flags));
 	KUNIT_EXPECT_FALSE(test, test_bit(CHIMNEY_OBJ_FAILED_BIT, &b->flags));
 
 	chimney_test_fail_one(test, CHIMNEY_FAIL_INVALIDATE, CHIMNEY_CMD_INVALIDATE, hb);
-	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 4ULL);
+	KUNIT_EXPECT_EQ(test, chimney_stat_read(cdev, &cdev->stats.events) - events, 4ULL);
 	KUNIT_EXPECT_TRUE(test, test_bit(CHIMNEY_OBJ_ABORTED_BIT, &b->flags));
 
 	/* A terminate that fails: the sequence again (R39), then one that works. */
 	chimney_test_fail_one(test, CHIMNEY_FAIL_TERMINATE, CHIMNEY_CMD_TERMINATE, hb);
-	KUNIT_EXPECT_EQ(test, cdev->stats.events - events, 6ULL);
+	KUNIT_EXPECT_EQ(test, chimney_stat_read(cdev, &cdev->stats.events) - events, 6ULL);
 	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_TERMINATE, T, hb),
 			(u32)CHIMNEY_NDIS_STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, chimney_test_one(test, CHIMNEY_CMD_TERMINATE, T, ha),

@@ -43,15 +43,19 @@ void chimney_stats_conn(struct chimney_dev *cdev, const struct chimney_obj *obj,
  */
 void chimney_stats_clear(struct chimney_dev *cdev, u32 sets)
 {
+	unsigned long flags;
+	unsigned int i;
 	int v;
 
 	lockdep_assert_held(&cdev->lock);
+	flags = u64_stats_update_begin_irqsave(&cdev->syncp);
 	for (v = 0; v < 2; v++) {
-		if (sets & (CHIMNEY_STATS_SET_TCP4 << v))
-			memset(cdev->ostats.tcp[v], 0, sizeof(cdev->ostats.tcp[v]));
-		if (sets & (CHIMNEY_STATS_SET_IP4 << v))
-			memset(cdev->ostats.ip[v], 0, sizeof(cdev->ostats.ip[v]));
+		for (i = 0; sets & (CHIMNEY_STATS_SET_TCP4 << v) && i < CHIMNEY_TCP_STATS; i++)
+			u64_stats_set(&cdev->ostats.tcp[v][i], 0);
+		for (i = 0; sets & (CHIMNEY_STATS_SET_IP4 << v) && i < CHIMNEY_IP_STATS; i++)
+			u64_stats_set(&cdev->ostats.ip[v][i], 0);
 	}
+	u64_stats_update_end_irqrestore(&cdev->syncp, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(chimney_stats_clear);
 
@@ -59,9 +63,9 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_stats_clear);
  * One nest of counters: c[i] as attribute first + i, and for the TCP sets
  * the CurrentlyEstablished gauge.
  */
-static int chimney_put_counters(struct sk_buff *msg, int attr, const u64 *c,
-				unsigned int n, int first, int pad,
-				const u32 *established)
+static int chimney_put_counters(struct sk_buff *msg, const struct chimney_dev *cdev,
+				int attr, const u64_stats_t *c, unsigned int n, int first,
+				int pad, const u32 *established)
 {
 	struct nlattr *nest = nla_nest_start(msg, attr);
 	unsigned int i;
@@ -69,7 +73,7 @@ static int chimney_put_counters(struct sk_buff *msg, int attr, const u64 *c,
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < n; i++)
-		if (nla_put_u64_64bit(msg, first + i, READ_ONCE(c[i]), pad))
+		if (nla_put_u64_64bit(msg, first + i, chimney_stat_read(cdev, &c[i]), pad))
 			return -EMSGSIZE;
 	if (established &&
 	    nla_put_u64_64bit(msg, CHIMNEY_TCP_STATS_A_CURRENTLY_ESTABLISHED,
@@ -92,10 +96,10 @@ int chimney_stats_put(struct sk_buff *msg, struct chimney_dev *cdev)
 	int v;
 
 	for (v = 0; v < 2; v++) {
-		if (chimney_put_counters(msg, CHIMNEY_A_TCP4_OFFLOAD_STATS + v, os->tcp[v],
+		if (chimney_put_counters(msg, cdev, CHIMNEY_A_TCP4_OFFLOAD_STATS + v, os->tcp[v],
 					 CHIMNEY_TCP_STATS, CHIMNEY_TCP_STATS_A_IN_SEGMENTS,
 					 CHIMNEY_TCP_STATS_A_PAD, &os->established[v]) ||
-		    chimney_put_counters(msg, CHIMNEY_A_IP4_OFFLOAD_STATS + v, os->ip[v],
+		    chimney_put_counters(msg, cdev, CHIMNEY_A_IP4_OFFLOAD_STATS + v, os->ip[v],
 					 CHIMNEY_IP_STATS, CHIMNEY_IP_STATS_A_IN_RECEIVES,
 					 CHIMNEY_IP_STATS_A_PAD, NULL))
 			return -EMSGSIZE;

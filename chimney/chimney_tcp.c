@@ -92,7 +92,9 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_tcp_mss);
 static void chimney_tcp_count_rexmit(struct chimney_dev *cdev,
 				     const struct chimney_conn *conn, u32 segs)
 {
-	cdev->ostats.tcp[chimney_conn_v6(cdev, conn)][CHIMNEY_TCP_RETRANSMITTED_SEGMENTS] += segs;
+	int v = chimney_conn_v6(cdev, conn);
+
+	chimney_stat_add(cdev, &cdev->ostats.tcp[v][CHIMNEY_TCP_RETRANSMITTED_SEGMENTS], segs);
 }
 
 /* The one timer_list fires at the earliest timer that runs. */
@@ -996,7 +998,8 @@ static void chimney_tcp_reset(struct chimney_dev *cdev, struct chimney_conn *con
 	chimney_tcp_stop_timers(conn);
 	if (state == CHIMNEY_TCP_CONNECTION_ESTABLISHED ||
 	    state == CHIMNEY_TCP_CONNECTION_CLOSE_WAIT)
-		cdev->ostats.tcp[chimney_conn_v6(cdev, conn)][CHIMNEY_TCP_RESET_ESTABLISHED]++;
+		chimney_stat_add(cdev, &cdev->ostats.tcp[chimney_conn_v6(cdev, conn)]
+					[CHIMNEY_TCP_RESET_ESTABLISHED], 1);
 	chimney_tcp_set_state(cdev, conn, CHIMNEY_TCP_CONNECTION_CLOSED);
 	chimney_tcp_abort_sends(cdev, conn, CHIMNEY_NDIS_STATUS_REQUEST_ABORTED);
 	chimney_tcp_event(cdev, conn, CHIMNEY_TCP_INDICATE_ABORT, 0);
@@ -1178,7 +1181,8 @@ void chimney_tcp_input(struct chimney_dev *cdev, struct chimney_conn *conn,
 	lockdep_assert_held(&cdev->lock);
 	if (chimney_tcp_ext_get(cdev, conn)) {
 		/* Dropped as by a NIC out of buffers: the peer sends it again. */
-		cdev->ostats.ip[chimney_conn_v6(cdev, conn)][CHIMNEY_IP_IN_DISCARDS]++;
+		chimney_stat_add(cdev, &cdev->ostats.ip[chimney_conn_v6(cdev, conn)]
+					[CHIMNEY_IP_IN_DISCARDS], 1);
 		kfree_skb(skb);
 		return;
 	}

@@ -130,9 +130,7 @@ fi
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
 CG=/sys/fs/cgroup/chimney-pin.$$
 mkdir "$CG"
-# Room for what it pins: at its limit, a process whose program is read over
-# 9p would only trade its own pages for the kernel's, for ever.
-echo $((256 << 20)) >"$CG/memory.max"
+echo $((64 << 20)) >"$CG/memory.max"
 avail() { awk '/MemAvailable/ { print $2 }' /proc/meminfo; }
 # In the cgroup, as uid 65534 in its own user and network namespace: a
 # device, four connections, each with 65,000-byte sends (there is no peer:

@@ -65,7 +65,8 @@ void chimney_test_process(struct kunit *test, struct chimney_req *req)
  * chimney_test_bare_dev() - a device's state without a netdevice
  * @test: the test, which frees it
  *
- * Return: the device, with its lock and data path initialised, or NULL.
+ * Return: the device, with its lock, counters and data path initialised,
+ * or NULL.
  */
 struct chimney_dev *chimney_test_bare_dev(struct kunit *test)
 {
@@ -73,6 +74,7 @@ struct chimney_dev *chimney_test_bare_dev(struct kunit *test)
 
 	if (cdev) {
 		mutex_init(&cdev->lock);
+		u64_stats_init(&cdev->syncp);
 		chimney_limits_init(cdev);
 		chimney_dp_init(cdev);
 	}

@@ -588,8 +588,7 @@ enum chimney_fail {
  * @netdev: the netdevice this target is attached to
  * @id: device number, the name of its debugfs directory
  * @lock: protects the object tree (@objs, the objects' links, @count),
- *	@params, @capacity, @stats, @seq and every outstanding I/O; @dead is
- *	written under both @lock and @req_lock, read under either
+ *	@params, @capacity, @stats, @seq and every outstanding I/O
  * @objs: handle index -> &struct chimney_obj; readers use RCU
  * @count: objects per &enum chimney_layer
  * @capacity: TcpConnectionOffloadCapacity
@@ -600,8 +599,10 @@ enum chimney_fail {
  * @syncp: makes a lockless read of a counter of @stats or @ostats whole on
  *	32-bit machines
  * @seq: sequence number of the next notification
- * @dead: the device is going away; no request is accepted any more
- * @req_lock: protects @reqs (and @dead, with @lock)
+ * @dead: the device is going away; no request is accepted any more.
+ *	Written under @req_lock only, so that ndo_uninit never waits for
+ *	@lock under RTNL; read under @req_lock or by chimney_dev_dead()
+ * @req_lock: protects @reqs and @dead
  * @reqs: state requests waiting for the virtual hardware, in arrival order
  * @nreqs: how many
  * @work: the virtual hardware, processing @reqs; unbound, so that it works
@@ -647,7 +648,8 @@ enum chimney_fail {
  * @teardown: completes every request and frees the tree once the device
  *	is unregistered, outside RTNL (chimney_dev_uninit())
  * @notify_net: once @dead, where notifications go: the netns @teardown
- *	holds, or NULL when it was being dismantled; under @lock
+ *	holds, or NULL when it was being dismantled; set before @dead, read
+ *	after chimney_dev_dead() returned true
  */
 struct chimney_dev {
 	struct net_device *netdev;
@@ -663,7 +665,7 @@ struct chimney_dev {
 	struct u64_stats_sync syncp;
 	u64 seq;
 	bool dead;
-	spinlock_t req_lock; /* protects reqs, nreqs, and dead with lock */
+	spinlock_t req_lock; /* protects reqs, nreqs and dead */
 	struct list_head reqs;
 	u32 nreqs;
 	struct delayed_work work;
@@ -731,6 +733,22 @@ static inline u64 chimney_stat_read(const struct chimney_dev *cdev, const u64_st
 		v = u64_stats_read(c);
 	} while (u64_stats_fetch_retry(&cdev->syncp, start));
 	return v;
+}
+
+/**
+ * chimney_dev_dead() - whether a device is going away
+ * @cdev: the device
+ *
+ * Without @cdev->req_lock: ndo_uninit may mark it dead at any time, even
+ * under @cdev->lock. A caller that needs the device's netns or frames
+ * holds the device (a request, chimney_dev_hold_live()).
+ *
+ * Return: true once ndo_uninit has run; @cdev->notify_net is then set.
+ */
+static inline bool chimney_dev_dead(const struct chimney_dev *cdev)
+{
+	/* Pairs with the release in chimney_dev_uninit(): @notify_net. */
+	return smp_load_acquire(&cdev->dead);
 }
 
 extern struct rtnl_link_ops chimney_link_ops;
@@ -908,6 +926,8 @@ u32 chimney_ticks_to_ms(const struct chimney_dev *cdev, u32 ticks);
 u32 chimney_ms_to_ticks(const struct chimney_dev *cdev, u32 ms);
 u32 chimney_ticks_now(const struct chimney_dev *cdev);
 bool chimney_dev_vlan_ok(const struct chimney_dev *cdev, u16 vid);
+bool chimney_dev_hold_live(struct chimney_dev *cdev);
+unsigned int chimney_dev_teardowns(struct net *net);
 int chimney_dev_module_init(void);
 extern atomic_t chimney_teardowns;
 void chimney_dev_module_exit(void);

@@ -294,7 +294,7 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_dp_forward);
 static bool chimney_dp_yield(struct chimney_dev *cdev, unsigned int *n)
 {
 	chimney_walk_resched(cdev, n);
-	return !cdev->dead;
+	return !chimney_dev_dead(cdev);
 }
 
 static void chimney_dp_work(struct work_struct *work)
@@ -305,10 +305,14 @@ static void chimney_dp_work(struct work_struct *work)
 	struct sk_buff *skb;
 	unsigned int n = 0;
 
+	/* Its teardown purges what is left. */
+	if (!chimney_dev_hold_live(cdev))
+		return;
 	__skb_queue_head_init(&q);
 	kcov_remote_start_common(cdev->kcov_handle);
 	mutex_lock(&cdev->lock);
-	if (cdev->dead)
+	/* The teardown may have taken the lock first. */
+	if (chimney_dev_dead(cdev))
 		goto out;
 	spin_lock_bh(&cdev->dp_lock);
 	while ((x = list_first_entry_or_null(&cdev->dp_fired, struct chimney_tcp_ext,
@@ -334,6 +338,7 @@ out:
 	mutex_unlock(&cdev->lock);
 	__skb_queue_purge(&q);
 	kcov_remote_stop();
+	dev_put(cdev->netdev);
 }
 
 /**
@@ -658,7 +663,7 @@ int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 	 * A device going away has no wire: its teardown may complete I/O
 	 * after the core freed its addresses.
 	 */
-	if (cdev->dead)
+	if (chimney_dev_dead(cdev))
 		return -ENOLINK;
 	/* R91: before any IP datagram, a stale neighbor is asked about. */
 	if (neigh)

@@ -158,9 +158,13 @@ static ssize_t chimney_indicate_write(struct file *file, const char __user *ubuf
 		status = CHIMNEY_NDIS_STATUS_OFFLOAD_RESUME;
 	else
 		return -EINVAL;
+	/* Its notifications go to the device's netns. */
+	if (!chimney_dev_hold_live(cdev))
+		return -ENODEV;
 	mutex_lock(&cdev->lock);
-	err = cdev->dead ? -ENODEV : chimney_offload_indicate(cdev, status);
+	err = chimney_offload_indicate(cdev, status);
 	mutex_unlock(&cdev->lock);
+	dev_put(cdev->netdev);
 	return err ? err : count;
 }
 

@@ -15,6 +15,8 @@
 #include <linux/idr.h>
 #include <linux/kcov.h>
 #include <linux/netdevice.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <kunit/visibility.h>
 
 #include "chimney.h"
@@ -131,6 +133,39 @@ static struct workqueue_struct *chimney_teardown_wq;
 atomic_t chimney_teardowns = ATOMIC_INIT(0);
 
 /*
+ * Per netns: the teardowns that hold it. A device being torn down still
+ * holds its tree, so it counts against devices_per_netns until it is gone:
+ * adding and deleting in a loop cannot pile up teardowns.
+ */
+struct chimney_net {
+	atomic_t teardowns;
+};
+
+static unsigned int chimney_net_id __read_mostly;
+
+static struct pernet_operations chimney_net_ops = {
+	.id	= &chimney_net_id,
+	.size	= sizeof(struct chimney_net),
+};
+
+static atomic_t *chimney_net_teardowns(struct net *net)
+{
+	return &((struct chimney_net *)net_generic(net, chimney_net_id))->teardowns;
+}
+
+/**
+ * chimney_dev_teardowns() - the devices of a netns still being torn down
+ * @net: the netns
+ *
+ * Return: how many.
+ */
+unsigned int chimney_dev_teardowns(struct net *net)
+{
+	return atomic_read(chimney_net_teardowns(net));
+}
+EXPORT_SYMBOL_IF_KUNIT(chimney_dev_teardowns);
+
+/*
  * Complete every queued request and every outstanding I/O, then free the
  * tree: seconds at a million connections.
  */
@@ -151,8 +186,10 @@ static void chimney_dev_teardown_work(struct work_struct *work)
 	struct chimney_dev *cdev = container_of(work, struct chimney_dev, teardown);
 
 	chimney_dev_teardown(cdev);
-	if (cdev->notify_net)
+	if (cdev->notify_net) {
+		atomic_dec(chimney_net_teardowns(cdev->notify_net));
 		put_net(cdev->notify_net);
+	}
 	atomic_dec(&chimney_teardowns);
 	/* Last: the device's memory, and @cdev in it, may go with this. */
 	put_device(&cdev->netdev->dev);
@@ -178,20 +215,49 @@ static void chimney_dev_uninit(struct net_device *dev)
 	bool unregistering = dev->reg_state == NETREG_UNREGISTERING;
 	struct net *net = unregistering ? maybe_get_net(dev_net(dev)) : NULL;
 
-	mutex_lock(&cdev->lock);
-	spin_lock_bh(&cdev->req_lock);
-	cdev->dead = true;
-	spin_unlock_bh(&cdev->req_lock);
+	/*
+	 * Not under cdev->lock: a request may hold it for a long time (an
+	 * invalidate indicates every connection under its block), and RTNL
+	 * is held here. Whoever holds cdev->lock either holds the device
+	 * too, which keeps its netns and frames until it lets go, or is the
+	 * teardown queued below.
+	 */
 	cdev->notify_net = net;
-	mutex_unlock(&cdev->lock);
+	spin_lock_bh(&cdev->req_lock);
+	/* Pairs with chimney_dev_dead(): who sees @dead sees @notify_net. */
+	smp_store_release(&cdev->dead, true);
+	spin_unlock_bh(&cdev->req_lock);
 	if (!unregistering) {
 		chimney_dev_teardown(cdev);
 		return;
 	}
 	get_device(&dev->dev);
 	atomic_inc(&chimney_teardowns);
+	if (net)
+		atomic_inc(chimney_net_teardowns(net));
 	INIT_WORK(&cdev->teardown, chimney_dev_teardown_work);
 	queue_work(chimney_teardown_wq, &cdev->teardown);
+}
+
+/**
+ * chimney_dev_hold_live() - hold a device that is not going away
+ * @cdev: the device, reached without a reference (a work item, debugfs)
+ *
+ * While held, the device's netns and frames stay even if it is marked dead
+ * meanwhile: the core waits for the reference before it frees them.
+ *
+ * Return: true when held (let go with dev_put()), false when it is dead.
+ */
+bool chimney_dev_hold_live(struct chimney_dev *cdev)
+{
+	bool live;
+
+	spin_lock_bh(&cdev->req_lock);
+	live = !cdev->dead;
+	if (live)
+		dev_hold(cdev->netdev);
+	spin_unlock_bh(&cdev->req_lock);
+	return live;
 }
 
 static int chimney_dev_open(struct net_device *dev)
@@ -487,13 +553,25 @@ EXPORT_SYMBOL_IF_KUNIT(chimney_link_ops);
 
 /**
  * chimney_dev_module_init() - create the queue of the devices' teardowns
+ *	and their count per netns
  *
  * Return: 0 or -ENOMEM.
  */
 int chimney_dev_module_init(void)
 {
+	int err;
+
 	chimney_teardown_wq = alloc_workqueue("chimney_teardown", WQ_UNBOUND, 0);
-	return chimney_teardown_wq ? 0 : -ENOMEM;
+	if (!chimney_teardown_wq)
+		return -ENOMEM;
+	err = register_pernet_subsys(&chimney_net_ops);
+	if (err)
+		goto err_destroy_wq;
+	return 0;
+
+err_destroy_wq:
+	destroy_workqueue(chimney_teardown_wq);
+	return err;
 }
 
 /**
@@ -505,4 +583,5 @@ int chimney_dev_module_init(void)
 void chimney_dev_module_exit(void)
 {
 	destroy_workqueue(chimney_teardown_wq);
+	unregister_pernet_subsys(&chimney_net_ops);
 }

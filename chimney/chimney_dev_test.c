@@ -405,6 +405,64 @@ static void chimney_dev_test_validate(struct kunit *test)
 		KUNIT_EXPECT_NULL(test, extack._msg);
 }
 
+/* How many more chimney devices init_net takes. */
+static unsigned int chimney_dev_test_room(void)
+{
+	unsigned int n = 0;
+
+	rtnl_lock();
+	while (n < 4096 && !chimney_limits_room(&init_net, n + 1, NULL))
+		n++;
+	rtnl_unlock();
+	return n;
+}
+
+static bool chimney_dev_test_torn_down(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 3000 && chimney_dev_teardowns(&init_net); i++)
+		msleep(20);
+	return !chimney_dev_teardowns(&init_net);
+}
+
+/*
+ * ndo_uninit runs under RTNL: it must not wait for the device's lock, which
+ * a request may hold for long (here the test holds it, and the teardown
+ * waits for it). Until the teardown ends, the device still holds its tree
+ * and counts against devices_per_netns: adding and deleting in a loop
+ * cannot pile up teardowns.
+ */
+static void chimney_dev_test_teardown_counted(struct kunit *test)
+{
+	struct chimney_dev *cdev;
+	struct net_device *dev;
+	unsigned int room;
+
+	/* The other cases' devices are torn down after they end. */
+	KUNIT_ASSERT_TRUE(test, chimney_dev_test_torn_down());
+	dev = alloc_netdev(sizeof(*cdev), "chimt%d", NET_NAME_UNKNOWN, chimney_dev_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dev->rtnl_link_ops = &chimney_link_ops;
+	if (register_netdev(dev)) {
+		free_netdev(dev);
+		KUNIT_FAIL(test, "register_netdev");
+		return;
+	}
+	cdev = netdev_priv(dev);
+	room = chimney_dev_test_room();
+
+	mutex_lock(&cdev->lock);
+	unregister_netdev(dev);
+	KUNIT_EXPECT_EQ(test, chimney_dev_teardowns(&init_net), 1);
+	KUNIT_EXPECT_EQ(test, chimney_dev_test_room(), room);
+	/* From here on the teardown may free @cdev. */
+	mutex_unlock(&cdev->lock);
+
+	KUNIT_EXPECT_TRUE(test, chimney_dev_test_torn_down());
+	KUNIT_EXPECT_EQ(test, chimney_dev_test_room(), room + 1);
+}
+
 static struct kunit_case chimney_dev_test_cases[] = {
 	KUNIT_CASE(chimney_dev_test_setup),
 	KUNIT_CASE(chimney_dev_test_open_stop),
@@ -412,6 +470,7 @@ static struct kunit_case chimney_dev_test_cases[] = {
 	KUNIT_CASE(chimney_dev_test_xmit_nonlinear),
 	KUNIT_CASE(chimney_dev_test_drvinfo),
 	KUNIT_CASE_PARAM(chimney_dev_test_validate, chimney_validate_gen_params),
+	KUNIT_CASE(chimney_dev_test_teardown_counted),
 	{}
 };
 

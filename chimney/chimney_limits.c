@@ -130,14 +130,15 @@ int chimney_limits_set(struct chimney_dev *cdev, struct nlattr *const *tb,
  * @extack: where a refusal is explained
  *
  * Counted under RTNL by a walk of the namespace's devices, as rtnetlink's
- * own name allocation walks them; a device moved in later is not refused.
+ * own name allocation walks them, with those still being torn down; a
+ * device moved in later is not refused.
  *
  * Return: 0, or -ENOSPC.
  */
 int chimney_limits_room(struct net *net, unsigned int more,
 			struct netlink_ext_ack *extack)
 {
-	unsigned int n = 0, max = READ_ONCE(devices_per_netns);
+	unsigned int n = chimney_dev_teardowns(net), max = READ_ONCE(devices_per_netns);
 	struct net_device *dev;
 
 	ASSERT_RTNL();
@@ -149,3 +150,4 @@ int chimney_limits_room(struct net *net, unsigned int more,
 		       "The namespace has its limit of chimney devices (module parameter devices_per_netns)");
 	return -ENOSPC;
 }
+EXPORT_SYMBOL_IF_KUNIT(chimney_limits_room);

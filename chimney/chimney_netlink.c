@@ -1308,7 +1308,7 @@ err_lost:
 static struct net *chimney_notify_net(const struct chimney_dev *cdev)
 {
 	lockdep_assert_held(&cdev->lock);
-	return cdev->dead ? cdev->notify_net : dev_net(cdev->netdev);
+	return chimney_dev_dead(cdev) ? cdev->notify_net : dev_net(cdev->netdev);
 }
 
 static void chimney_notify_send(struct chimney_dev *cdev, struct sk_buff *msg,
@@ -2080,7 +2080,7 @@ static int chimney_nl_notify_dumpit(struct sk_buff *skb, struct netlink_callback
 		goto out;
 	cdev = netdev_priv(dev);
 	mutex_lock(&cdev->lock);
-	if (!cdev->dead)
+	if (!chimney_dev_dead(cdev))
 		err = chimney_journal_put(cdev, skb, cb, &ctx->from);
 	mutex_unlock(&cdev->lock);
 out:
@@ -2172,7 +2172,7 @@ static int chimney_nl_io_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&cdev->lock);
 	obj = chimney_obj_lookup(cdev, nla_get_u64(info->attrs[CHIMNEY_A_HANDLE]));
-	if (cdev->dead) {
+	if (chimney_dev_dead(cdev)) {
 		NL_SET_ERR_MSG(extack, "The device is going away");
 		err = -ENODEV;
 	} else if (!obj || obj->layer != CHIMNEY_LAYER_TCP) {
@@ -2228,7 +2228,7 @@ static int chimney_nl_conn_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&cdev->lock);
 	obj = chimney_obj_lookup(cdev, nla_get_u64(attrs[CHIMNEY_A_HANDLE]));
-	if (cdev->dead) {
+	if (chimney_dev_dead(cdev)) {
 		NL_SET_ERR_MSG(extack, "The device is going away");
 		err = -ENODEV;
 		goto out;

@@ -646,13 +646,16 @@ static void chimney_offload_work(struct work_struct *work)
 	unsigned long next = 0;
 	struct chimney_req *req;
 
-	kcov_remote_start_common(cdev->kcov_handle);
-	mutex_lock(&cdev->lock);
 	/*
 	 * A device going away is unregistered, its frames and addresses gone:
-	 * its teardown fails what waits here.
+	 * its teardown fails what waits here. Held, it keeps them while this
+	 * finishes the request it is in.
 	 */
-	while (!cdev->dead && (req = chimney_next_req(cdev, &next))) {
+	if (!chimney_dev_hold_live(cdev))
+		return;
+	kcov_remote_start_common(cdev->kcov_handle);
+	mutex_lock(&cdev->lock);
+	while (!chimney_dev_dead(cdev) && (req = chimney_next_req(cdev, &next))) {
 		struct mem_cgroup *old = set_active_memcg(req->memcg);
 
 		chimney_process(cdev, req);
@@ -662,6 +665,7 @@ static void chimney_offload_work(struct work_struct *work)
 	}
 	mutex_unlock(&cdev->lock);
 	kcov_remote_stop();
+	dev_put(cdev->netdev);
 	/*
 	 * The head is due first; a request queued while this ran may have
 	 * armed the work for its own, later, time. Not after a cancel.
@@ -693,11 +697,13 @@ static int chimney_offload_inline(struct chimney_dev *cdev, struct chimney_req *
 	bool now;
 
 	mutex_lock(&cdev->lock);
+	spin_lock_bh(&cdev->req_lock);
+	/* The requester holds the device: its teardown waits for the lock. */
 	if (cdev->dead) {
+		spin_unlock_bh(&cdev->req_lock);
 		mutex_unlock(&cdev->lock);
 		return -ENODEV;
 	}
-	spin_lock_bh(&cdev->req_lock);
 	/* The worker takes requests under cdev->lock: none is half done. */
 	now = list_empty(&cdev->reqs);
 	if (!now && cdev->nreqs >= READ_ONCE(cdev->limits.requests)) {

@@ -1034,11 +1034,13 @@ struct chimney_req *chimney_req_parse(struct chimney_dev *cdev, u8 cmd,
  * @cmd: its &enum chimney_cmd
  * @status: its CHIMNEY_A_STATUS (an I/O completion's), or 0
  * @io_id: its CHIMNEY_A_IO_ID, or 0
+ * @dev_id: its CHIMNEY_A_DEV_ID, or U32_MAX
  */
 struct chimney_journal_note {
 	u8 cmd;
 	u32 status;
 	u64 io_id;
+	u32 dev_id;
 };
 
 unsigned int chimney_journal_notes(struct chimney_dev *cdev, u64 from,

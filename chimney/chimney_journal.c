@@ -159,6 +159,8 @@ unsigned int chimney_journal_notes(struct chimney_dev *cdev, u64 from,
 			notes[n].status = a ? nla_get_u32(a) : 0;
 			a = nla_find((const struct nlattr *)e->data, e->len, CHIMNEY_A_IO_ID);
 			notes[n].io_id = a ? nla_get_u64(a) : 0;
+			a = nla_find((const struct nlattr *)e->data, e->len, CHIMNEY_A_DEV_ID);
+			notes[n].dev_id = a ? nla_get_u32(a) : U32_MAX;
 		}
 		n++;
 	}

@@ -1274,20 +1274,25 @@ static int chimney_put_blocks(struct sk_buff *msg, const struct chimney_req *req
 
 static int chimney_put_caps(struct sk_buff *msg, struct chimney_dev *cdev);
 
-/* A notification of the device, with its next sequence number. */
+/*
+ * A notification of the device, with its next sequence number. The device's
+ * number names it too: completions sent by its teardown follow ip link del,
+ * and its ifindex may by then be another device's.
+ */
 static struct sk_buff *chimney_notify_new(struct chimney_dev *cdev, size_t size,
 					  u8 cmd, void **hdr)
 {
 	struct sk_buff *msg;
 
 	lockdep_assert_held(&cdev->lock);
-	msg = genlmsg_new(size + nla_total_size(sizeof(u32)) +
+	msg = genlmsg_new(size + 2 * nla_total_size(sizeof(u32)) +
 			  nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
 	if (!msg)
 		goto err_lost;
 	*hdr = genlmsg_put(msg, 0, 0, &chimney_genl_family, 0, cmd);
 	if (!*hdr ||
 	    nla_put_u32(msg, CHIMNEY_A_IFINDEX, cdev->netdev->ifindex) ||
+	    nla_put_u32(msg, CHIMNEY_A_DEV_ID, cdev->id) ||
 	    chimney_put_u64(msg, CHIMNEY_A_SEQ, cdev->seq, CHIMNEY_A_PAD)) {
 		nlmsg_free(msg);
 		goto err_lost;

@@ -303,6 +303,9 @@ static void chimney_offload_test_indicate_after(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, chimney_journal_notes(cdev, seq, notes, ARRAY_SIZE(notes)), 2U);
 	KUNIT_EXPECT_EQ(test, notes[0].cmd, (u8)CHIMNEY_CMD_INITIATE_COMPLETE);
 	KUNIT_EXPECT_EQ(test, notes[1].cmd, (u8)CHIMNEY_CMD_RECEIVE_INDICATE);
+	/* Every notification names its device by number. */
+	KUNIT_EXPECT_EQ(test, notes[0].dev_id, (u32)cdev->id);
+	KUNIT_EXPECT_EQ(test, notes[1].dev_id, (u32)cdev->id);
 }
 
 /* R40, R41, R51: terminate returns delegated state and the objects go. */

@@ -377,7 +377,9 @@ enum chimney_cmd {
  * @CHIMNEY_A_PENDING: u32, requests waiting for the virtual hardware
  *	(device replies)
  * @CHIMNEY_A_DEV_ID: u32, the device's number: its debugfs directory is
- *	chimney/<number> (device replies)
+ *	chimney/<number> (device replies, every notification). Unlike its
+ *	ifindex, no other device has it until the device's teardown has sent
+ *	its last completion, after it was deleted
  * @CHIMNEY_A_JOURNAL_FIRST: u64, every notification of the device from this
  *	sequence number on can be had again with %CHIMNEY_CMD_NOTIFY_GET
  *	(device replies)

@@ -29,6 +29,8 @@
 #include <net/rtnetlink.h>
 #include <uapi/linux/chimney.h>
 
+#include "chimney_compat.h"
+
 #define CHIMNEY_DRV_NAME	CHIMNEY_LINK_KIND
 #define CHIMNEY_DRV_VERSION	"0.2"
 

@@ -370,7 +370,8 @@ VISIBLE_IF_KUNIT void chimney_dev_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	/* A wire as veth's: what the host stack sends needs no segmenting. */
-	dev->features |= NETIF_F_LLTX | NETIF_F_HW_VLAN_CTAG_FILTER | CHIMNEY_FEATURES;
+	chimney_set_lltx(dev);
+	dev->features |= NETIF_F_HW_VLAN_CTAG_FILTER | CHIMNEY_FEATURES;
 	dev->hw_features = CHIMNEY_FEATURES;
 	dev->hw_enc_features = CHIMNEY_FEATURES;
 	dev->vlan_features = CHIMNEY_FEATURES;

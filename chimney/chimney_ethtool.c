@@ -61,7 +61,7 @@ static void chimney_get_strings(struct net_device *dev, u32 sset, u8 *data)
 	if (sset != ETH_SS_STATS)
 		return;
 	for (i = 0; i < ARRAY_SIZE(chimney_dev_stat_names); i++)
-		ethtool_sprintf(&data, "%s", chimney_dev_stat_names[i]);
+		ethtool_puts(&data, chimney_dev_stat_names[i]);
 	for (v = 0; v < 2; v++) {
 		for (i = 0; i < CHIMNEY_TCP_STATS; i++)
 			ethtool_sprintf(&data, "tcp%s_%s", ver[v], chimney_tcp_stat_names[i]);

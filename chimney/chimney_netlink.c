@@ -1926,11 +1926,11 @@ err_put:
 static void chimney_dump_start_dev(struct netlink_callback *cb,
 				   struct chimney_dump_err *de, int *ifindex)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = chimney_dump_attrs(cb);
 	struct netlink_ext_ack ext = {};
 	struct chimney_dev *cdev;
 
-	cdev = __chimney_nl_dev(sock_net(cb->skb->sk), cb->nlh, info->attrs, &ext);
+	cdev = __chimney_nl_dev(sock_net(cb->skb->sk), cb->nlh, attrs, &ext);
 	if (IS_ERR(cdev)) {
 		de->err = PTR_ERR(cdev);
 		de->msg = ext._msg;
@@ -1960,15 +1960,15 @@ struct chimney_dump_ctx {
 
 static int chimney_nl_obj_dump_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = chimney_dump_attrs(cb);
 	struct chimney_dump_ctx *ctx = (void *)cb->ctx;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 	chimney_dump_start_dev(cb, &ctx->err, &ctx->ifindex);
-	if (info->attrs[CHIMNEY_A_OBJ_TYPE])
-		ctx->type = nla_get_u8(info->attrs[CHIMNEY_A_OBJ_TYPE]);
-	if (info->attrs[CHIMNEY_A_PARENT])
-		ctx->parent = nla_get_u64(info->attrs[CHIMNEY_A_PARENT]);
+	if (attrs[CHIMNEY_A_OBJ_TYPE])
+		ctx->type = nla_get_u8(attrs[CHIMNEY_A_OBJ_TYPE]);
+	if (attrs[CHIMNEY_A_PARENT])
+		ctx->parent = nla_get_u64(attrs[CHIMNEY_A_PARENT]);
 	ctx->next = 1;
 	return 0;
 }
@@ -2051,16 +2051,16 @@ struct chimney_replay_ctx {
 
 static int chimney_nl_notify_dump_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = chimney_dump_attrs(cb);
 	struct chimney_replay_ctx *ctx = (void *)cb->ctx;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
-	if (!info->attrs[CHIMNEY_A_SEQ]) {
+	if (!attrs[CHIMNEY_A_SEQ]) {
 		ctx->err.err = -EINVAL;
 		ctx->err.msg = "Missing the first sequence number (CHIMNEY_A_SEQ)";
 		return 0;
 	}
-	ctx->from = nla_get_u64(info->attrs[CHIMNEY_A_SEQ]);
+	ctx->from = nla_get_u64(attrs[CHIMNEY_A_SEQ]);
 	/* Room for a completion with a full tree of blocks (64 KiB). */
 	cb->min_dump_alloc = U16_MAX;
 	chimney_dump_start_dev(cb, &ctx->err, &ctx->ifindex);

@@ -2,10 +2,12 @@
 #
 # chimney: TCP chimney offload target on a virtual netdevice.
 #
-#   make            build chimney.ko for Debian's stock 6.1 kernel, and chimneyctl
+#   make            build chimney.ko for Debian's stock 6.1 and 6.12 kernels,
+#                   and chimneyctl
 #   make demo       set up (packages, kernels), boot the stock kernel, show a device
-#   make check      the whole test suite (KUnit, kselftests on both kernels,
-#                   static checks, in-tree build); ends with "N passed, N failed"
+#   make check      the whole test suite (KUnit, kselftests on the three kernels,
+#                   static checks, in-tree builds); ends with "N passed, N failed"
+#   make check-full the same at full scale (a million connections torn down)
 #   make deps       install the Debian packages the project needs
 #   make module-debug  build chimney.ko and chimney_test.ko for the debug kernel
 #   make fuzz [FUZZ_SECONDS=N] [FUZZ_SEED=K]  coverage-guided fuzzing on the
@@ -15,17 +17,20 @@
 #   make soak [SOAK_SECONDS=N]  concurrency stress on the debug kernel, N s a
 #                   round (600; four rounds: to the end, and a teardown mid-way
 #                   by ip link del, netns deletion, rmmod)
-#   make vm-shell CMD=...  run a command in the stock VM (KERNEL=debug for the other)
+#   make vm-shell CMD=...  run a command in the stock 6.1 VM (KERNEL=stock-6.12
+#                   or KERNEL=debug for the others)
 #
 # Every build happens under build/ (a copy of chimney/ and include/ per
-# kernel), so the source tree stays clean and both kernels can coexist.
+# kernel: stock, stock-6.12, debug), so the source tree stays clean and the
+# kernels' builds coexist. The debug kernel is built from linux-source-6.12;
+# CHIMNEY_DEBUG_SERIES=6.1 in the environment selects linux-source-6.1's.
 
 BUILD		?= $(CURDIR)/build
 KERNEL		?= stock
 V		?= 0
 
-KVER		= $(shell scripts/kver.sh)
-STOCK_KDIR	= /lib/modules/$(KVER)/build
+STOCK_KDIR	= /lib/modules/$(shell scripts/kver.sh 6.1)/build
+STOCK612_KDIR	= /lib/modules/$(shell scripts/kver.sh 6.12)/build
 DEBUG_KDIR	= $(shell scripts/debug-kernel.sh)
 
 SRCS		= $(wildcard chimney/*.c chimney/*.h chimney/Kbuild) \
@@ -44,7 +49,7 @@ BENCH_TOOL	= $(BUILD)/tools/chimney-bench
 IP_PLUGIN	= $(BUILD)/ip/link_chimney.so
 TOOL_CFLAGS	= -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi
 
-.PHONY: all module module-debug tool deps demo check bench fuzz fuzz-blind soak vm-shell clean
+.PHONY: all module module-debug tool deps demo check check-full bench fuzz fuzz-blind soak vm-shell clean
 
 all: module tool
 
@@ -60,6 +65,7 @@ $(BUILD)/tools/%: tools/%.c include/uapi/linux/chimney.h
 
 module: deps
 	$(call kbuild,stock,$(STOCK_KDIR))
+	$(call kbuild,stock-6.12,$(STOCK612_KDIR))
 
 module-debug: deps
 	$(call kbuild,debug,$(DEBUG_KDIR))
@@ -72,6 +78,9 @@ demo: deps
 
 check: deps
 	@scripts/check.sh
+
+check-full: deps
+	@CHIMNEY_CHECK_FULL=1 scripts/check.sh
 
 # BENCH_ARGS, e.g. "conns 100000 storm 10000"; the defaults are the targets'.
 bench: module tool

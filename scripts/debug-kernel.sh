@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   scripts/debug-kernel.sh        print the debug kernel's build directory
-#   scripts/debug-kernel.sh --src  print the unpacked linux-source-6.1 tree
+#   scripts/debug-kernel.sh --src  print the unpacked kernel source tree
 #
-# Build (once) the chimney debug kernel from Debian's linux-source-6.1 and
-# print the directory that holds it: bzImage, and the O= build tree that
-# out-of-tree modules are built against. The build is cached outside the
-# work tree, keyed by the config fragment, the source package version and
-# RECIPE (bump it when the build steps below change), so a second run only
-# prints the path.
+# Build (once) the chimney debug kernel from Debian's linux-source-6.12 (or
+# linux-source-6.1 with CHIMNEY_DEBUG_SERIES=6.1) and print the directory
+# that holds it: bzImage, and the O= build tree that out-of-tree modules
+# are built against. The build is cached outside the work tree, keyed by
+# the series, the config fragment, the source package version and RECIPE
+# (bump it when the build steps below change), so a second run only prints
+# the path.
 set -euo pipefail
 
 RECIPE=1
@@ -17,10 +18,15 @@ RECIPE=1
 here=$(cd "$(dirname "$0")" && pwd)
 frag=$here/debug-kernel.config
 cache=${CHIMNEY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/chimney}
-tarball=/usr/src/linux-source-6.1.tar.xz
+series=${CHIMNEY_DEBUG_SERIES:-6.12}
+case "$series" in
+6.1|6.12) ;;
+*) echo "debug-kernel: CHIMNEY_DEBUG_SERIES must be 6.1 or 6.12" >&2; exit 1 ;;
+esac
+tarball=/usr/src/linux-source-$series.tar.xz
 
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) || {
-	echo "debug-kernel: linux-source-6.1 is not installed (run scripts/deps.sh)" >&2
+srcver=$(dpkg-query -W -f='${Version}' "linux-source-$series" 2>/dev/null) || {
+	echo "debug-kernel: linux-source-$series is not installed (run scripts/deps.sh)" >&2
 	exit 1
 }
 key=$( { cat "$frag"; echo "$srcver recipe $RECIPE"; } | sha256sum | cut -c1-16)
@@ -28,6 +34,16 @@ src=$cache/linux-source-$srcver
 out=$cache/debug-$key
 
 mkdir -p "$cache"
+# What is whole (its mark is written last) needs no lock: the source of one
+# series stays readable while the other's kernel builds.
+if [ "${1:-}" = --src ] && [ -f "$src/.unpacked" ]; then
+	echo "$src"
+	exit 0
+fi
+if [ "${1:-}" != --src ] && [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
 # One unpack or build at a time; a second caller waits and reuses it.
 exec 9>"$cache/.lock"
 flock 9

@@ -6,8 +6,11 @@
 set -euo pipefail
 
 PKGS=(
-	# the target kernel: stock image + headers, and the source for the debug kernel
+	# the target kernels: Debian's 6.1 and 6.12 LTS (bookworm-security), each
+	# image + headers, and their sources: the debug kernel is built from
+	# 6.12's, which also carries the kselftest and KUnit tooling
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 	# kernel build dependencies
 	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod
 	xz-utils rsync python3 perl

@@ -2,17 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Show that chimney builds as part of a kernel tree: copy chimney/ to
-# drivers/net/chimney of a scratch copy of linux-source-6.1 (hard links, so
-# it is quick), hook its Kconfig and Makefile in, enable CONFIG_CHIMNEY=m and
-# CONFIG_CHIMNEY_KUNIT_TEST=m on top of the debug kernel's config, run
-# olddefconfig and build the two modules.
+# drivers/net/chimney of a scratch copy of the debug kernel's source,
+# linux-source-6.12 (CHIMNEY_DEBUG_SERIES=6.1: linux-source-6.1), with hard
+# links, so it is quick; hook its Kconfig and Makefile in, enable
+# CONFIG_CHIMNEY=m and CONFIG_CHIMNEY_KUNIT_TEST=m on top of the debug
+# kernel's configuration (allnoconfig and scripts/debug-kernel.config: the
+# kernel itself need not be built), run olddefconfig and build the two
+# modules.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 build=${CHIMNEY_BUILD:-$top/build}
 src=$("$here/debug-kernel.sh" --src)
-dbg=$("$here/debug-kernel.sh")
 work=$build/intree
 
 rm -rf "$work"
@@ -31,7 +33,7 @@ sed -i '$a obj-$(CONFIG_CHIMNEY) += chimney/' "$tree/drivers/net/Makefile"
 grep -q 'drivers/net/chimney/Kconfig' "$tree/drivers/net/Kconfig"
 
 mkdir "$work/out"
-cp "$dbg/.config" "$work/out/.config"
+make -C "$tree" O="$work/out" KCONFIG_ALLCONFIG="$here/debug-kernel.config" allnoconfig >/dev/null
 "$tree/scripts/config" --file "$work/out/.config" -m CHIMNEY -m CHIMNEY_KUNIT_TEST
 make -C "$tree" O="$work/out" olddefconfig >/dev/null
 for sym in CONFIG_CHIMNEY=m CONFIG_CHIMNEY_KUNIT_TEST=m; do
@@ -39,7 +41,9 @@ for sym in CONFIG_CHIMNEY=m CONFIG_CHIMNEY_KUNIT_TEST=m; do
 		echo "intree: $sym did not survive olddefconfig" >&2; exit 1; }
 done
 make -C "$tree" O="$work/out" -j"$(nproc)" modules_prepare >/dev/null
-make -C "$tree" O="$work/out" -j"$(nproc)" W=1 KCFLAGS=-Werror \
+# No vmlinux, so no Module.symvers: the kernel's symbols are unresolved
+# for modpost, which 6.12 counts as errors unless told otherwise.
+make -C "$tree" O="$work/out" -j"$(nproc)" W=1 KCFLAGS=-Werror KBUILD_MODPOST_WARN=1 \
 	drivers/net/chimney/chimney.ko drivers/net/chimney/chimney_test.ko
 ls "$work/out/drivers/net/chimney/"*.ko
 echo "intree: CONFIG_CHIMNEY=m and CONFIG_CHIMNEY_KUNIT_TEST=m built in drivers/net/chimney"

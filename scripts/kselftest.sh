@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-#   scripts/kselftest.sh stock|debug [TEST...] RESULTS
+#   scripts/kselftest.sh stock|stock-6.12|debug [TEST...] RESULTS
 #
 # Run chimney's kselftests (or only the TEST programs named, e.g.
 # chimney_tcp.sh) in a VM on the given kernel, with the kernel's own lib.mk

@@ -8,6 +8,8 @@
 #   make check      the whole test suite (KUnit, kselftests on the three kernels,
 #                   static checks, in-tree builds); ends with "N passed, N failed"
 #   make check-full the same at full scale (a million connections torn down)
+#   make check T=chimney_tcp.sh [K=stock]  one kselftest file, on each
+#                   kernel (or those K names); T=chimney_dev: a KUnit suite
 #   make deps       install the Debian packages the project needs
 #   make module-debug  build chimney.ko and chimney_test.ko for the debug kernel
 #   make fuzz [FUZZ_SECONDS=N] [FUZZ_SEED=K]  coverage-guided fuzzing on the
@@ -76,8 +78,13 @@ deps:
 demo: deps
 	@scripts/demo.sh
 
+# T=<test>: just that test (scripts/check-one.sh), on the kernels K names.
 check: deps
+ifeq ($(T),)
 	@scripts/check.sh
+else
+	@K='$(K)' scripts/check-one.sh '$(T)'
+endif
 
 check-full: deps
 	@CHIMNEY_CHECK_FULL=1 scripts/check.sh

@@ -47,22 +47,17 @@ step debug-kernel "build: debug kernel (cached)" "$here/debug-kernel.sh"
 step build-debug "build: chimney.ko, chimney_test.ko for the debug kernel (W=1, -Werror)" \
 	make -s module-debug
 
+source "$here/check-scale.sh"
+
 # The debug kernel's kselftests are the longest suites: they run in two VMs
 # of their own from here on (control plane, data path), beside everything
-# else (the machine has 2 cores). Its fuzzing is bounded to 10000 messages
-# (KASAN and lockdep make each slow); the stock kernel's run has 100000.
-# Coverage-guided fuzzing needs KCOV, which only the debug kernel has: a
-# bounded run of 180 s from the committed corpus (make fuzz for longer).
-CHIMNEY_FUZZ_COUNT=10000 CHIMNEY_COVFUZZ_SECONDS=180 \
-	suite kselftest-debug "kselftest (debug kernel)" "$here/kselftest.sh" debug \
+# else (the machine has 2 cores).
+suite kselftest-debug "kselftest (debug kernel)" env "${debug_env[@]}" "$here/kselftest.sh" debug \
 	chimney_link.sh chimney_offload.sh chimney_badinput.sh chimney_fuzz.sh chimney_security.sh \
 	chimney_stress.sh chimney_limits.sh chimney_covfuzz.sh >"$dir/lane-debug.out" &
 lane=$!
-# There, a dummy device's add alone takes 40-150 ms: the teardown's bound
-# on RTNL waits is 1 s, still far below the teardown's own length.
-CHIMNEY_TEARDOWN_CONNS=20000 CHIMNEY_TEARDOWN_RTNL_MS=1000 suite kselftest-debug-tcp \
-	"kselftest data path, allocation failures, teardown (debug kernel)" \
-	"$here/kselftest.sh" debug chimney_tcp.sh chimney_allocfail.sh chimney_teardown.sh \
+suite kselftest-debug-tcp "kselftest data path, allocation failures, teardown (debug kernel)" \
+	env "${debug_env[@]}" "$here/kselftest.sh" debug chimney_tcp.sh chimney_allocfail.sh chimney_teardown.sh \
 	>"$dir/lane-debug-tcp.out" &
 lane_tcp=$!
 
@@ -82,28 +77,17 @@ CHIMNEY_DEBUG_SERIES=6.1 step intree-6.1 "in-tree build in linux-source-6.1's tr
 	"$here/intree-build.sh"
 suite vm "vm runner self-test (stock kernel)" "$here/vm-selftest.sh"
 suite kunit "kunit (debug kernel)" "$here/kunit.sh"
-# A million connections (chimney_teardown.sh) need more than 1 GiB. Beside
-# the two debug VMs, on 2 cores, an add of a dummy device alone takes up to
-# 46 ms: the bound on RTNL waits during a teardown is 250 ms here (alone,
-# the default 50 ms holds with the slowest add at 7 to 19 ms), still 15
-# times below a teardown under RTNL (3.7 s).
-# make check-full (CHIMNEY_CHECK_FULL=1) runs the same tests at full scale:
-# the teardown of a million connections on the stock kernels, 200,000 here.
-teardown_conns=200000
-[ "${CHIMNEY_CHECK_FULL:-0}" = 0 ] || teardown_conns=1000000
 stock_tests=(chimney_link.sh chimney_offload.sh chimney_badinput.sh chimney_fuzz.sh chimney_tcp.sh
 	chimney_stress.sh chimney_teardown.sh chimney_limits.sh)
-CHIMNEY_VM_MEM=3072 CHIMNEY_TEARDOWN_RTNL_MS=250 CHIMNEY_TEARDOWN_CONNS=$teardown_conns \
-	suite kselftest-stock "kselftest (stock 6.1 kernel)" \
-	"$here/kselftest.sh" stock "${stock_tests[@]}"
-CHIMNEY_VM_MEM=3072 CHIMNEY_TEARDOWN_RTNL_MS=250 CHIMNEY_TEARDOWN_CONNS=$teardown_conns \
-	suite kselftest-stock-6.12 "kselftest (stock 6.12 kernel)" \
-	"$here/kselftest.sh" stock-6.12 "${stock_tests[@]}"
+suite kselftest-stock "kselftest (stock 6.1 kernel)" \
+	env "${stock_env[@]}" "$here/kselftest.sh" stock "${stock_tests[@]}"
+suite kselftest-stock-6.12 "kselftest (stock 6.12 kernel)" \
+	env "${stock_env[@]}" "$here/kselftest.sh" stock-6.12 "${stock_tests[@]}"
 # Slab poisoning shows uninitialised bytes in a notification as 0x6b.
 for k in stock stock-6.12; do
 	CHIMNEY_VM_APPEND="slub_debug=P" suite kselftest-poison-$k \
-		"kselftest security, slab poisoning ($k kernel)" "$here/kselftest.sh" $k \
-		chimney_security.sh
+		"kselftest security, slab poisoning ($k kernel)" \
+		env "${stock_env[@]}" "$here/kselftest.sh" $k chimney_security.sh
 done
 wait $lane $lane_tcp
 cat "$dir/lane-debug.out" "$dir/lane-debug-tcp.out"

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by check.sh and check-one.sh: the environment the kselftests run
+# in, per kernel, so that a test run alone (make check T=...) runs as in
+# make check. make check-full (CHIMNEY_CHECK_FULL=1) runs them at full
+# scale.
+
+# The debug kernel: its fuzzing is bounded to 10000 messages (KASAN and
+# lockdep make each slow; the stock kernels' run has 100000), and
+# coverage-guided fuzzing to 180 s from the committed corpus (make fuzz for
+# longer). A dummy device's add alone takes 40-150 ms there: the teardown's
+# bound on RTNL waits is 1 s, still far below the teardown's own length, of
+# 20,000 connections.
+debug_env=(CHIMNEY_FUZZ_COUNT=10000 CHIMNEY_COVFUZZ_SECONDS=180
+	   CHIMNEY_TEARDOWN_CONNS=20000 CHIMNEY_TEARDOWN_RTNL_MS=1000)
+
+# The stock kernels: the teardown of 200,000 connections (a million with
+# CHIMNEY_CHECK_FULL=1), which needs more than 1 GiB. Beside the two debug
+# VMs, on 2 cores, an add of a dummy device alone takes up to 46 ms: the
+# bound on RTNL waits during a teardown is 250 ms (alone, the default 50 ms
+# holds with the slowest add at 7 to 39 ms), still 15 times below a
+# million-connection teardown under RTNL (3.7 s).
+teardown_conns=200000
+[ "${CHIMNEY_CHECK_FULL:-0}" = 0 ] || teardown_conns=1000000
+stock_env=(CHIMNEY_VM_MEM=3072 CHIMNEY_TEARDOWN_RTNL_MS=250
+	   CHIMNEY_TEARDOWN_CONNS=$teardown_conns)

@@ -41,7 +41,7 @@ case "$test" in
 		printf 'check: %s on %s: %d passed, %d failed (%ds)\n' "$test" "$k" \
 			"$(grep -c '^PASS' "$dir/$k.results")" \
 			"$(grep -c '^FAIL' "$dir/$k.results")" $((SECONDS - t0))
-		grep -E '^(FAIL|NOTE)' "$dir/$k.results" | sed 's/^/check:   /'
+		grep -E '^(FAIL|NOTE|TIME)' "$dir/$k.results" | sed 's/^/check:   /'
 	done
 	;;
 *)

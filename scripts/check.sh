@@ -38,7 +38,7 @@ suite()
 	printf 'check: %s: %d passed, %d failed (%ds)\n' "$desc" \
 		"$(grep -c '^PASS' "$dir/$name.results")" \
 		"$(grep -c '^FAIL' "$dir/$name.results")" $((SECONDS - t0))
-	grep -E '^(FAIL|NOTE)' "$dir/$name.results" | sed 's/^/check:   /'
+	grep -E '^(FAIL|NOTE|TIME)' "$dir/$name.results" | sed 's/^/check:   /'
 }
 
 step build-stock "build: chimney.ko for the stock 6.1 and 6.12 kernels (W=1, -Werror)" make -s module

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Turn test output into result lines ("PASS name" / "FAIL name" / "SKIP name",
-and "NOTE name: text" for what a test program said after a failing check).
+and "NOTE name: text" for what a test program said after a failing check,
+"TIME name: PROG took N s" for how long a test program ran).
 
   results.py kunit JSON         kunit.py parse --json output: one line per test case
   results.py ktap LOG PREFIX    kselftest runner output: one line per check of each
@@ -36,7 +37,9 @@ def ktap(path, prefix):
     nested = re.compile(r"^# (not )?ok \d+ - (.*?)(\s+# SKIP.*)?$")
     top = re.compile(r"^(not )?ok \d+ selftests: (\S+): (\S+)(.*)$")
     comment = re.compile(r"^# # (.*)$")
+    took = re.compile(r"^# # time: (\d+) s$")
     fails_in_prog = 0
+    seconds = None
     seen = 0
     notes = 0
     for line in open(path, errors="replace"):
@@ -50,6 +53,10 @@ def ktap(path, prefix):
             # What a test program says after a failing check explains it.
             notes = 30 if status == "FAIL" else 0
             continue
+        m = took.match(line)
+        if m:
+            seconds = int(m.group(1))
+            continue
         m = comment.match(line)
         if m and notes:
             notes -= 1
@@ -58,6 +65,9 @@ def ktap(path, prefix):
         m = top.match(line)
         if m:
             prog = m.group(3)
+            if seconds is not None:
+                print("TIME %s: %s took %d s" % (prefix, prog, seconds))
+                seconds = None
             if "# SKIP" in m.group(4):
                 print("SKIP %s: %s skipped" % (prefix, prog))
             elif m.group(1) and not fails_in_prog:
@@ -72,6 +82,8 @@ def total(paths):
     for p in paths:
         for line in open(p):
             status, _, name = line.rstrip("\n").partition(" ")
+            if status == "TIME":
+                continue
             counts[status] = counts.get(status, 0) + 1
             if status == "FAIL":
                 print("FAILED:", name)

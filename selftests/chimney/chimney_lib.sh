@@ -101,6 +101,8 @@ tap_done()
 {
 	echo "1..$tap_num"
 	echo "# $((tap_num - tap_fail)) of $tap_num checks passed"
+	# For make check's timings (results.py).
+	echo "# time: $SECONDS s"
 	[ $tap_fail -eq 0 ]
 }
 

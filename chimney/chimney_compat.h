@@ -17,13 +17,13 @@
  * chimney_dump_attrs() - the attributes of a dump's request
  * @cb: the dump, after its policy was applied
  *
- * 6.2 moved them into the &struct genl_info a dump now carries.
+ * 6.6 moved them into the &struct genl_info a dump now carries.
  *
  * Return: the attributes, indexed by type.
  */
 static inline struct nlattr **chimney_dump_attrs(struct netlink_callback *cb)
 {
-#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
 	return genl_dumpit_info(cb)->info.attrs;
 #else
 	return genl_dumpit_info(cb)->attrs;

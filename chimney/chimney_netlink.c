@@ -2061,8 +2061,11 @@ static int chimney_nl_notify_dump_start(struct netlink_callback *cb)
 		return 0;
 	}
 	ctx->from = nla_get_u64(attrs[CHIMNEY_A_SEQ]);
-	/* Room for a completion with a full tree of blocks (64 KiB). */
-	cb->min_dump_alloc = U16_MAX;
+	/*
+	 * Room for a completion with a full tree of blocks (64 KiB) and the
+	 * attributes that name its device and sequence number.
+	 */
+	cb->min_dump_alloc = U16_MAX + NLMSG_HDRLEN + GENL_HDRLEN + 64;
 	chimney_dump_start_dev(cb, &ctx->err, &ctx->ifindex);
 	return 0;
 }
@@ -2085,8 +2088,12 @@ static int chimney_nl_notify_dumpit(struct sk_buff *skb, struct netlink_callback
 		goto out;
 	cdev = netdev_priv(dev);
 	mutex_lock(&cdev->lock);
-	if (!chimney_dev_dead(cdev))
+	if (chimney_dev_dead(cdev)) {
+		NL_SET_ERR_MSG(cb->extack, "The device is going away");
+		err = -ENODEV;
+	} else {
 		err = chimney_journal_put(cdev, skb, cb, &ctx->from);
+	}
 	mutex_unlock(&cdev->lock);
 out:
 	dev_put(dev);

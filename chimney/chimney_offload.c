@@ -37,6 +37,13 @@ static void chimney_indicate(struct chimney_dev *cdev, struct chimney_obj *obj,
 {
 	struct chimney_obj *child;
 
+	/*
+	 * A device going away indicates nothing more: its request holds the
+	 * device, and ip link del waits for it, so a million events are not
+	 * sent to a host that is deleting it.
+	 */
+	if (chimney_dev_dead(cdev))
+		return;
 	if (obj->layer != CHIMNEY_LAYER_TCP) {
 		list_for_each_entry(child, &obj->children, sibling)
 			chimney_indicate(cdev, child, type, info);

@@ -32,7 +32,10 @@ checkpatch)
 	;;
 sparse)
 	kdir=$2
-	dir=$build/sparse/$(basename "$kdir")
+	# /lib/modules/VERSION/build: named by VERSION, not "build".
+	name=$(basename "$kdir")
+	[ "$name" != build ] || name=$(basename "$(dirname "$kdir")")
+	dir=$build/sparse/$name
 	mkdir -p "$dir"
 	rsync -a --delete chimney include "$dir/"
 	log=$dir/sparse.log

@@ -8,8 +8,9 @@
 # too many for its namespace with ENOSPC. An abortive disconnect completes
 # the receives still posted. Then, where the kernel has a memory
 # controller, an unprivileged user namespace inside a 64 MiB memory cgroup
-# tries to pin memory every way it can: each way is refused or charged to
-# that cgroup, and the rest of the machine keeps its memory.
+# tries to pin memory every way it can (sends, posted receives, objects,
+# devices with journals): each way is refused or charged to that cgroup,
+# and the rest of the machine keeps its memory.
 
 source "$(dirname "$0")/chimney_lib.sh"
 chimney_require
@@ -153,6 +154,27 @@ check "the sends and receives were taken: $(grep -o 'accepted:.*' "$pin.out")" \
 	grep -q "'send': 256, 'receive': 256" "$pin.out"
 check "and charged to the user's cgroup (32 MiB and more)" [ "$before" -ge $((32 << 20)) ]
 check "and given back with the user's namespace" [ "$after" -lt $((16 << 20)) ]
+
+# Objects, and the journals their completions fill: eight devices, each
+# with 6,000 connections (357 bytes of slab each), about 20 MiB.
+base=$(cat "$CG/memory.current")
+( echo $BASHPID >"$CG/cgroup.procs" &&
+  exec $nobody unshare -Urn python3 "$CHIMNEY_LIB_DIR/chimney_pin.py" objects 8 6000 ) \
+	>"$pin.out" 2>&1 &
+pinner=$!
+wait_until 600 bash -c "grep -q pinned $pin.out || ! kill -0 $pinner 2>/dev/null"
+before=$(cat "$CG/memory.current")
+diag "$(tail -3 "$pin.out")"
+kill -9 "$pinner" 2>/dev/null
+wait "$pinner" 2>/dev/null
+wait_until 60 bash -c "[ \$(cat $CG/memory.current) -lt $((base + (4 << 20))) ]"
+after=$(cat "$CG/memory.current")
+echo "# objects: cgroup memory.current $((base >> 20)) MiB, $((before >> 20)) MiB pinned, $((after >> 20)) MiB once gone"
+check "the devices and connections were taken: $(grep -o 'accepted:.*' "$pin.out")" \
+	grep -q "'device': 8, 'connection': 48000" "$pin.out"
+check "objects and journals charged to the user's cgroup (12 MiB and more)" \
+	[ "$before" -ge $((base + (12 << 20))) ]
+check "and given back with the user's namespace" [ "$after" -lt $((base + (4 << 20))) ]
 check_fail "no process was OOM-killed" bash -c "dmesg | grep -q 'oom-kill:'"
 rm -f "$pin" "$pin.out"
 

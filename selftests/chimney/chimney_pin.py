@@ -3,12 +3,15 @@
 #
 # Pin kernel memory through chimney as a user can: devices, each with four
 # offloaded connections, each with 65,000-byte sends (no peer: they stay
-# outstanding) until refused, and RECEIVES receives of 65,000 bytes. Prints
-# what was accepted and how the rest was refused, then "pinned", and holds
-# it all until killed. chimney_limits.sh runs it as an unprivileged user in
-# a memory cgroup.
+# outstanding) until refused, and RECEIVES receives of 65,000 bytes. Or,
+# with "objects", devices each with CONNS offloaded connections (128 a
+# request, each request a neighbor and a path of its own), whose
+# completions fill the devices' journals. Prints what was accepted and how
+# the rest was refused, then "pinned", and holds it all until killed.
+# chimney_limits.sh runs it as an unprivileged user in a memory cgroup.
 #
 #   chimney_pin.py DEVICES RECEIVES
+#   chimney_pin.py objects DEVICES CONNS
 
 import collections
 import errno
@@ -38,13 +41,9 @@ def tcp_handles(g, ifindex):
     return handles
 
 
-def main():
-    g = Genl()
-    accepted = collections.Counter()
-    refused = collections.Counter()
+def add_devices(n, accepted, refused):
     devs = []
-    receives = int(sys.argv[2])
-    for d in range(int(sys.argv[1])):
+    for d in range(n):
         name = f"pin{d}"
         if subprocess.run(["ip", "link", "add", name, "type", "chimney"],
                           capture_output=True).returncode:
@@ -54,6 +53,43 @@ def main():
         # Not /sys/class/net: sysfs shows the namespace it was mounted in.
         devs.append(int(subprocess.run(["ip", "-o", "link", "show", name],
                                        capture_output=True, text=True).stdout.split(":")[0]))
+    return devs
+
+
+def objects(g, devs, conns, accepted, refused):
+    """CONNS connections on each device, 128 a request."""
+    for ifindex in devs:
+        dev = u32(A_IFINDEX, ifindex)
+        for first in range(0, conns, 128):
+            n = min(128, conns - first)
+            err, _ = g.result(CMD_INITIATE, dev + u64(A_REQ_ID, first) + nest(A_BLOCKS, nest(
+                1, *neigh_open, nest(B_DEPENDENTS, path4(2, *[
+                    tcp(3 + first + c, lport=1000 + first + c) for c in range(n)])))))
+            if err:
+                refused[f"initiate {os.strerror(err)}"] += 1
+                return
+            accepted["connection"] += n
+
+
+def main():
+    g = Genl()
+    accepted = collections.Counter()
+    refused = collections.Counter()
+    if sys.argv[1] == "objects":
+        devs = add_devices(int(sys.argv[2]), accepted, refused)
+        objects(g, devs, int(sys.argv[3]), accepted, refused)
+        # Queued, then processed: held once the last device has them all.
+        for _ in range(600):
+            if not devs or len(tcp_handles(g, devs[-1])) >= int(sys.argv[3]):
+                break
+            time.sleep(0.1)
+        print("accepted:", dict(accepted))
+        print("refused:", dict(refused))
+        print("pinned", flush=True)
+        time.sleep(600)
+        return
+    devs = add_devices(int(sys.argv[1]), accepted, refused)
+    receives = int(sys.argv[2])
     conns = []
     for ifindex in devs:
         dev = u32(A_IFINDEX, ifindex)

@@ -133,23 +133,35 @@ CG=/sys/fs/cgroup/chimney-pin.$$
 mkdir "$CG"
 echo $((64 << 20)) >"$CG/memory.max"
 avail() { awk '/MemAvailable/ { print $2 }' /proc/meminfo; }
-# In the cgroup, as uid 65534 in its own user and network namespace: a
-# device, four connections, each with 65,000-byte sends (there is no peer:
-# they stay) until max_send_bytes refuses one, and 64 receives of 65,000
-# bytes: about 32 MiB the kernel holds for it.
 pin=$(mktemp /tmp/chimney-pin.XXXXXX)
-( echo $BASHPID >"$CG/cgroup.procs" &&
-  exec $nobody unshare -Urn python3 "$CHIMNEY_LIB_DIR/chimney_pin.py" 1 64 ) >"$pin.out" 2>&1 &
-pinner=$!
-wait_until 600 bash -c "grep -q pinned $pin.out || ! kill -0 $pinner 2>/dev/null"
-before=$(cat "$CG/memory.current")
-diag "$(tail -3 "$pin.out")"
-# Its namespace, and with it the device, goes with it.
-kill -9 "$pinner" 2>/dev/null
-wait "$pinner" 2>/dev/null
-wait_until 60 bash -c "[ \$(cat $CG/memory.current) -lt $((16 << 20)) ]"
-after=$(cat "$CG/memory.current")
-echo "# cgroup memory.current $((before >> 20)) MiB pinned, $((after >> 20)) MiB once it is gone"
+# pinned BACK ARGS...: chimney_pin.py ARGS in the cgroup, as uid 65534 in
+# its own user and network namespace, until it holds what it pinned; then
+# killed, its namespace and devices with it, until the cgroup is back below
+# BACK bytes. Sets base, before and after (memory.current).
+pinned()
+{
+	local back=$1 pinner
+	shift
+	base=$(cat "$CG/memory.current")
+	( echo $BASHPID >"$CG/cgroup.procs" &&
+	  exec $nobody unshare -Urn python3 "$CHIMNEY_LIB_DIR/chimney_pin.py" "$@" ) \
+		>"$pin.out" 2>&1 &
+	pinner=$!
+	wait_until 600 bash -c "grep -q pinned $pin.out || ! kill -0 $pinner 2>/dev/null"
+	before=$(cat "$CG/memory.current")
+	diag "$(tail -3 "$pin.out")"
+	kill -9 "$pinner" 2>/dev/null
+	wait "$pinner" 2>/dev/null
+	wait_until 60 bash -c "[ \$(cat $CG/memory.current) -lt $back ]"
+	after=$(cat "$CG/memory.current")
+	echo "# $*: cgroup memory.current $((base >> 20)) MiB, $((before >> 20)) MiB pinned," \
+		"$((after >> 20)) MiB once it is gone"
+}
+
+# A device, four connections, each with 65,000-byte sends (there is no
+# peer: they stay) until max_send_bytes refuses one, and 64 receives of
+# 65,000 bytes: about 32 MiB the kernel holds for it.
+pinned $((16 << 20)) 1 64
 check "the sends and receives were taken: $(grep -o 'accepted:.*' "$pin.out")" \
 	grep -q "'send': 256, 'receive': 256" "$pin.out"
 check "and charged to the user's cgroup (32 MiB and more)" [ "$before" -ge $((32 << 20)) ]
@@ -157,19 +169,7 @@ check "and given back with the user's namespace" [ "$after" -lt $((16 << 20)) ]
 
 # Objects, and the journals their completions fill: eight devices, each
 # with 6,000 connections (357 bytes of slab each), about 20 MiB.
-base=$(cat "$CG/memory.current")
-( echo $BASHPID >"$CG/cgroup.procs" &&
-  exec $nobody unshare -Urn python3 "$CHIMNEY_LIB_DIR/chimney_pin.py" objects 8 6000 ) \
-	>"$pin.out" 2>&1 &
-pinner=$!
-wait_until 600 bash -c "grep -q pinned $pin.out || ! kill -0 $pinner 2>/dev/null"
-before=$(cat "$CG/memory.current")
-diag "$(tail -3 "$pin.out")"
-kill -9 "$pinner" 2>/dev/null
-wait "$pinner" 2>/dev/null
-wait_until 60 bash -c "[ \$(cat $CG/memory.current) -lt $((base + (4 << 20))) ]"
-after=$(cat "$CG/memory.current")
-echo "# objects: cgroup memory.current $((base >> 20)) MiB, $((before >> 20)) MiB pinned, $((after >> 20)) MiB once gone"
+pinned $(($(cat "$CG/memory.current") + (4 << 20))) objects 8 6000
 check "the devices and connections were taken: $(grep -o 'accepted:.*' "$pin.out")" \
 	grep -q "'device': 8, 'connection': 48000" "$pin.out"
 check "objects and journals charged to the user's cgroup (12 MiB and more)" \

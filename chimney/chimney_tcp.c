@@ -1026,6 +1026,9 @@ static void chimney_tcp_fin(struct chimney_dev *cdev, struct chimney_conn *conn)
  * small segment is copied onto the tail of the queue when it has room, else
  * into an skb with room for more, so that the queue holds about as much
  * memory as data, as tcp_try_coalesce() and tcp_collapse() keep a socket's.
+ * A push point does not stop it (a peer would push every byte): as in
+ * tcp_try_coalesce(), the tail's push moves to its new end, and a push-mode
+ * request completes there, having taken the bytes queued meanwhile too.
  * Return: the skb to queue, or NULL if its bytes were added to the tail.
  */
 static struct sk_buff *chimney_tcp_rcv_compact(struct sk_buff_head *q, struct sk_buff *skb,
@@ -1034,11 +1037,10 @@ static struct sk_buff *chimney_tcp_rcv_compact(struct sk_buff_head *q, struct sk
 	struct sk_buff *tail = skb_peek_tail(q), *nskb;
 	u32 len = skb->len;
 
-	if (tail && !CHIMNEY_RCV_CB(tail)->psh && !skb_cloned(tail) &&
-	    !skb_is_nonlinear(tail) && skb_tailroom(tail) >= len &&
+	if (tail && !skb_cloned(tail) && !skb_is_nonlinear(tail) && skb_tailroom(tail) >= len &&
 	    !skb_copy_bits(skb, 0, skb_tail_pointer(tail), len)) {
 		skb_put(tail, len);
-		CHIMNEY_RCV_CB(tail)->psh = psh;
+		CHIMNEY_RCV_CB(tail)->psh |= psh;
 		consume_skb(skb);
 		return NULL;
 	}

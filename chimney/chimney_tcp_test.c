@@ -1741,11 +1741,12 @@ static void chimney_tcp_test_rxq_bound(struct kunit *test)
 }
 
 /*
- * 2.5 KB of 1-byte segments with no receive posted: the queue holds about
- * as much memory as data, not a segment's truesize (~1 KB) per byte. Its
- * bytes are the peer's, in order, once a receive is posted.
+ * 2.5 KB of 1-byte segments with no receive posted, each with @flags: the
+ * queue holds about as much memory as data, not a segment's truesize
+ * (~1 KB) per byte, whether or not each segment is pushed. Its bytes are
+ * the peer's, in order.
  */
-static void chimney_tcp_test_trickle(struct kunit *test)
+static void chimney_tcp_test_trickle_flags(struct kunit *test, u8 flags)
 {
 	struct chimney_dev *cdev = chimney_tcp_test_cdev(test);
 	struct chimney_tcp_test_conn tc = {};
@@ -1756,7 +1757,7 @@ static void chimney_tcp_test_trickle(struct kunit *test)
 	u8 c;
 
 	for (i = 0; i < n; i++)
-		chimney_tcp_test_data(test, conn, 1, 0);
+		chimney_tcp_test_data(test, conn, 1, flags);
 	mutex_lock(&cdev->lock);
 	KUNIT_ASSERT_NOT_NULL(test, conn->x);
 	skb_queue_walk(&conn->x->rcvq, skb) {
@@ -1770,6 +1771,17 @@ static void chimney_tcp_test_trickle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bad, 0U);
 	KUNIT_EXPECT_LE_MSG(test, truesize, 3 * n + 4096, "%u bytes take %u", bytes, truesize);
 	KUNIT_EXPECT_EQ(test, conn->tcb.rcv_nxt, seq0 + n);
+}
+
+static void chimney_tcp_test_trickle(struct kunit *test)
+{
+	chimney_tcp_test_trickle_flags(test, 0);
+}
+
+/* Each pushed: a push point does not keep the next byte out of its skb. */
+static void chimney_tcp_test_trickle_psh(struct kunit *test)
+{
+	chimney_tcp_test_trickle_flags(test, TCPHDR_PSH);
 }
 
 /* The notification at sequence number seq is this I/O completion. */
@@ -1930,6 +1942,7 @@ static struct kunit_case chimney_tcp_test_cases[] = {
 	KUNIT_CASE(chimney_tcp_test_demux),
 	KUNIT_CASE(chimney_tcp_test_rxq_bound),
 	KUNIT_CASE(chimney_tcp_test_trickle),
+	KUNIT_CASE(chimney_tcp_test_trickle_psh),
 	KUNIT_CASE(chimney_tcp_test_recv_after_fin),
 	KUNIT_CASE(chimney_tcp_test_disconnect_alone),
 	KUNIT_CASE(chimney_tcp_test_disconnect_fails),

@@ -598,8 +598,8 @@ enum chimney_fail {
  * @params: the offload parameters set by the host
  * @stats: counters
  * @ostats: TCP and IP offload counters
- * @syncp: makes a lockless read of a counter of @stats or @ostats whole on
- *	32-bit machines
+ * @syncp: makes a lockless read of a counter of @stats or @ostats, or of
+ *	@seq and @journal_first, whole on 32-bit machines
  * @seq: sequence number of the next notification
  * @dead: the device is going away; no request is accepted any more.
  *	Written under @req_lock only, so that ndo_uninit never waits for
@@ -643,7 +643,7 @@ enum chimney_fail {
  *	of data (or a FIN) the engine sends, 0 none; written under @lock
  * @tx_frames: such frames the engine sent since it last lost one, or since
  *	@tx_drop_every was written, under @lock
- * @tx_dropped: those the wire lost, under @lock
+ * @tx_dropped: those the wire lost, written under @lock, read by debugfs
  * @kcov_handle: KCOV's common handle of the task that created the device:
  *	coverage of the virtual hardware's and the engine's work items goes
  *	to that task's remote KCOV area (the fuzzer); 0 without KCOV
@@ -696,7 +696,7 @@ struct chimney_dev {
 	DECLARE_BITMAP(vlans, VLAN_N_VID);
 	u32 tx_drop_every;
 	u32 tx_frames;
-	u64 tx_dropped;
+	u32 tx_dropped;
 	struct work_struct teardown;
 	struct net *notify_net;
 };
@@ -716,6 +716,42 @@ static inline void chimney_stat_add(struct chimney_dev *cdev, u64_stats_t *c, u6
 	flags = u64_stats_update_begin_irqsave(&cdev->syncp);
 	u64_stats_add(c, n);
 	u64_stats_update_end_irqrestore(&cdev->syncp, flags);
+}
+
+/**
+ * chimney_dev_set_seq() - set @seq or @journal_first of a device
+ * @cdev: the device; its lock must be held
+ * @p: &cdev->seq or &cdev->journal_first
+ * @v: the new value
+ *
+ * DEV_GET reads the two without the lock (chimney_dev_read_seq()): through
+ * @syncp, since a u64 written on a 32-bit machine may be read half done.
+ */
+static inline void chimney_dev_set_seq(struct chimney_dev *cdev, u64 *p, u64 v)
+{
+	unsigned long flags;
+
+	lockdep_assert_held(&cdev->lock);
+	flags = u64_stats_update_begin_irqsave(&cdev->syncp);
+	WRITE_ONCE(*p, v);
+	u64_stats_update_end_irqrestore(&cdev->syncp, flags);
+}
+
+/**
+ * chimney_dev_read_seq() - read @seq and @journal_first without the lock
+ * @cdev: the device
+ * @seq: its @seq
+ * @first: its @journal_first
+ */
+static inline void chimney_dev_read_seq(const struct chimney_dev *cdev, u64 *seq, u64 *first)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&cdev->syncp);
+		*seq = READ_ONCE(cdev->seq);
+		*first = READ_ONCE(cdev->journal_first);
+	} while (u64_stats_fetch_retry(&cdev->syncp, start));
 }
 
 /**

@@ -686,7 +686,7 @@ int chimney_dp_send_segment(struct chimney_dev *cdev, struct chimney_conn *conn,
 	    ++cdev->tx_frames >= cdev->tx_drop_every) {
 		/* Fault injection: lost on the wire, after it was sent. */
 		cdev->tx_frames = 0;
-		cdev->tx_dropped++;
+		WRITE_ONCE(cdev->tx_dropped, cdev->tx_dropped + 1);
 		kfree_skb(skb);
 		return 0;
 	}

@@ -193,7 +193,7 @@ static int chimney_tx_drop_set(void *data, u64 val)
 	mutex_lock(&cdev->lock);
 	WRITE_ONCE(cdev->tx_drop_every, val);
 	cdev->tx_frames = 0;
-	cdev->tx_dropped = 0;
+	WRITE_ONCE(cdev->tx_dropped, 0);
 	mutex_unlock(&cdev->lock);
 	return 0;
 }
@@ -234,7 +234,7 @@ void chimney_debugfs_dev_init(struct chimney_dev *cdev)
 	debugfs_create_u32("fin_wait2_ms", 0600, d, &cdev->fin_wait2_ms);
 	debugfs_create_u32("indicate_timeout_ms", 0600, d, &cdev->ind_timeout_ms);
 	debugfs_create_file_unsafe("tx_drop_every", 0600, d, cdev, &chimney_tx_drop_fops);
-	debugfs_create_u64("tx_dropped", 0400, d, &cdev->tx_dropped);
+	debugfs_create_u32("tx_dropped", 0400, d, &cdev->tx_dropped);
 	debugfs_create_file("indicate", 0200, d, cdev, &chimney_indicate_fops);
 	debugfs_create_file("objects", 0400, d, cdev, &chimney_objects_fops);
 }

@@ -49,7 +49,7 @@ static void chimney_journal_evict(struct chimney_dev *cdev)
 	e = list_first_entry(&cdev->journal, struct chimney_journal_entry, list);
 	list_del(&e->list);
 	cdev->journal_bytes -= chimney_journal_cost(e);
-	cdev->journal_first = e->seq + 1;
+	chimney_dev_set_seq(cdev, &cdev->journal_first, e->seq + 1);
 	kfree(e);
 }
 
@@ -88,7 +88,7 @@ void chimney_journal_add(struct chimney_dev *cdev, u64 seq, u8 cmd,
 	if (!e) {
 		while (!list_empty(&cdev->journal))
 			chimney_journal_evict(cdev);
-		cdev->journal_first = seq + 1;
+		chimney_dev_set_seq(cdev, &cdev->journal_first, seq + 1);
 		return;
 	}
 	e->seq = seq;

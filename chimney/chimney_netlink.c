@@ -1297,11 +1297,11 @@ static struct sk_buff *chimney_notify_new(struct chimney_dev *cdev, size_t size,
 		nlmsg_free(msg);
 		goto err_lost;
 	}
-	cdev->seq++;
+	chimney_dev_set_seq(cdev, &cdev->seq, cdev->seq + 1);
 	return msg;
 
 err_lost:
-	cdev->seq++;
+	chimney_dev_set_seq(cdev, &cdev->seq, cdev->seq + 1);
 	chimney_stat_add(cdev, &cdev->stats.notify_lost, 1);
 	return NULL;
 }
@@ -1344,7 +1344,7 @@ static void chimney_notify_failed(struct chimney_dev *cdev, struct sk_buff *msg,
 		chimney_stat_add(cdev, &cdev->stats.notify_lost, 1);
 	}
 	/* Not in the journal either: a replay across it must fail. */
-	cdev->journal_first = cdev->seq;
+	chimney_dev_set_seq(cdev, &cdev->journal_first, cdev->seq);
 	if (net)
 		genl_set_err(&chimney_genl_family, net, 0, group, -ENOBUFS);
 }
@@ -1603,15 +1603,16 @@ static int chimney_put_dev(struct sk_buff *msg, struct chimney_dev *cdev)
 {
 	const struct chimney_params *pa = &cdev->params;
 	const struct chimney_stats *st = &cdev->stats;
+	u64 seq, journal_first;
 	struct nlattr *n;
 	u32 pending;
 
+	chimney_dev_read_seq(cdev, &seq, &journal_first);
 	if (nla_put_u32(msg, CHIMNEY_A_IFINDEX, cdev->netdev->ifindex) ||
 	    nla_put_string(msg, CHIMNEY_A_IFNAME, cdev->netdev->name) ||
 	    nla_put_u32(msg, CHIMNEY_A_DEV_ID, cdev->id) ||
-	    chimney_put_u64(msg, CHIMNEY_A_SEQ, READ_ONCE(cdev->seq), CHIMNEY_A_PAD) ||
-	    chimney_put_u64(msg, CHIMNEY_A_JOURNAL_FIRST, READ_ONCE(cdev->journal_first),
-			    CHIMNEY_A_PAD))
+	    chimney_put_u64(msg, CHIMNEY_A_SEQ, seq, CHIMNEY_A_PAD) ||
+	    chimney_put_u64(msg, CHIMNEY_A_JOURNAL_FIRST, journal_first, CHIMNEY_A_PAD))
 		return -EMSGSIZE;
 
 	spin_lock_bh(&cdev->req_lock);

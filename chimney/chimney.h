@@ -644,6 +644,8 @@ enum chimney_fail {
  * @tx_frames: such frames the engine sent since it last lost one, or since
  *	@tx_drop_every was written, under @lock
  * @tx_dropped: those the wire lost, written under @lock, read by debugfs
+ * @memcg: the memory cgroup of the task that created the device, charged
+ *	for the received bytes its connections hold for the host
  * @kcov_handle: KCOV's common handle of the task that created the device:
  *	coverage of the virtual hardware's and the engine's work items goes
  *	to that task's remote KCOV area (the fuzzer); 0 without KCOV
@@ -674,6 +676,7 @@ struct chimney_dev {
 	u32 latency_ms;
 	bool inline_requests;
 	u64 kcov_handle;
+	struct mem_cgroup *memcg;
 	bool corrupt;
 	u32 fail_next[CHIMNEY_FAIL_KINDS];
 	u8 adapter;

@@ -14,6 +14,7 @@
 #include <linux/ethtool.h>
 #include <linux/idr.h>
 #include <linux/kcov.h>
+#include <linux/memcontrol.h>
 #include <linux/netdevice.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -114,6 +115,8 @@ static int chimney_dev_init(struct net_device *dev)
 	cdev->ind_timeout_ms = CHIMNEY_IND_TIMEOUT_MS;
 	/* The work items' coverage goes to their creator, as vhost's does. */
 	cdev->kcov_handle = kcov_common_handle();
+	/* And what the wire makes the device hold, its memory (chimney_tcp.c). */
+	cdev->memcg = get_mem_cgroup_from_mm(NULL);
 	chimney_debugfs_dev_init(cdev);
 	return 0;
 
@@ -177,6 +180,7 @@ static void chimney_dev_teardown(struct chimney_dev *cdev)
 	chimney_state_destroy(cdev);
 	chimney_dp_destroy(cdev);
 	chimney_journal_destroy(cdev);
+	mem_cgroup_put(cdev->memcg);
 	ida_free(&chimney_ida, cdev->id);
 	free_percpu(cdev->netdev->lstats);
 }

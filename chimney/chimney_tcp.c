@@ -25,6 +25,7 @@
  * the sends and is indicated (TcpIndicateAbort, R83); others get a
  * challenge ACK or are dropped (4.7).
  */
+#include <linux/sched/mm.h>
 #include <linux/tcp.h>
 #include <net/tcp.h>
 #include <kunit/visibility.h>
@@ -1021,20 +1022,29 @@ static void chimney_tcp_fin(struct chimney_dev *cdev, struct chimney_conn *conn)
 }
 
 /*
- * A segment costs the queue its truesize, not its length: a peer sending
- * 1-byte segments would pin a kilobyte of memory per byte of window. A
- * small segment is copied onto the tail of the queue when it has room, else
- * into an skb with room for more, so that the queue holds about as much
- * memory as data, as tcp_try_coalesce() and tcp_collapse() keep a socket's.
- * A push point does not stop it (a peer would push every byte): as in
- * tcp_try_coalesce(), the tail's push moves to its new end, and a push-mode
- * request completes there, having taken the bytes queued meanwhile too.
- * Return: the skb to queue, or NULL if its bytes were added to the tail.
+ * What stays in the receive queue until the host takes it is the device
+ * creator's: it is charged to that memory cgroup, or the segment is not
+ * accepted (dropped unacknowledged; the peer sends it again), since a
+ * window may be 1 GiB a connection and the peer is whoever is on the wire.
+ * It also costs about as much memory as data, not its truesize: a peer
+ * sending 1-byte segments would pin a kilobyte per byte of window. So a
+ * segment is copied onto the tail of the queue when it has room, else into
+ * a charged skb with room for more, as tcp_try_coalesce() and tcp_collapse()
+ * keep a socket's. A push point does not stop it (a peer would push every
+ * byte): as in tcp_try_coalesce(), the tail's push moves to its new end,
+ * and a push-mode request completes there, with the bytes queued meanwhile.
+ * Only a segment that the first receive posted takes whole at once (the
+ * common case while the host keeps receives posted) is queued as it came.
+ * Return: the skb to queue, NULL if its bytes were added to the tail, or
+ * ERR_PTR(-ENOMEM) if the segment cannot be charged.
  */
-static struct sk_buff *chimney_tcp_rcv_compact(struct sk_buff_head *q, struct sk_buff *skb,
-					       bool psh)
+static struct sk_buff *chimney_tcp_rcv_own(struct chimney_dev *cdev, struct chimney_conn *conn,
+					   struct sk_buff *skb, bool psh)
 {
-	struct sk_buff *tail = skb_peek_tail(q), *nskb;
+	struct chimney_tcp_ext *x = conn->x;
+	struct sk_buff *tail = skb_peek_tail(&x->rcvq), *nskb;
+	struct mem_cgroup *old;
+	struct chimney_io *io;
 	u32 len = skb->len;
 
 	if (tail && !skb_cloned(tail) && !skb_is_nonlinear(tail) && skb_tailroom(tail) >= len &&
@@ -1044,14 +1054,18 @@ static struct sk_buff *chimney_tcp_rcv_compact(struct sk_buff_head *q, struct sk
 		consume_skb(skb);
 		return NULL;
 	}
-	if (skb->truesize <= 2 * len + CHIMNEY_RCV_SLACK)
+	io = list_first_entry_or_null(&x->recvs, struct chimney_io, list);
+	if (!tail && io && io->len - io->done >= len && !x->ind_id &&
+	    !test_bit(CHIMNEY_DP_URG, &conn->dp))
 		return skb;
-	nskb = alloc_skb(max_t(u32, len, CHIMNEY_RCV_SLACK), GFP_KERNEL | __GFP_NOWARN);
+	old = set_active_memcg(cdev->memcg);
+	nskb = alloc_skb(max_t(u32, len, CHIMNEY_RCV_SLACK), CHIMNEY_GFP_USER_BUF);
+	set_active_memcg(old);
 	if (!nskb)
-		return skb;
+		return ERR_PTR(-ENOMEM);
 	if (skb_copy_bits(skb, 0, skb_tail_pointer(nskb), len)) {
 		kfree_skb(nskb);
-		return skb;
+		return ERR_PTR(-EFAULT);
 	}
 	skb_put(nskb, len);
 	consume_skb(skb);
@@ -1093,7 +1107,12 @@ static void chimney_tcp_data(struct chimney_dev *cdev, struct chimney_conn *conn
 			return;
 		}
 		psh = take == len && (seg->flags & TCPHDR_PSH);
-		skb = chimney_tcp_rcv_compact(&conn->x->rcvq, skb, psh);
+		skb = chimney_tcp_rcv_own(cdev, conn, skb, psh);
+		if (IS_ERR(skb)) {
+			/* Not accepted: neither acknowledged nor its FIN. */
+			dev_core_stats_rx_dropped_inc(cdev->netdev);
+			return;
+		}
 		if (skb) {
 			cb = CHIMNEY_RCV_CB(skb);
 			cb->off = 0;

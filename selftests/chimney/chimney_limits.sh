@@ -9,7 +9,8 @@
 # the receives still posted. Then, where the kernel has a memory
 # controller, an unprivileged user namespace inside a 64 MiB memory cgroup
 # tries to pin memory every way it can (sends, posted receives, objects,
-# devices with journals): each way is refused or charged to that cgroup,
+# devices with journals, segments from the wire for a connection with no
+# receive posted): each way is refused or charged to that cgroup,
 # and the rest of the machine keeps its memory.
 
 source "$(dirname "$0")/chimney_lib.sh"
@@ -132,7 +133,6 @@ echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
 CG=/sys/fs/cgroup/chimney-pin.$$
 mkdir "$CG"
 echo $((64 << 20)) >"$CG/memory.max"
-avail() { awk '/MemAvailable/ { print $2 }' /proc/meminfo; }
 pin=$(mktemp /tmp/chimney-pin.XXXXXX)
 # pinned BACK ARGS...: chimney_pin.py ARGS in the cgroup, as uid 65534 in
 # its own user and network namespace, until it holds what it pinned; then
@@ -175,6 +175,22 @@ check "the devices and connections were taken: $(grep -o 'accepted:.*' "$pin.out
 check "objects and journals charged to the user's cgroup (12 MiB and more)" \
 	[ "$before" -ge $((base + (12 << 20))) ]
 check "and given back with the user's namespace" [ "$after" -lt $((base + (4 << 20))) ]
+
+# The wire: segments from the peer at a connection with no receive posted
+# stay queued for the host, charged to the device creator's cgroup. About
+# 22 MiB of full segments; then 20,000 pushed 1-byte segments, which cost
+# about their data (a kilobyte each, 20 MiB, when each kept its own skb).
+pinned $(($(cat "$CG/memory.current") + (4 << 20))) wire 1448 16000
+got=$(sed -n 's/^charged //p' "$pin.out")
+check "full segments queued for the host: charged to the user's cgroup ($((${got:-0} >> 20)) MiB, 16 MiB and more)" \
+	[ "${got:-0}" -ge $((16 << 20)) ]
+check "and given back with the user's namespace" [ "$after" -lt $((base + (4 << 20))) ]
+pinned $(($(cat "$CG/memory.current") + (4 << 20))) wire 1 20000
+got=$(sed -n 's/^charged //p' "$pin.out")
+check "a pushed 1-byte trickle: all 20000 bytes taken ($(sed -n 's/^accepted //p' "$pin.out"))" \
+	grep -qx 'accepted 20000' "$pin.out"
+check "and charged about as much as its data (${got:-?} bytes, less than 2 MiB)" \
+	[ "${got:-$((2 << 20))}" -lt $((2 << 20)) ]
 check_fail "no process was OOM-killed" bash -c "dmesg | grep -q 'oom-kill:'"
 rm -f "$pin" "$pin.out"
 

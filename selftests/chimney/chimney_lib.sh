@@ -9,6 +9,7 @@ ksft_skip=4
 CHIMNEY_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tap_num=0
 tap_fail=0
+tap_t0=${EPOCHREALTIME/./}
 
 # The module to load: $CHIMNEY_KO, else the build of the running kernel.
 chimney_ko()
@@ -52,7 +53,15 @@ chimney_unload()
 # check did: "check ... || diag ..." explains a failure.
 tap_result()
 {
+	local now
+
 	tap_num=$((tap_num + 1))
+	# CHIMNEY_TAP_TIMES=1: where a program spends its time, check by check.
+	if [ -n "${CHIMNEY_TAP_TIMES:-}" ]; then
+		now=${EPOCHREALTIME/./}
+		printf '# +%d ms\n' $(((now - tap_t0) / 1000))
+		tap_t0=$now
+	fi
 	if [ "$2" -eq 0 ]; then
 		echo "ok $tap_num - $1"
 	else

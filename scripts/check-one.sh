@@ -31,10 +31,11 @@ case "$test" in
 *.sh)
 	[ -f "selftests/chimney/$test" ] || {
 		echo "check: no selftests/chimney/$test" >&2; exit 2; }
-	case "$test" in
-	chimney_covfuzz.sh|chimney_allocfail.sh) where="debug" ;;
-	*) where="stock stock-6.12 debug" ;;
-	esac
+	where=
+	[[ " ${stock_tests[*]} ${poison_tests[*]} " != *" $test "* ]] || where="stock stock-6.12"
+	[[ " ${debug_tests[*]} ${debug_dp_tests[*]} " != *" $test "* ]] || where+=" debug"
+	where=${where# }
+	[ -n "$where" ] || { echo "check: make check does not run $test" >&2; exit 2; }
 	kernels=
 	for k in ${K:-$where}; do
 		case " $where " in
@@ -48,8 +49,7 @@ case "$test" in
 		t0=$SECONDS
 		# As make check runs it there.
 		if [ "$k" = debug ]; then env=("${debug_env[@]}"); else env=("${stock_env[@]}"); fi
-		# On the stock kernels, make check runs it with slab poisoning.
-		[ "$k" = debug ] || [ "$test" != chimney_security.sh ] ||
+		[ "$k" = debug ] || [[ " ${poison_tests[*]} " != *" $test "* ]] ||
 			env+=(CHIMNEY_VM_APPEND=slub_debug=P)
 		env "${env[@]}" "$here/kselftest.sh" "$k" "$test" "$dir/$k.results" \
 			>"$dir/$k.log" 2>&1

@@ -53,11 +53,10 @@ source "$here/check-scale.sh"
 # of their own from here on (control plane, data path), beside everything
 # else (the machine has 2 cores).
 suite kselftest-debug "kselftest (debug kernel)" env "${debug_env[@]}" "$here/kselftest.sh" debug \
-	chimney_link.sh chimney_offload.sh chimney_badinput.sh chimney_fuzz.sh chimney_security.sh \
-	chimney_stress.sh chimney_limits.sh chimney_covfuzz.sh >"$dir/lane-debug.out" &
+	"${debug_tests[@]}" >"$dir/lane-debug.out" &
 lane=$!
 suite kselftest-debug-tcp "kselftest data path, allocation failures, teardown (debug kernel)" \
-	env "${debug_env[@]}" "$here/kselftest.sh" debug chimney_tcp.sh chimney_allocfail.sh chimney_teardown.sh \
+	env "${debug_env[@]}" "$here/kselftest.sh" debug "${debug_dp_tests[@]}" \
 	>"$dir/lane-debug-tcp.out" &
 lane_tcp=$!
 
@@ -77,17 +76,14 @@ CHIMNEY_DEBUG_SERIES=6.1 step intree-6.1 "in-tree build in linux-source-6.1's tr
 	"$here/intree-build.sh"
 suite vm "vm runner self-test (stock kernel)" "$here/vm-selftest.sh"
 suite kunit "kunit (debug kernel)" "$here/kunit.sh"
-stock_tests=(chimney_link.sh chimney_offload.sh chimney_badinput.sh chimney_fuzz.sh chimney_tcp.sh
-	chimney_stress.sh chimney_teardown.sh chimney_limits.sh)
 suite kselftest-stock "kselftest (stock 6.1 kernel)" \
 	env "${stock_env[@]}" "$here/kselftest.sh" stock "${stock_tests[@]}"
 suite kselftest-stock-6.12 "kselftest (stock 6.12 kernel)" \
 	env "${stock_env[@]}" "$here/kselftest.sh" stock-6.12 "${stock_tests[@]}"
-# Slab poisoning shows uninitialised bytes in a notification as 0x6b.
 for k in stock stock-6.12; do
 	CHIMNEY_VM_APPEND="slub_debug=P" suite kselftest-poison-$k \
 		"kselftest security, slab poisoning ($k kernel)" \
-		env "${stock_env[@]}" "$here/kselftest.sh" $k chimney_security.sh
+		env "${stock_env[@]}" "$here/kselftest.sh" $k "${poison_tests[@]}"
 done
 wait $lane $lane_tcp
 cat "$dir/lane-debug.out" "$dir/lane-debug-tcp.out"

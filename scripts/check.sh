@@ -48,6 +48,8 @@ step build-debug "build: chimney.ko, chimney_test.ko for the debug kernel (W=1, 
 	make -s module-debug
 
 source "$here/check-scale.sh"
+# Each check's time in the kselftests' logs (build/vm/kselftest-*/output.log).
+export CHIMNEY_TAP_TIMES=1
 
 # The debug kernel's kselftests are the longest suites: they run in two VMs
 # of their own from here on (control plane, data path), beside everything

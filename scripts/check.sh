@@ -51,9 +51,10 @@ source "$here/check-scale.sh"
 # Each check's time in the kselftests' logs (build/vm/kselftest-*/output.log).
 export CHIMNEY_TAP_TIMES=1
 
-# The debug kernel's kselftests are the longest suites: they run in two VMs
-# of their own from here on (control plane, data path), beside everything
-# else (the machine has 2 cores).
+# The kselftests run in three lanes of VMs from here on, beside each other
+# and beside the static checks and KUnit: the debug kernel's control plane,
+# its data path, and the stock kernels'. The machine has 2 cores: the
+# lanes keep both busy to the end.
 suite kselftest-debug "kselftest (debug kernel)" env "${debug_env[@]}" "$here/kselftest.sh" debug \
 	"${debug_tests[@]}" >"$dir/lane-debug.out" &
 lane=$!
@@ -61,6 +62,20 @@ suite kselftest-debug-tcp "kselftest data path, allocation failures, teardown (d
 	env "${debug_env[@]}" "$here/kselftest.sh" debug "${debug_dp_tests[@]}" \
 	>"$dir/lane-debug-tcp.out" &
 lane_tcp=$!
+stock_lane()
+{
+	suite kselftest-stock "kselftest (stock 6.1 kernel)" \
+		env "${stock_env[@]}" "$here/kselftest.sh" stock "${stock_tests[@]}"
+	suite kselftest-stock-6.12 "kselftest (stock 6.12 kernel)" \
+		env "${stock_env[@]}" "$here/kselftest.sh" stock-6.12 "${stock_tests[@]}"
+	for k in stock stock-6.12; do
+		CHIMNEY_VM_APPEND="slub_debug=P" suite kselftest-poison-$k \
+			"kselftest security, slab poisoning ($k kernel)" \
+			env "${stock_env[@]}" "$here/kselftest.sh" $k "${poison_tests[@]}"
+	done
+}
+stock_lane >"$dir/lane-stock.out" &
+lane_stock=$!
 
 step checkpatch "checkpatch --strict (6.12's)" "$here/static-checks.sh" checkpatch
 CHIMNEY_DEBUG_SERIES=6.1 step checkpatch-6.1 "checkpatch --strict (6.1's)" \
@@ -78,17 +93,8 @@ CHIMNEY_DEBUG_SERIES=6.1 step intree-6.1 "in-tree build in linux-source-6.1's tr
 	"$here/intree-build.sh"
 suite vm "vm runner self-test (stock kernel)" "$here/vm-selftest.sh"
 suite kunit "kunit (debug kernel)" "$here/kunit.sh"
-suite kselftest-stock "kselftest (stock 6.1 kernel)" \
-	env "${stock_env[@]}" "$here/kselftest.sh" stock "${stock_tests[@]}"
-suite kselftest-stock-6.12 "kselftest (stock 6.12 kernel)" \
-	env "${stock_env[@]}" "$here/kselftest.sh" stock-6.12 "${stock_tests[@]}"
-for k in stock stock-6.12; do
-	CHIMNEY_VM_APPEND="slub_debug=P" suite kselftest-poison-$k \
-		"kselftest security, slab poisoning ($k kernel)" \
-		env "${stock_env[@]}" "$here/kselftest.sh" $k "${poison_tests[@]}"
-done
-wait $lane $lane_tcp
-cat "$dir/lane-debug.out" "$dir/lane-debug-tcp.out"
+wait $lane $lane_tcp $lane_stock
+cat "$dir/lane-stock.out" "$dir/lane-debug.out" "$dir/lane-debug-tcp.out"
 
 echo "check: logs in $dir, $((SECONDS - start))s in all"
 python3 "$here/results.py" total "$dir"/*.results

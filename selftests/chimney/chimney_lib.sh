@@ -258,10 +258,11 @@ mon_since()
 	printf '%s\n' "${MONL[@]:$MONMARK}"
 }
 
-# mon_wait N PATTERN: until N lines after the mark match PATTERN.
+# mon_wait N PATTERN [SECONDS]: until N lines after the mark match PATTERN
+# (for 10 s, or SECONDS).
 mon_wait()
 {
-	local end=$((SECONDS + 10)) n
+	local end=$((SECONDS + ${3:-10})) n
 
 	while :; do
 		n=0

@@ -1036,7 +1036,8 @@ static void chimney_tcp_fin(struct chimney_dev *cdev, struct chimney_conn *conn)
  * Only a segment that the first receive posted takes whole at once (the
  * common case while the host keeps receives posted) is queued as it came.
  * Return: the skb to queue, NULL if its bytes were added to the tail, or
- * ERR_PTR(-ENOMEM) if the segment cannot be charged.
+ * ERR_PTR(-ENOMEM) if the segment cannot be charged. Either way @skb is no
+ * longer the caller's: it is returned, or freed.
  */
 static struct sk_buff *chimney_tcp_rcv_own(struct chimney_dev *cdev, struct chimney_conn *conn,
 					   struct sk_buff *skb, bool psh)
@@ -1061,10 +1062,13 @@ static struct sk_buff *chimney_tcp_rcv_own(struct chimney_dev *cdev, struct chim
 	old = set_active_memcg(cdev->memcg);
 	nskb = alloc_skb(max_t(u32, len, CHIMNEY_RCV_SLACK), CHIMNEY_GFP_USER_BUF);
 	set_active_memcg(old);
-	if (!nskb)
+	if (!nskb) {
+		kfree_skb(skb);
 		return ERR_PTR(-ENOMEM);
+	}
 	if (skb_copy_bits(skb, 0, skb_tail_pointer(nskb), len)) {
 		kfree_skb(nskb);
+		kfree_skb(skb);
 		return ERR_PTR(-EFAULT);
 	}
 	skb_put(nskb, len);

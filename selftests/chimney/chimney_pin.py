@@ -61,9 +61,7 @@ def add_devices(n, accepted, refused):
             refused["device"] += 1
             break
         accepted["device"] += 1
-        # Not /sys/class/net: sysfs shows the namespace it was mounted in.
-        devs.append(int(subprocess.run(["ip", "-o", "link", "show", name],
-                                       capture_output=True, text=True).stdout.split(":")[0]))
+        devs.append(link(name)[0])
     return devs
 
 
@@ -91,11 +89,16 @@ def csum(data):
     return ~s & 0xffff
 
 
-def mac(name):
-    # Not /sys/class/net: sysfs shows the namespace it was mounted in.
+def link(name):
+    """A device's ifindex and MAC address. Not from /sys/class/net: sysfs
+    shows the namespace it was mounted in."""
     out = subprocess.run(["ip", "-o", "link", "show", name], capture_output=True,
                          text=True).stdout.split()
-    return bytes.fromhex(out[out.index("link/ether") + 1].replace(":", ""))
+    return int(out[0].rstrip(":")), bytes.fromhex(out[out.index("link/ether") + 1].replace(":", ""))
+
+
+def mac(name):
+    return link(name)[1]
 
 
 def charged():
@@ -112,8 +115,7 @@ def wire(g, seglen, count):
     for cmd in (["ip", "link", "add", "pw0", "type", "chimney", "peer", "name", "pw0p"],
                 ["ip", "link", "set", "pw0", "up"], ["ip", "link", "set", "pw0p", "up"]):
         subprocess.run(cmd, check=True)
-    ifindex = int(subprocess.run(["ip", "-o", "link", "show", "pw0"], capture_output=True,
-                                 text=True).stdout.split(":")[0])
+    ifindex = link("pw0")[0]
     dev = u32(A_IFINDEX, ifindex)
     neigh = (u8(B_TYPE, NEIGH_STATE), attr(B_NEW, b""), u64(B_HOST_HANDLE, 1),
              nest(B_CACHED, attr(NEIGH_A_DL_DESTINATION_ADDRESS, mac("pw0p"))))
